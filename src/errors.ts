@@ -1,0 +1,53 @@
+/**
+ * Errors thrown by nabla. Every message has the form
+ * `"<function>: <what> <what was given> (<what was expected>)"`, for example
+ * `matmul: inner dimensions differ: a is [2,3], b is [4,5] (a's last dim must equal b's second-to-last)`.
+ *
+ * Every public function validates its inputs before it computes or writes anything, so a thrown
+ * error means nothing was changed.
+ */
+export class NablaError extends Error {
+  /** The public function that rejected its input, e.g. `"matmul"`. */
+  readonly fn: string;
+
+  constructor(fn: string, message: string) {
+    super(`${fn}: ${message}`);
+    this.fn = fn;
+    this.name = 'NablaError';
+  }
+}
+
+/** A tensor had the wrong rank or shape, or two shapes could not be broadcast together. */
+export class ShapeError extends NablaError {
+  constructor(fn: string, message: string) {
+    super(fn, message);
+    this.name = 'ShapeError';
+  }
+}
+
+/** A value was out of range, of the wrong type, or otherwise not usable. */
+export class ValueError extends NablaError {
+  constructor(fn: string, message: string) {
+    super(fn, message);
+    this.name = 'ValueError';
+  }
+}
+
+/** Formats a shape the way messages print it: `[2,3]`, `[]` for a scalar. */
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}
+
+/** Describes a value for an error message: short, never throws. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (typeof value === 'function') return 'a function';
+  const name = (value as { constructor?: { name?: string } }).constructor?.name;
+  return name && name !== 'Object' ? `a ${name}` : 'an object';
+}
