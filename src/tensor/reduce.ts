@@ -1,0 +1,247 @@
+import { ValueError, describe, formatShape } from '../errors.js';
+import { optionsOf } from '../util.js';
+import { permute } from './manipulate.js';
+import { normalizeAxes, shapeSize } from './shape.js';
+import { Tensor, asTensor, type TensorLike } from './tensor.js';
+
+/** Axis argument of the reductions: one axis (may be negative), several, or all when omitted. */
+export type Axis = number | readonly number[];
+
+/**
+ * Sum of elements over `axis` (all elements when omitted).
+ *
+ * Method: along a contiguous axis, NumPy's pairwise summation (blocks of 128 with eight partial
+ * sums), so results are bit-identical to `np.sum` for contiguous reductions; along an outer axis,
+ * rows are added in order, as NumPy does.
+ * @example sum([[1, 2], [3, 4]], 0).toArray(); // => [4, 6]
+ * @example sum([[1, 2], [3, 4]]).item(); // => 10
+ */
+export function sum(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
+  const p = plan('sum', x, axis, keepDims);
+  const out = new Float64Array(p.outer * p.inner);
+  sumInto(p, out);
+  return new Tensor(out, p.shape);
+}
+
+/**
+ * Arithmetic mean over `axis`: the sum divided by the number of reduced elements
+ * (NaN for an empty reduction, as in NumPy).
+ * @example mean([[1, 2], [3, 4]], 1).toArray(); // => [1.5, 3.5]
+ */
+export function mean(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
+  const p = plan('mean', x, axis, keepDims);
+  const out = new Float64Array(p.outer * p.inner);
+  sumInto(p, out);
+  for (let i = 0; i < out.length; i++) out[i] /= p.reduce;
+  return new Tensor(out, p.shape);
+}
+
+/** Options of {@link variance}. */
+export interface VarianceOptions {
+  /** Divide by n − 1 (Bessel's correction, PyTorch's default) instead of n (NumPy's default). Default `true`. */
+  unbiased?: boolean;
+  /** Keep reduced axes as size-1 dimensions. Default `false`. */
+  keepDims?: boolean;
+}
+
+/**
+ * Variance over `axis`, two-pass like NumPy: μ = Σx/n, then Σ(x − μ)² / (n − ddof), ddof = 1 when
+ * `unbiased` (the default, PyTorch's `torch.var`) and 0 otherwise (`np.var`). n − ddof ≤ 0 gives NaN.
+ * @example variance([1, 2, 3, 4]).item(); // => 1.6666666666666667
+ * @example variance([1, 2, 3, 4], undefined, { unbiased: false }).item(); // => 1.25
+ */
+export function variance(x: TensorLike, axis?: Axis, options: VarianceOptions = {}): Tensor {
+  const opts = optionsOf('variance', options);
+  const unbiased = opts.unbiased ?? true;
+  if (typeof unbiased !== 'boolean') throw new ValueError('variance', `options.unbiased must be a boolean, got ${describe(unbiased)}`);
+  const p = plan('variance', x, axis, opts.keepDims ?? false);
+  const { outer, reduce: R, inner, data } = p;
+  const mu = new Float64Array(outer * inner);
+  sumInto(p, mu);
+  for (let i = 0; i < mu.length; i++) mu[i] /= R;
+  const out = new Float64Array(outer * inner);
+  const denom = Math.max(R - (unbiased ? 1 : 0), 0);
+  if (inner === 1) {
+    const dev = new Float64Array(R);
+    for (let o = 0; o < outer; o++) {
+      const m = mu[o];
+      const base = o * R;
+      for (let r = 0; r < R; r++) {
+        const d = data[base + r] - m;
+        dev[r] = d * d;
+      }
+      out[o] = pairwiseSum(dev, 0, R) / denom;
+    }
+  } else {
+    for (let o = 0; o < outer; o++) {
+      const ob = o * inner;
+      for (let r = 0; r < R; r++) {
+        const base = (o * R + r) * inner;
+        for (let j = 0; j < inner; j++) {
+          const d = data[base + j] - mu[ob + j];
+          out[ob + j] += d * d;
+        }
+      }
+      for (let j = 0; j < inner; j++) out[ob + j] /= denom;
+    }
+  }
+  return new Tensor(out, p.shape);
+}
+
+/**
+ * Maximum over `axis`; NaN if any reduced element is NaN (like `np.max`). An empty reduction is an error.
+ * @example max([[1, 5], [3, 2]], 0).toArray(); // => [3, 5]
+ */
+export function max(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
+  return extreme('max', x, axis, keepDims, true, false);
+}
+
+/**
+ * Minimum over `axis`; NaN if any reduced element is NaN (like `np.min`). An empty reduction is an error.
+ * @example min([[1, 5], [3, 2]], 1).toArray(); // => [1, 2]
+ */
+export function min(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
+  return extreme('min', x, axis, keepDims, false, false);
+}
+
+/**
+ * Index of the maximum over `axis` (over the flattened tensor when omitted), as float64 values.
+ * Ties give the first index; a NaN counts as the maximum (the first NaN's index), like `np.argmax`.
+ * Only one axis may be given.
+ * @example argmax([[1, 5], [3, 2]], 1).toArray(); // => [1, 0]
+ */
+export function argmax(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
+  if (Array.isArray(axis) && axis.length !== 1) {
+    throw new ValueError('argmax', `axis must be one axis, got ${JSON.stringify(axis)} (argmax reduces a single axis or the flattened tensor)`);
+  }
+  return extreme('argmax', x, axis, keepDims, true, true);
+}
+
+function extreme(fn: string, x: TensorLike, axis: Axis | undefined, keepDims: boolean, isMax: boolean, wantIndex: boolean): Tensor {
+  const p = plan(fn, x, axis, keepDims);
+  const { outer, reduce: R, inner, data } = p;
+  if (R === 0) {
+    throw new ValueError(fn, `cannot reduce an empty axis of a tensor of shape ${formatShape(p.inputShape)} (${fn} has no identity)`);
+  }
+  const out = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const base = o * R * inner + j;
+      let best = data[base];
+      let bestIdx = 0;
+      if (best === best) {
+        for (let r = 1; r < R; r++) {
+          const v = data[base + r * inner];
+          if (v !== v) {
+            best = v;
+            bestIdx = r;
+            break;
+          }
+          if (isMax ? v > best : v < best) {
+            best = v;
+            bestIdx = r;
+          }
+        }
+      }
+      out[o * inner + j] = wantIndex ? bestIdx : best;
+    }
+  }
+  return new Tensor(out, p.shape);
+}
+
+interface Plan {
+  /** Contiguous data laid out as [outer, reduce, inner]. */
+  data: Float64Array;
+  outer: number;
+  reduce: number;
+  inner: number;
+  /** Output shape (with or without kept dims). */
+  shape: number[];
+  inputShape: readonly number[];
+}
+
+function plan(fn: string, x: TensorLike, axis: Axis | undefined, keepDims: boolean): Plan {
+  const X = asTensor(x, fn, 'x');
+  if (typeof keepDims !== 'boolean') throw new ValueError(fn, `keepDims must be a boolean, got ${describe(keepDims)}`);
+  const axes = normalizeAxes(fn, axis, X.rank);
+  const reduced = new Array<boolean>(X.rank).fill(false);
+  for (const a of axes) reduced[a] = true;
+  const shape: number[] = [];
+  for (let d = 0; d < X.rank; d++) {
+    if (!reduced[d]) shape.push(X.shape[d]);
+    else if (keepDims) shape.push(1);
+  }
+  let R = 1;
+  for (const a of axes) R *= X.shape[a];
+  if (axes.length === 0) return { data: X.data, outer: X.size, reduce: 1, inner: 1, shape, inputShape: X.shape };
+  const lo = axes[0];
+  const hi = axes[axes.length - 1];
+  if (hi - lo + 1 === axes.length) {
+    const outer = shapeSize(X.shape.slice(0, lo));
+    const inner = shapeSize(X.shape.slice(hi + 1));
+    return { data: X.data, outer, reduce: R, inner, shape, inputShape: X.shape };
+  }
+  // Non-adjacent axes: move the reduced axes to the end (one copy), then reduce contiguous rows.
+  const kept: number[] = [];
+  for (let d = 0; d < X.rank; d++) if (!reduced[d]) kept.push(d);
+  const moved = permute(X, [...kept, ...axes]);
+  return { data: moved.data, outer: shapeSize(kept.map((d) => X.shape[d])), reduce: R, inner: 1, shape, inputShape: X.shape };
+}
+
+function sumInto(p: Plan, out: Float64Array): void {
+  const { outer, reduce: R, inner, data } = p;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) out[o] = pairwiseSum(data, o * R, R);
+    return;
+  }
+  for (let o = 0; o < outer; o++) {
+    const ob = o * inner;
+    for (let r = 0; r < R; r++) {
+      const base = (o * R + r) * inner;
+      for (let j = 0; j < inner; j++) out[ob + j] += data[base + j];
+    }
+  }
+}
+
+/**
+ * NumPy's pairwise summation of `a[start .. start+n)`: below 8 elements a plain loop; up to 128,
+ * eight interleaved partial sums combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)); above, split at
+ * a multiple of 8 near the middle. Error grows as O(log n) rather than O(n).
+ * @internal
+ */
+export function pairwiseSum(a: Float64Array, start: number, n: number): number {
+  if (n < 8) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += a[start + i];
+    return s;
+  }
+  if (n <= 128) {
+    let r0 = a[start];
+    let r1 = a[start + 1];
+    let r2 = a[start + 2];
+    let r3 = a[start + 3];
+    let r4 = a[start + 4];
+    let r5 = a[start + 5];
+    let r6 = a[start + 6];
+    let r7 = a[start + 7];
+    const end = n - (n % 8);
+    let i = 8;
+    for (; i < end; i += 8) {
+      const k = start + i;
+      r0 += a[k];
+      r1 += a[k + 1];
+      r2 += a[k + 2];
+      r3 += a[k + 3];
+      r4 += a[k + 4];
+      r5 += a[k + 5];
+      r6 += a[k + 6];
+      r7 += a[k + 7];
+    }
+    let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) s += a[start + i];
+    return s;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
+}

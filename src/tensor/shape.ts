@@ -1,0 +1,116 @@
+import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+
+/** Product of the dimensions (1 for a scalar shape `[]`). */
+export function shapeSize(shape: readonly number[]): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  return n;
+}
+
+/** Row-major (C-order) strides of a contiguous tensor of this shape, in elements. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+/** Throws unless every dimension is a non-negative safe integer. */
+export function checkShape(fn: string, arg: string, shape: unknown): readonly number[] {
+  if (!Array.isArray(shape)) {
+    throw new ValueError(fn, `${arg} must be an array of dimensions, got ${describe(shape)}`);
+  }
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw new ValueError(fn, `${arg}[${i}] is ${describe(d)} (dimensions must be non-negative integers)`);
+    }
+  }
+  return shape as number[];
+}
+
+/** Returns true when two shapes are equal element for element. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * NumPy broadcasting: align shapes on the right; each pair of dimensions must be equal or one of them 1.
+ */
+export function broadcastShapes(fn: string, a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) {
+    const da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+    const db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+    if (da === db || db === 1) out[i] = da;
+    else if (da === 1) out[i] = db;
+    else {
+      throw new ShapeError(
+        fn,
+        `shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together ` +
+          `(dimension ${i} is ${da} vs ${db}; each pair must be equal or one of them 1)`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Strides for reading a tensor of `shape` as if it had `outShape` (0 on broadcast dimensions). */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const rank = outShape.length;
+  const offset = rank - shape.length;
+  const own = stridesOf(shape);
+  const strides = new Array<number>(rank).fill(0);
+  for (let i = offset; i < rank; i++) strides[i] = shape[i - offset] === 1 ? 0 : own[i - offset];
+  return strides;
+}
+
+/** Normalizes a possibly negative axis against `rank`, with an error naming the function. */
+export function normalizeAxis(fn: string, axis: unknown, rank: number, arg = 'axis'): number {
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) {
+    throw new ValueError(fn, `${arg} must be an integer, got ${describe(axis)}`);
+  }
+  if (axis < -rank || axis >= rank) {
+    throw new ValueError(fn, `${arg} ${axis} is out of range for a tensor of rank ${rank} (expected ${-rank} ≤ ${arg} < ${rank})`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/**
+ * Normalizes `axis` (undefined = all, a number, or an array) to a sorted list of distinct axes.
+ */
+export function normalizeAxes(fn: string, axis: number | readonly number[] | undefined | null, rank: number): number[] {
+  if (axis === undefined || axis === null) {
+    const all = new Array<number>(rank);
+    for (let i = 0; i < rank; i++) all[i] = i;
+    return all;
+  }
+  const list = typeof axis === 'number' ? [axis] : axis;
+  if (!Array.isArray(list)) throw new ValueError(fn, `axis must be a number or an array of numbers, got ${describe(axis)}`);
+  const seen = new Set<number>();
+  for (const a of list) {
+    const n = normalizeAxis(fn, a, rank);
+    if (seen.has(n)) throw new ValueError(fn, `axis ${a} is repeated in ${JSON.stringify(list)} (each axis may appear once)`);
+    seen.add(n);
+  }
+  return [...seen].sort((x, y) => x - y);
+}
+
+/** The multi-index of flat (row-major) position `flat` in `shape`. */
+export function unravelIndex(flat: number, shape: readonly number[]): number[] {
+  const st = stridesOf(shape);
+  const idx = new Array<number>(shape.length);
+  let rem = flat;
+  for (let d = 0; d < st.length; d++) {
+    const k = Math.floor(rem / st[d]);
+    idx[d] = k;
+    rem -= k * st[d];
+  }
+  return idx;
+}
