@@ -1,0 +1,30 @@
+// Shared timing helpers for the benchmarks: warm-up, ≥7 timed runs, median/min/max, checksum.
+export function measure(fn, { runs = 7, warmup = 2, minTimeMs = 0 } = {}) {
+  let sink = 0;
+  for (let i = 0; i < warmup; i++) sink += checksum(fn());
+  const times = [];
+  let total = 0;
+  while (times.length < runs || total < minTimeMs) {
+    const t0 = performance.now();
+    const r = fn();
+    const dt = performance.now() - t0;
+    sink += checksum(r);
+    times.push(dt);
+    total += dt;
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1], runs: times.length, sink };
+}
+
+/** Keeps a result alive so the work cannot be optimized away. */
+export function checksum(r) {
+  if (r === undefined || r === null) return 0;
+  if (typeof r === 'number') return r;
+  const d = r.data ?? r;
+  if (d && typeof d.length === 'number' && d.length > 0) return d[0] + d[d.length - 1];
+  return 0;
+}
+
+export function fmtMs(x) {
+  return x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(1);
+}

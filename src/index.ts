@@ -1,0 +1,17 @@
+// Named re-exports only: no code runs when nabla is imported.
+export { NablaError, ShapeError, ValueError } from './errors.js';
+export * from './tensor/index.js';
+export { createRng, setSeed, getDefaultRng, Rng, type RngState, type RandomOptions } from './random/rng.js';
+export { standardize, fitStandardizer, type Standardizer } from './preprocess/standardize.js';
+export { oneHot } from './preprocess/oneHot.js';
+export type { Labels } from './labels.js';
+export { assertClose } from './testing/assertClose.js';
+export {
+  gradCheck,
+  numericalGradient,
+  type DifferentiablePair,
+  type GradCheckOptions,
+  type GradCheckResult,
+  type GradCheckWorst,
+  type NumericalGradientOptions,
+} from './testing/gradCheck.js';
