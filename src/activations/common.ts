@@ -1,0 +1,25 @@
+import { ShapeError, formatShape } from '../errors.js';
+import { sameShape } from '../tensor/shape.js';
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+
+/** Converts (dy, x) of an elementwise backward and checks that their shapes agree. @internal */
+export function backwardArgs(fn: string, dy: TensorLike, x: TensorLike): [Tensor, Tensor] {
+  const D = asTensor(dy, fn, 'dy');
+  const X = asTensor(x, fn, 'x');
+  if (!sameShape(D.shape, X.shape)) {
+    throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but x has shape ${formatShape(X.shape)} (they must match)`);
+  }
+  return [D, X];
+}
+
+/**
+ * σ(z) in the two-branch form: for z ≥ 0, 1/(1 + e^(−z)); for z < 0, e^z/(1 + e^z). The exponent is
+ * never positive, so nothing overflows, and the result keeps full relative accuracy down to the
+ * subnormal range.
+ * @internal
+ */
+export function stableSigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}

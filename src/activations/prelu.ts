@@ -1,0 +1,72 @@
+import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { shapeSize } from '../tensor/shape.js';
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import { backwardArgs } from './common.js';
+
+/**
+ * Parametric ReLU: x for x > 0, a·x otherwise, with a learnable `alpha` — one number shared by all
+ * elements, or one per channel along axis 1 (PyTorch's `nn.PReLU(num_parameters=C)`).
+ *
+ * ```math
+ * f(x) = \begin{cases} x & x > 0 \\ a_c x & x \le 0 \end{cases}, \quad
+ * \frac{\partial L}{\partial x} = \begin{cases} dy & x > 0 \\ a_c\,dy & x \le 0 \end{cases}, \quad
+ * \frac{\partial L}{\partial a_c} = \sum_{x \le 0,\ \text{channel } c} x \cdot dy
+ * ```
+ *
+ * `alpha` may be a number, a shape-`[]` or `[1]` tensor (shared), or a `[C]` tensor with
+ * `x.shape[1] === C` (per channel; x must have rank ≥ 2). Kink convention (PyTorch): f'(0) = a.
+ * PyTorch initializes a = 0.25; Keras and TF.js initialize 0 and use one alpha per element.
+ * @example prelu([-3, -0.5, 0, 2], 0.25).toArray(); // => [-0.75, -0.125, 0, 2]
+ */
+export function prelu(x: TensorLike, alpha: TensorLike): Tensor {
+  const X = asTensor(x, 'prelu', 'x');
+  const { a, inner, C } = alphaLayout('prelu', X, alpha);
+  const d = X.data;
+  const out = new Float64Array(X.size);
+  for (let i = 0; i < out.length; i++) {
+    const v = d[i];
+    out[i] = v > 0 ? v : v * a[C === 1 ? 0 : Math.floor(i / inner) % C];
+  }
+  return new Tensor(out, X.shape);
+}
+
+/**
+ * Gradients of {@link prelu}: `dx` (shape of x) and `dalpha` (shape of alpha; a number alpha gives
+ * a shape-`[]` tensor). dalpha sums x·dy over every element with x ≤ 0 that shares that alpha.
+ * @example
+ * const { dx, dalpha } = preluBackward([1, 1, 1, 1], [-3, -0.5, 0, 2], 0.25);
+ * dx.toArray();     // => [0.25, 0.25, 0.25, 1]
+ * dalpha.toArray(); // => -3.5
+ */
+export function preluBackward(dy: TensorLike, x: TensorLike, alpha: TensorLike): { dx: Tensor; dalpha: Tensor } {
+  const [D, X] = backwardArgs('preluBackward', dy, x);
+  const { a, inner, C, shape } = alphaLayout('preluBackward', X, alpha);
+  const d = X.data;
+  const g = D.data;
+  const dx = new Float64Array(X.size);
+  const da = new Float64Array(C);
+  for (let i = 0; i < dx.length; i++) {
+    const v = d[i];
+    if (v > 0) dx[i] = g[i];
+    else {
+      const c = C === 1 ? 0 : Math.floor(i / inner) % C;
+      dx[i] = a[c] * g[i];
+      da[c] += v * g[i];
+    }
+  }
+  return { dx: new Tensor(dx, X.shape), dalpha: new Tensor(da, shape) };
+}
+
+function alphaLayout(fn: string, X: Tensor, alpha: TensorLike): { a: Float64Array; inner: number; C: number; shape: readonly number[] } {
+  if (alpha === undefined || alpha === null) throw new ValueError(fn, `alpha must be a number or a tensor, got ${describe(alpha)}`);
+  const A = asTensor(alpha, fn, 'alpha');
+  if (A.size === 1 && A.rank <= 1) return { a: A.data, inner: 1, C: 1, shape: A.shape };
+  if (A.rank !== 1) throw new ShapeError(fn, `alpha must be a number or a 1-D [C] tensor, got shape ${formatShape(A.shape)}`);
+  if (X.rank < 2 || X.shape[1] !== A.size) {
+    throw new ShapeError(
+      fn,
+      `alpha has ${A.size} channels but x has shape ${formatShape(X.shape)} (per-channel alpha needs x.shape[1] === ${A.size})`,
+    );
+  }
+  return { a: A.data, inner: shapeSize(X.shape.slice(2)), C: A.size, shape: A.shape };
+}

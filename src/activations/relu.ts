@@ -1,0 +1,46 @@
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import { backwardArgs } from './common.js';
+
+/**
+ * Rectified linear unit, max(0, x).
+ *
+ * ```math
+ * \mathrm{relu}(x) = \max(0, x), \qquad \mathrm{relu}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}
+ * ```
+ *
+ * Kink convention (PyTorch's `threshold_backward`): the derivative at x = 0 is 0.
+ *
+ * | x | relu(x) | relu'(x) |
+ * |---|---|---|
+ * | NaN | NaN | passes dy (PyTorch: `x <= 0` is false) |
+ * | ±0 | 0 | 0 |
+ * | +∞ | +∞ | 1 |
+ * | −∞ | 0 | 0 |
+ *
+ * @example relu([-1, 0, 2]).toArray(); // => [0, 0, 2]
+ */
+export function relu(x: TensorLike): Tensor {
+  const X = asTensor(x, 'relu', 'x');
+  const a = X.data;
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    out[i] = v <= 0 ? 0 : v;
+  }
+  return new Tensor(out, X.shape);
+}
+
+/**
+ * dL/dx of {@link relu}: dy where x > 0, else 0 (0 at the kink, as PyTorch).
+ * @example reluBackward([5, 5, 5], [-1, 0, 2]).toArray(); // => [0, 0, 5]
+ */
+export function reluBackward(dy: TensorLike, x: TensorLike): Tensor {
+  const [D, X] = backwardArgs('reluBackward', dy, x);
+  const a = X.data;
+  const g = D.data;
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i] <= 0 ? 0 : g[i];
+  return new Tensor(out, X.shape);
+}

@@ -1,0 +1,138 @@
+import { normalizeAxis, shapeSize } from '../tensor/shape.js';
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import { backwardArgs } from './common.js';
+
+/**
+ * Softmax along `axis` (default the last).
+ *
+ * ```math
+ * s_j = \frac{e^{x_j - m}}{\sum_i e^{x_i - m}}, \quad m = \max_i x_i, \qquad
+ * \frac{\partial L}{\partial x_j} = s_j \Big(dy_j - \sum_i dy_i\, s_i\Big)
+ * ```
+ *
+ * Method: the row maximum is subtracted first, so no exponent is positive and nothing overflows:
+ * softmax([1000, 0, −1000]) = [1, e^−1000 ≈ 0, 0]. A row of all −∞ gives NaN, as in PyTorch (−∞ − (−∞)).
+ * @example softmax([2.0, 1.2, 4.0]).toArray(); // ≈ [0.1131, 0.0508, 0.8360] (the course notes' example)
+ */
+export function softmax(x: TensorLike, axis = -1): Tensor {
+  const X = asTensor(x, 'softmax', 'x');
+  const L = layout('softmax', X, axis);
+  const out = new Float64Array(X.size);
+  softmaxRows(X.data, out, L.outer, L.n, L.inner, false);
+  return new Tensor(out, X.shape);
+}
+
+/**
+ * dL/dx of {@link softmax}: s ⊙ (dy − Σ dy ⊙ s) along `axis`, with s = softmax(x).
+ * @example softmaxBackward([1, 1], [0, 0]).toArray(); // => [0, 0]
+ */
+export function softmaxBackward(dy: TensorLike, x: TensorLike, axis = -1): Tensor {
+  const { D, X, L } = backwardLayout('softmaxBackward', dy, x, axis);
+  const s = new Float64Array(X.size);
+  softmaxRows(X.data, s, L.outer, L.n, L.inner, false);
+  const g = D.data;
+  const out = new Float64Array(X.size);
+  const { outer, n, inner } = L;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const base = o * n * inner + j;
+      let dot = 0;
+      for (let k = 0, p = base; k < n; k++, p += inner) dot += g[p] * s[p];
+      for (let k = 0, p = base; k < n; k++, p += inner) out[p] = s[p] * (g[p] - dot);
+    }
+  }
+  return new Tensor(out, X.shape);
+}
+
+/**
+ * Log-softmax along `axis` (default the last): x − m − log Σ e^(x − m), m the maximum.
+ *
+ * ```math
+ * \log s_j = x_j - m - \log\sum_i e^{x_i - m}, \qquad
+ * \frac{\partial L}{\partial x_j} = dy_j - s_j \sum_i dy_i
+ * ```
+ *
+ * Never forms log(softmax(x)), which underflows to −∞: logSoftmax([1000, 0, −1000]) = [0, −1000, −2000].
+ * @example logSoftmax([1000, 1001, 1002]).toArray(); // ≈ [-2.4076, -1.4076, -0.4076]
+ */
+export function logSoftmax(x: TensorLike, axis = -1): Tensor {
+  const X = asTensor(x, 'logSoftmax', 'x');
+  const L = layout('logSoftmax', X, axis);
+  const out = new Float64Array(X.size);
+  softmaxRows(X.data, out, L.outer, L.n, L.inner, true);
+  return new Tensor(out, X.shape);
+}
+
+/**
+ * dL/dx of {@link logSoftmax}: dy − softmax(x) · Σ dy along `axis`.
+ * @example logSoftmaxBackward([1, 0], [0, 0]).toArray(); // => [0.5, -0.5]
+ */
+export function logSoftmaxBackward(dy: TensorLike, x: TensorLike, axis = -1): Tensor {
+  const { D, X, L } = backwardLayout('logSoftmaxBackward', dy, x, axis);
+  const s = new Float64Array(X.size);
+  softmaxRows(X.data, s, L.outer, L.n, L.inner, false);
+  const g = D.data;
+  const out = new Float64Array(X.size);
+  const { outer, n, inner } = L;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const base = o * n * inner + j;
+      let total = 0;
+      for (let k = 0, p = base; k < n; k++, p += inner) total += g[p];
+      for (let k = 0, p = base; k < n; k++, p += inner) out[p] = g[p] - s[p] * total;
+    }
+  }
+  return new Tensor(out, X.shape);
+}
+
+/**
+ * Writes softmax (or log-softmax) of each length-n line of `x` laid out as [outer, n, inner].
+ * Shared by softmax, logSoftmax and the fused cross-entropy loss.
+ * @internal
+ */
+export function softmaxRows(x: Float64Array, out: Float64Array, outer: number, n: number, inner: number, log: boolean): void {
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const base = o * n * inner + j;
+      let m = -Infinity;
+      for (let k = 0, p = base; k < n; k++, p += inner) {
+        const v = x[p];
+        if (v > m || v !== v) m = v;
+        if (m !== m) break;
+      }
+      let total = 0;
+      if (log) {
+        for (let k = 0, p = base; k < n; k++, p += inner) total += Math.exp(x[p] - m);
+        const lse = Math.log(total);
+        for (let k = 0, p = base; k < n; k++, p += inner) out[p] = x[p] - m - lse;
+      } else {
+        for (let k = 0, p = base; k < n; k++, p += inner) {
+          const e = Math.exp(x[p] - m);
+          out[p] = e;
+          total += e;
+        }
+        for (let k = 0, p = base; k < n; k++, p += inner) out[p] /= total;
+      }
+    }
+  }
+}
+
+interface Layout {
+  outer: number;
+  n: number;
+  inner: number;
+}
+
+function layout(fn: string, X: Tensor, axis: number): Layout {
+  if (X.rank === 0) {
+    normalizeAxis(fn, axis, 1);
+    return { outer: 1, n: 1, inner: 1 };
+  }
+  const ax = normalizeAxis(fn, axis, X.rank);
+  return { outer: shapeSize(X.shape.slice(0, ax)), n: X.shape[ax], inner: shapeSize(X.shape.slice(ax + 1)) };
+}
+
+function backwardLayout(fn: string, dy: TensorLike, x: TensorLike, axis: number) {
+  const [D, X] = backwardArgs(fn, dy, x);
+  return { D, X, L: layout(fn, X, axis) };
+}
