@@ -2,6 +2,8 @@
 export { NablaError, ShapeError, ValueError } from './errors.js';
 export * from './tensor/index.js';
 export { createRng, setSeed, getDefaultRng, Rng, type RngState, type RandomOptions } from './random/rng.js';
+export * from './activations/index.js';
+export * from './losses/index.js';
 export { standardize, fitStandardizer, type Standardizer } from './preprocess/standardize.js';
 export { oneHot } from './preprocess/oneHot.js';
 export type { Labels } from './labels.js';

@@ -1,0 +1,68 @@
+import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { broadcastOption, checkUnitInterval, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
+
+/** Options of {@link binaryCrossEntropy}. */
+export interface BinaryCrossEntropyOptions extends LogLossOptions {
+  /** Per-element rescaling weight, broadcast to the input's shape (not normalized in the mean). */
+  weight?: TensorLike;
+}
+
+/**
+ * Binary cross-entropy on probabilities, PyTorch's `F.binary_cross_entropy`, each log clamped at −100.
+ *
+ * ```math
+ * \ell_i = -w_i\big[\,y_i \max(\log p_i, -100) + (1 - y_i)\max(\log(1 - p_i), -100)\big], \qquad
+ * \frac{\partial \ell_i}{\partial p_i} = w_i\,\frac{p_i - y_i}{\max\big(p_i(1 - p_i),\ 10^{-12}\big)}
+ * ```
+ *
+ * Method: log(1 − p) is `log1p(−p)`. The clamp keeps p ∈ {0, 1} finite (loss ≤ 100, no 0·(−∞));
+ * the gradient's denominator is guarded by 1e−12 (PyTorch's `EPSILON`), so p = 0 with y = 1 gives
+ * −1e12/N. Keras clips p to [1e−7, 1 − 1e−7] instead (max loss ≈ 16.1). Probabilities or targets
+ * outside [0, 1] (or NaN) are a ValueError, as in PyTorch. `base: 2` gives the course notes' bits.
+ * @example binaryCrossEntropy([0.9, 0.2], [1, 0], { reduction: 'none' }).toArray(); // ≈ [0.10536, 0.22314]
+ */
+export function binaryCrossEntropy(input: TensorLike, target: TensorLike, options?: BinaryCrossEntropyOptions): Tensor {
+  const fn = 'binaryCrossEntropy';
+  const { I, T, w, p } = prepare(fn, input, target, options);
+  const a = I.data;
+  const y = T.data;
+  const v = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const l = (y[i] - 1) * Math.max(Math.log1p(-a[i]), -100) - y[i] * Math.max(Math.log(a[i]), -100);
+    v[i] = w === null ? l : l * w[i];
+  }
+  return reduceLoss(v, I.shape, p);
+}
+
+/**
+ * dL/dinput of {@link binaryCrossEntropy}: dy·(p − y)/max(p(1 − p), 1e−12), times weight, divided
+ * by N for 'mean' (and by ln(base)), in PyTorch's order.
+ * @example binaryCrossEntropyBackward([0.9, 0.2], [1, 0]).toArray(); // ≈ [-0.27778, 0.3125]
+ */
+export function binaryCrossEntropyBackward(input: TensorLike, target: TensorLike, options?: BinaryCrossEntropyOptions & UpstreamOptions): Tensor {
+  const fn = 'binaryCrossEntropyBackward';
+  const { I, T, w, p } = prepare(fn, input, target, options);
+  const { g, each } = upstream(fn, options, p, I.shape);
+  const a = I.data;
+  const y = T.data;
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    let d = ((each === null ? g : each[i]) * (x - y[i])) / Math.max((1 - x) * x, 1e-12);
+    if (w !== null) d *= w[i];
+    if (p.reduction === 'mean') d /= n;
+    if (p.lnBase !== 1) d /= p.lnBase;
+    out[i] = d;
+  }
+  return new Tensor(out, I.shape);
+}
+
+function prepare(fn: string, input: TensorLike, target: TensorLike, options: BinaryCrossEntropyOptions | undefined) {
+  const [I, T] = samePair(fn, input, target);
+  const p = parseLossOptions(fn, options, true);
+  const w = options?.weight === undefined ? null : broadcastOption(fn, 'options.weight', options.weight, I.shape);
+  checkUnitInterval(fn, 'input', I);
+  checkUnitInterval(fn, 'target', T);
+  return { I, T, w, p };
+}

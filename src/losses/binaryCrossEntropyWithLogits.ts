@@ -1,0 +1,80 @@
+import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { stableSigmoid } from '../activations/common.js';
+import { broadcastOption, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
+
+/** Options of {@link binaryCrossEntropyWithLogits}. */
+export interface BinaryCrossEntropyWithLogitsOptions extends LogLossOptions {
+  /** Per-element rescaling weight, broadcast to the input's shape. */
+  weight?: TensorLike;
+  /** Weight of positive examples, broadcast to the input's shape (usually one per class, `[C]`). */
+  posWeight?: TensorLike;
+}
+
+/**
+ * Binary cross-entropy on logits, PyTorch's `F.binary_cross_entropy_with_logits`, in the stable form
+ *
+ * ```math
+ * \ell = (1 - y)\,x - w_{pos}\,\log\sigma(x), \quad w_{pos} = 1 + (p_w - 1)\,y, \quad
+ * \log\sigma(x) = \min(x, 0) - \log(1 + e^{-|x|})
+ * ```
+ *
+ * which without `posWeight` is max(x, 0) − x·y + log1p(e^(−|x|)) and never overflows:
+ * x = −800, y = 1 gives 800 (the naive form gives ∞ or NaN). Gradient: σ(x) − y (with posWeight,
+ * w_pos·σ(x) − p_w·y). Targets are not range-checked (PyTorch does not either).
+ * @example binaryCrossEntropyWithLogits([-800, 0], [1, 1], { reduction: 'none' }).toArray(); // => [800, 0.6931471805599453]
+ */
+export function binaryCrossEntropyWithLogits(input: TensorLike, target: TensorLike, options?: BinaryCrossEntropyWithLogitsOptions): Tensor {
+  const fn = 'binaryCrossEntropyWithLogits';
+  const { I, T, w, pw, p } = prepare(fn, input, target, options);
+  const a = I.data;
+  const y = T.data;
+  const v = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const logSig = Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
+    const l = pw === null ? (1 - y[i]) * x - logSig : (1 - y[i]) * x - ((pw[i] - 1) * y[i] + 1) * logSig;
+    v[i] = w === null ? l : l * w[i];
+  }
+  return reduceLoss(v, I.shape, p);
+}
+
+/**
+ * dL/dinput of {@link binaryCrossEntropyWithLogits}: (σ(x) − y)·dy, or
+ * ((p_w·y + 1 − y)·σ(x) − p_w·y)·dy with posWeight; times weight; divided by N for 'mean'.
+ * @example binaryCrossEntropyWithLogitsBackward([0], [1], { reduction: 'sum' }).toArray(); // => [-0.5]
+ */
+export function binaryCrossEntropyWithLogitsBackward(
+  input: TensorLike,
+  target: TensorLike,
+  options?: BinaryCrossEntropyWithLogitsOptions & UpstreamOptions,
+): Tensor {
+  const fn = 'binaryCrossEntropyWithLogitsBackward';
+  const { I, T, w, pw, p } = prepare(fn, input, target, options);
+  const { g, each } = upstream(fn, options, p, I.shape);
+  const a = I.data;
+  const y = T.data;
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = stableSigmoid(a[i]);
+    let d: number;
+    if (pw === null) d = (s - y[i]) * (each === null ? g : each[i]);
+    else {
+      const t = pw[i] * y[i];
+      d = ((t + 1 - y[i]) * s - t) * (each === null ? g : each[i]);
+    }
+    if (w !== null) d *= w[i];
+    if (p.reduction === 'mean') d /= n;
+    if (p.lnBase !== 1) d /= p.lnBase;
+    out[i] = d;
+  }
+  return new Tensor(out, I.shape);
+}
+
+function prepare(fn: string, input: TensorLike, target: TensorLike, options: BinaryCrossEntropyWithLogitsOptions | undefined) {
+  const [I, T] = samePair(fn, input, target);
+  const p = parseLossOptions(fn, options, true);
+  const w = options?.weight === undefined ? null : broadcastOption(fn, 'options.weight', options.weight, I.shape);
+  const pw = options?.posWeight === undefined ? null : broadcastOption(fn, 'options.posWeight', options.posWeight, I.shape);
+  return { I, T, w, pw, p };
+}

@@ -1,0 +1,82 @@
+import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { toLabels } from '../labels.js';
+import { sameShape, shapeSize } from '../tensor/shape.js';
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import type { Labels } from '../labels.js';
+
+/**
+ * How a classification input is laid out: classes on axis 1 (axis 0 for a 1-D input, one sample),
+ * viewed as [outer, C, inner]; the unreduced loss has shape [N, d1, …] (or [] for one sample).
+ * @internal
+ */
+export interface ClassLayout {
+  outer: number;
+  C: number;
+  inner: number;
+  lossShape: number[];
+}
+
+/** @internal */
+export function classLayout(fn: string, I: Tensor, arg = 'input'): ClassLayout {
+  if (I.rank === 0) throw new ShapeError(fn, `${arg} is a scalar (expected [C], [N, C] or [N, C, d1, …])`);
+  if (I.rank === 1) return { outer: 1, C: I.shape[0], inner: 1, lossShape: [] };
+  return { outer: I.shape[0], C: I.shape[1], inner: shapeSize(I.shape.slice(2)), lossShape: [I.shape[0], ...I.shape.slice(2)] };
+}
+
+/** A class-index target (one label per position) or a probability target (the input's shape). @internal */
+export type ClassTarget = { labels: Int32Array; probs: null } | { labels: null; probs: Float64Array };
+
+/**
+ * Reads a target as class indices (shape of the unreduced loss) or, when `allowProbs` and it has
+ * the input's shape, as class probabilities (PyTorch's dispatch rule). Labels are checked against
+ * C and `ignoreIndex` here, before anything is computed.
+ * @internal
+ */
+export function classTarget(
+  fn: string,
+  I: Tensor,
+  L: ClassLayout,
+  target: Labels | TensorLike,
+  allowProbs: boolean,
+  ignoreIndex?: number,
+): ClassTarget {
+  const count = L.outer * L.inner;
+  if (typeof target === 'number') {
+    if (L.lossShape.length !== 0) {
+      throw new ShapeError(fn, `target is a single number but input has shape ${formatShape(I.shape)} (expected ${count} labels)`);
+    }
+    return { labels: toLabels(fn, 'target', [target], L.C, ignoreIndex), probs: null };
+  }
+  if (target instanceof Int32Array) {
+    if (target.length !== count) throw new ShapeError(fn, `target has ${target.length} labels but input has shape ${formatShape(I.shape)} (expected ${count})`);
+    return { labels: toLabels(fn, 'target', target, L.C, ignoreIndex), probs: null };
+  }
+  const T = asTensor(target, fn, 'target');
+  if (allowProbs && sameShape(T.shape, I.shape)) return { labels: null, probs: T.data };
+  const labelShapeOk = sameShape(T.shape, L.lossShape) || (L.lossShape.length === 0 && T.size === 1 && T.rank === 1);
+  if (!labelShapeOk) {
+    throw new ShapeError(
+      fn,
+      `target has shape ${formatShape(T.shape)} but input has shape ${formatShape(I.shape)} ` +
+        `(expected class indices of shape ${formatShape(L.lossShape)}${allowProbs ? ` or probabilities of shape ${formatShape(I.shape)}` : ''})`,
+    );
+  }
+  return { labels: toLabels(fn, 'target', T.reshape([T.size]), L.C, ignoreIndex), probs: null };
+}
+
+/** Validates a per-class weight of length C. @internal */
+export function classWeight(fn: string, weight: TensorLike | undefined, C: number): Float64Array | null {
+  if (weight === undefined) return null;
+  const W = asTensor(weight, fn, 'options.weight');
+  if (W.rank !== 1 || W.size !== C) {
+    throw new ShapeError(fn, `options.weight has shape ${formatShape(W.shape)} but there are ${C} classes (expected [${C}])`);
+  }
+  return W.data;
+}
+
+/** Validates ignoreIndex (an integer, default −100). @internal */
+export function ignoreIndexOf(fn: string, value: unknown): number {
+  const v = value ?? -100;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new ValueError(fn, `options.ignoreIndex must be an integer, got ${describe(v)}`);
+  return v;
+}

@@ -1,0 +1,43 @@
+import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions, type UpstreamOptions } from './reduction.js';
+
+/**
+ * Mean squared error, PyTorch's `F.mse_loss`: (p − t)² elementwise, then the reduction.
+ *
+ * ```math
+ * L = \frac{1}{N}\sum_i (p_i - t_i)^2, \qquad \frac{\partial L}{\partial p_i} = \frac{2}{N}(p_i - t_i)
+ * ```
+ *
+ * 'mean' averages over **all** elements (no ½). The course notes' e = ½‖y − o‖² is
+ * `0.5 * mseLoss(o, y, { reduction: 'sum' })`, whose gradient is (o − y). Shapes must match.
+ * @example mseLoss([1, 2, 3], [1.5, 1, 3]).item(); // => 0.4166666666666667
+ */
+export function mseLoss(input: TensorLike, target: TensorLike, options?: ReductionOptions): Tensor {
+  const [I, T] = samePair('mseLoss', input, target);
+  const p = parseLossOptions('mseLoss', options, false);
+  const a = I.data;
+  const b = T.data;
+  const v = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i] - b[i];
+    v[i] = d * d;
+  }
+  return reduceLoss(v, I.shape, p);
+}
+
+/**
+ * dL/dinput of {@link mseLoss}: (2/N)·(p − t)·dy for 'mean', 2·(p − t)·dy for 'sum' and 'none'
+ * (PyTorch's `mse_loss_backward`, same order of operations).
+ * @example mseLossBackward([1, 2, 3], [1.5, 1, 3]).toArray(); // ≈ [-0.3333, 0.6667, 0]
+ */
+export function mseLossBackward(input: TensorLike, target: TensorLike, options?: ReductionOptions & UpstreamOptions): Tensor {
+  const [I, T] = samePair('mseLossBackward', input, target);
+  const p = parseLossOptions('mseLossBackward', options, false);
+  const { g, each } = upstream('mseLossBackward', options, p, I.shape);
+  const norm = p.reduction === 'mean' ? 2 / I.size : 2;
+  const a = I.data;
+  const b = T.data;
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = norm * (a[i] - b[i]) * (each === null ? g : each[i]);
+  return new Tensor(out, I.shape);
+}

@@ -1,0 +1,142 @@
+import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { pairwiseSum } from '../tensor/reduce.js';
+import { broadcastStrides, sameShape, shapeSize, stridesOf, unravelIndex } from '../tensor/shape.js';
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import { optionsOf } from '../util.js';
+
+/** How a loss reduces its per-element (or per-sample) values: PyTorch's three modes. */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+/** Options every loss takes. */
+export interface ReductionOptions {
+  /** `'mean'` (default), `'sum'`, or `'none'` (the unreduced values). */
+  reduction?: Reduction;
+}
+
+/** Options of the log-based losses. */
+export interface LogLossOptions extends ReductionOptions {
+  /**
+   * Logarithm base. Default e (nats, PyTorch). `base: 2` gives the textbook's bits: the loss and
+   * its gradient are divided by ln 2.
+   */
+  base?: number;
+}
+
+/** Options every loss backward takes in addition to the forward's. */
+export interface UpstreamOptions {
+  /**
+   * Upstream gradient dL/d(loss): a number (or one-element tensor) for 'mean'/'sum', a tensor of
+   * the unreduced loss's shape for 'none'. Default 1 / ones.
+   */
+  dy?: TensorLike;
+}
+
+/** Parsed common options. @internal */
+export interface ParsedLoss {
+  reduction: Reduction;
+  /** ln(base); exactly 1 for the natural logarithm so no division happens. */
+  lnBase: number;
+}
+
+/** Validates `reduction` and (where allowed) `base`. @internal */
+export function parseLossOptions(fn: string, options: unknown, allowBase: boolean): ParsedLoss {
+  const o = optionsOf(fn, options as object | undefined) as LogLossOptions;
+  const reduction = o.reduction ?? 'mean';
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    throw new ValueError(fn, `options.reduction must be 'mean', 'sum' or 'none', got ${describe(reduction)}`);
+  }
+  let lnBase = 1;
+  if (o.base !== undefined) {
+    if (!allowBase) throw new ValueError(fn, `options.base is not supported (${fn} has no logarithm)`);
+    const b = o.base;
+    if (typeof b !== 'number' || !(b > 0) || b === 1 || !Number.isFinite(b)) {
+      throw new ValueError(fn, `options.base must be a positive finite number other than 1, got ${describe(b)}`);
+    }
+    lnBase = b === Math.E ? 1 : Math.log(b);
+  }
+  return { reduction, lnBase };
+}
+
+/**
+ * Reduces unreduced loss values: 'mean' divides the (pairwise) sum by `denom` (default the count),
+ * 'sum' sums, 'none' keeps `shape`. The result is divided by ln(base) when a base is set.
+ * @internal
+ */
+export function reduceLoss(values: Float64Array, shape: readonly number[], p: ParsedLoss, denom = values.length): Tensor {
+  if (p.reduction === 'none') {
+    if (p.lnBase !== 1) for (let i = 0; i < values.length; i++) values[i] /= p.lnBase;
+    return new Tensor(values, shape);
+  }
+  let v = pairwiseSum(values, 0, values.length);
+  if (p.reduction === 'mean') v /= denom;
+  if (p.lnBase !== 1) v /= p.lnBase;
+  return new Tensor(new Float64Array([v]), []);
+}
+
+/**
+ * The upstream gradient for a backward: a scalar g for 'mean'/'sum', or per-element values for
+ * 'none' (checked against the unreduced loss shape).
+ * @internal
+ */
+export function upstream(fn: string, options: unknown, p: ParsedLoss, lossShape: readonly number[]): { g: number; each: Float64Array | null } {
+  const o = optionsOf(fn, options as object | undefined) as UpstreamOptions;
+  if (p.reduction === 'none') {
+    if (o.dy === undefined) return { g: 1, each: null };
+    const D = asTensor(o.dy, fn, 'options.dy');
+    if (!sameShape(D.shape, lossShape)) {
+      throw new ShapeError(fn, `options.dy has shape ${formatShape(D.shape)} but the unreduced loss has shape ${formatShape(lossShape)}`);
+    }
+    return { g: 1, each: D.data };
+  }
+  if (o.dy === undefined) return { g: 1, each: null };
+  const D = asTensor(o.dy, fn, 'options.dy');
+  if (D.size !== 1) throw new ShapeError(fn, `options.dy must be a single number for reduction '${p.reduction}', got shape ${formatShape(D.shape)}`);
+  return { g: D.data[0], each: null };
+}
+
+/** Requires two tensors of identical shape (losses never broadcast silently). @internal */
+export function samePair(fn: string, input: TensorLike, target: TensorLike, names: [string, string] = ['input', 'target']): [Tensor, Tensor] {
+  const I = asTensor(input, fn, names[0]);
+  const T = asTensor(target, fn, names[1]);
+  if (!sameShape(I.shape, T.shape)) {
+    throw new ShapeError(fn, `${names[0]} has shape ${formatShape(I.shape)} but ${names[1]} has shape ${formatShape(T.shape)} (they must match; losses do not broadcast)`);
+  }
+  return [I, T];
+}
+
+/**
+ * A tensor option broadcast to `shape` as a full Float64Array (one allocation, done before any
+ * computation); ShapeError when it cannot be broadcast.
+ * @internal
+ */
+export function broadcastOption(fn: string, arg: string, value: TensorLike, shape: readonly number[]): Float64Array {
+  const W = asTensor(value, fn, arg);
+  if (sameShape(W.shape, shape)) return W.data;
+  const ok = W.rank <= shape.length && W.shape.every((d, i) => d === 1 || d === shape[shape.length - W.rank + i]);
+  if (!ok) throw new ShapeError(fn, `${arg} has shape ${formatShape(W.shape)}, which cannot be broadcast to the input's shape ${formatShape(shape)}`);
+  const st = broadcastStrides(W.shape, shape);
+  const outSt = stridesOf(shape);
+  const out = new Float64Array(shapeSize(shape));
+  for (let i = 0; i < out.length; i++) {
+    let rem = i;
+    let off = 0;
+    for (let d = 0; d < shape.length; d++) {
+      const k = Math.floor(rem / outSt[d]);
+      rem -= k * outSt[d];
+      off += k * st[d];
+    }
+    out[i] = W.data[off];
+  }
+  return out;
+}
+
+/** Requires every element in [0, 1] (NaN fails), naming the first offender. @internal */
+export function checkUnitInterval(fn: string, arg: string, t: Tensor): void {
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (!(v >= 0 && v <= 1)) {
+      throw new ValueError(fn, `${arg}[${unravelIndex(i, t.shape).join(',')}] is ${v} (every ${arg === 'input' ? 'probability' : 'target'} must be in [0, 1])`);
+    }
+  }
+}
