@@ -4,6 +4,7 @@ export * from './tensor/index.js';
 export { createRng, setSeed, getDefaultRng, Rng, type RngState, type RandomOptions } from './random/rng.js';
 export * from './activations/index.js';
 export * from './losses/index.js';
+export * from './init/index.js';
 export { standardize, fitStandardizer, type Standardizer } from './preprocess/standardize.js';
 export { oneHot } from './preprocess/oneHot.js';
 export type { Labels } from './labels.js';

@@ -3,10 +3,11 @@ import { checkShape, shapeSize } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /**
- * A tensor of the given shape filled with zeros.
+ * A tensor of the given shape filled with zeros. Also an initializer: the second argument (the
+ * initializers' options) is accepted and ignored, so `zeros` can be passed wherever an initializer is.
  * @example zeros([2, 3]).toArray(); // => [[0, 0, 0], [0, 0, 0]]
  */
-export function zeros(shape: readonly number[]): Tensor {
+export function zeros(shape: readonly number[], _options?: object): Tensor {
   const dims = checkShape('zeros', 'shape', shape);
   return new Tensor(new Float64Array(shapeSize(dims)), dims);
 }
@@ -15,7 +16,7 @@ export function zeros(shape: readonly number[]): Tensor {
  * A tensor of the given shape filled with ones.
  * @example ones([2]).toArray(); // => [1, 1]
  */
-export function ones(shape: readonly number[]): Tensor {
+export function ones(shape: readonly number[], _options?: object): Tensor {
   return full(shape, 1, 'ones');
 }
 

@@ -1,0 +1,54 @@
+import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { optionsOf } from '../util.js';
+
+/**
+ * Fan-in and fan-out of a weight of the given shape, in nabla's layout (`matmul(x, W)`, so a dense
+ * weight is `[n_in, n_out]` — Keras' layout, the transpose of PyTorch's `(out, in)`):
+ *
+ * | rank | fanIn | fanOut |
+ * |---|---|---|
+ * | 1 `[n]` | n | n |
+ * | 2 `[n_in, n_out]` | n_in | n_out |
+ * | N `[...kernel, c_in, c_out]` | c_in·∏kernel | c_out·∏kernel |
+ *
+ * `options.fanIn` / `options.fanOut` override the computed values (positive integers). A scalar
+ * shape has no fans and is an error.
+ * @example computeFans([784, 256]); // => { fanIn: 784, fanOut: 256 }
+ * @example computeFans([3, 3, 16, 32]); // => { fanIn: 144, fanOut: 288 }
+ */
+export function computeFans(shape: readonly number[], options?: { fanIn?: number; fanOut?: number }): { fanIn: number; fanOut: number } {
+  return fansOf('computeFans', shape, options);
+}
+
+/** computeFans with the caller's name in errors. @internal */
+export function fansOf(fn: string, shape: readonly number[], options?: { fanIn?: number; fanOut?: number }): { fanIn: number; fanOut: number } {
+  if (!Array.isArray(shape)) throw new ValueError(fn, `shape must be an array of dimensions, got ${describe(shape)}`);
+  const o = optionsOf(fn, options);
+  let fanIn: number;
+  let fanOut: number;
+  if (shape.length === 0) {
+    if (o.fanIn === undefined || o.fanOut === undefined) {
+      throw new ShapeError(fn, `cannot compute fans of a scalar shape [] (pass options.fanIn and options.fanOut)`);
+    }
+    fanIn = 0;
+    fanOut = 0;
+  } else if (shape.length === 1) {
+    fanIn = fanOut = shape[0];
+  } else {
+    let rf = 1;
+    for (let i = 0; i < shape.length - 2; i++) rf *= shape[i];
+    fanIn = shape[shape.length - 2] * rf;
+    fanOut = shape[shape.length - 1] * rf;
+  }
+  for (const [name, v] of [['fanIn', o.fanIn], ['fanOut', o.fanOut]] as const) {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)) {
+      throw new ValueError(fn, `options.${name} must be a positive integer, got ${describe(v)}`);
+    }
+  }
+  fanIn = o.fanIn ?? fanIn;
+  fanOut = o.fanOut ?? fanOut;
+  if (!(fanIn > 0) || !(fanOut > 0)) {
+    throw new ShapeError(fn, `shape ${formatShape(shape)} gives fanIn ${fanIn} and fanOut ${fanOut} (both must be positive)`);
+  }
+  return { fanIn, fanOut };
+}
