@@ -5,6 +5,7 @@ export { createRng, setSeed, getDefaultRng, Rng, type RngState, type RandomOptio
 export * from './activations/index.js';
 export * from './losses/index.js';
 export * from './init/index.js';
+export * from './optim/index.js';
 export { standardize, fitStandardizer, type Standardizer } from './preprocess/standardize.js';
 export { oneHot } from './preprocess/oneHot.js';
 export type { Labels } from './labels.js';

@@ -1,0 +1,102 @@
+import { ValueError } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, checkConvention, checkFlag, checkHyper, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+
+/** Options of {@link Adagrad}. */
+export interface AdagradOptions extends BaseOptimizerOptions {
+  /** Learning-rate decay: step t uses lr / (1 + (t − 1)·lrDecay). Default 0. */
+  lrDecay?: number;
+  /** Coupled L2 weight decay (g + λp) unless `decoupledWeightDecay`. Default 0. */
+  weightDecay?: number;
+  /** Starting value of the accumulator. Default 0 (0.1 with 'keras'/'tfjs'). */
+  initialAccumulatorValue?: number;
+  /** ε. Default 1e−10 (1e−7 with 'keras'/'tfjs'). */
+  eps?: number;
+  /** ε inside the square root, √(r + ε) (Keras, TF.js, optax). Default false (true with 'keras'/'tfjs'). */
+  epsInsideSqrt?: boolean;
+  /** Keras' decoupled decay p ← p − p·λ·lr first. Default false (true with 'keras'). */
+  decoupledWeightDecay?: boolean;
+  /** Ascend instead of descend. Default false. */
+  maximize?: boolean;
+}
+
+/** Adagrad's resolved per-group options. */
+export interface AdagradGroupOptions {
+  lr: number;
+  lrDecay: number;
+  weightDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+  epsInsideSqrt: boolean;
+  decoupledWeightDecay: boolean;
+  maximize: boolean;
+  convention: Convention;
+  skipNonFinite: boolean;
+}
+
+/**
+ * AdaGrad, PyTorch's `torch.optim.Adagrad`:
+ *
+ * ```text
+ * t ← t + 1;  g ← g + λ·p;  clr = lr / (1 + (t − 1)·lrDecay)
+ * r ← r + g ⊙ g                 (r starts at initialAccumulatorValue)
+ * p ← p − clr · g / (√r + ε)    (ε inside: g / √(r + ε))
+ * ```
+ *
+ * With lr = ρ, ε = ε, initialAccumulatorValue 0 this is exactly the course notes' r = r + g⊙g,
+ * Δθ = −ρ/(ε + √r) ⊙ g.
+ * @example new Adagrad([p], { lr: 0.01 });
+ */
+export class Adagrad extends Optimizer<AdagradOptions, AdagradGroupOptions> {
+  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdagradOptions>[], options?: AdagradOptions) {
+    super('Adagrad', params, options);
+    // PyTorch creates the accumulator eagerly in __init__.
+    let k = 0;
+    for (const g of this.paramGroups) for (const p of g.params) this.state[k++] = this.initState(p.size, g);
+  }
+
+  protected resolve(o: AdagradOptions, where: string): AdagradGroupOptions {
+    const fn = 'Adagrad';
+    const convention = checkConvention(fn, where, o.convention);
+    const pt = convention === 'pytorch';
+    if (o.lr === undefined && convention === 'tfjs') throw new ValueError(fn, `${where}: lr is required with convention 'tfjs'`);
+    return {
+      lr: checkHyper(fn, where, 'lr', o.lr ?? (pt ? 0.01 : 1e-3), 'nonneg'),
+      lrDecay: checkHyper(fn, where, 'lrDecay', o.lrDecay ?? 0, 'nonneg'),
+      weightDecay: checkHyper(fn, where, 'weightDecay', o.weightDecay ?? 0, 'nonneg'),
+      initialAccumulatorValue: checkHyper(fn, where, 'initialAccumulatorValue', o.initialAccumulatorValue ?? (pt ? 0 : 0.1), 'nonneg'),
+      eps: checkHyper(fn, where, 'eps', o.eps ?? (pt ? 1e-10 : 1e-7), 'nonneg'),
+      epsInsideSqrt: checkFlag(fn, where, 'epsInsideSqrt', o.epsInsideSqrt ?? !pt),
+      decoupledWeightDecay: checkFlag(fn, where, 'decoupledWeightDecay', o.decoupledWeightDecay ?? convention === 'keras'),
+      maximize: checkFlag(fn, where, 'maximize', o.maximize ?? false),
+      convention,
+      skipNonFinite: checkFlag(fn, where, 'skipNonFinite', o.skipNonFinite ?? false),
+    };
+  }
+
+  protected bufferNames() {
+    return { buffers: ['sum'], scalars: [] };
+  }
+
+  protected override initState(size: number, o: AdagradGroupOptions): ParamState {
+    return { step: 0, buffers: { sum: new Float64Array(size).fill(o.initialAccumulatorValue) }, scalars: {} };
+  }
+
+  protected update(p: Float64Array, g: Float64Array, st: ParamState, o: AdagradGroupOptions): void {
+    const { lr, lrDecay, weightDecay: wd, eps, epsInsideSqrt, decoupledWeightDecay, maximize } = o;
+    const n = p.length;
+    const sum = st.buffers.sum;
+    st.step++;
+    if (wd !== 0 && decoupledWeightDecay) for (let i = 0; i < n; i++) p[i] = p[i] - p[i] * wd * lr;
+    const coupled = wd !== 0 && !decoupledWeightDecay;
+    const clr = lr / (1 + (st.step - 1) * lrDecay);
+    for (let i = 0; i < n; i++) {
+      let d = maximize ? -g[i] : g[i];
+      if (coupled) d = d + wd * p[i];
+      const s = sum[i] + d * d;
+      sum[i] = s;
+      const std = epsInsideSqrt ? Math.sqrt(s + eps) : Math.sqrt(s) + eps;
+      p[i] = p[i] + -clr * (d / std);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+import { ValueError, describe } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, checkConvention, checkFlag, checkHyper, lerp, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+
+/** Options of {@link Adam} and {@link AdamW}. */
+export interface AdamOptions extends BaseOptimizerOptions {
+  /** (β1, β2), each in [0, 1). Default [0.9, 0.999]. */
+  betas?: readonly [number, number];
+  /** ε. Default 1e−8 (1e−7 with 'keras'/'tfjs'). */
+  eps?: number;
+  /** Weight decay λ: coupled L2 for Adam (g + λp), decoupled for AdamW. Adam default 0, AdamW 0.01 (Keras 0.004). */
+  weightDecay?: number;
+  /** AMSGrad: use the running maximum of the raw second moment. Default false. */
+  amsgrad?: boolean;
+  /** Decoupled weight decay (AdamW). Adam default false; AdamW true. */
+  decoupledWeightDecay?: boolean;
+  /**
+   * Keras' "epsilon hat": p ← p − m·(lr·√(1 − β2ᵗ)/(1 − β1ᵗ)) / (√v + ε̂), i.e. ε added to the
+   * uncorrected √v. Default false (true with 'keras').
+   */
+  epsilonHat?: boolean;
+  /** Ascend instead of descend. Default false. */
+  maximize?: boolean;
+}
+
+/** Adam's resolved per-group options. */
+export interface AdamGroupOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  decoupledWeightDecay: boolean;
+  epsilonHat: boolean;
+  maximize: boolean;
+  convention: Convention;
+  skipNonFinite: boolean;
+}
+
+/**
+ * Adam (Kingma & Ba 2015), PyTorch's `torch.optim.Adam` (`_single_tensor_adam`):
+ *
+ * ```text
+ * t ← t + 1;  g ← g + λ·p (L2; AdamW instead: p ← p·(1 − lr·λ) first)
+ * m ← lerp(m, g, 1 − β1);  v ← β2·v + (1 − β2)·g²
+ * amsgrad: v̄ ← max(v̄, v) (the raw v), else v̄ = v
+ * p ← p − (lr / (1 − β1ᵗ)) · m / (√v̄ / √(1 − β2ᵗ) + ε)
+ * ```
+ *
+ * ε is added after bias correction (to √v̂), as in PyTorch, TF.js, optax and the textbook.
+ * `convention: 'keras'` uses Keras' ε̂ (added to the uncorrected √v), ε 1e−7, its moment-update
+ * form and its decoupled decay p ← p − p·λ·lr; `'tfjs'` uses ε 1e−7 and TF.js' running products
+ * β^t for the bias corrections.
+ * @example new Adam([p], { lr: 1e-3 });
+ */
+export class Adam extends Optimizer<AdamOptions, AdamGroupOptions> {
+  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdamOptions>[], options?: AdamOptions) {
+    super(new.target === AdamW ? 'AdamW' : 'Adam', params, options);
+  }
+
+  /** Defaults that differ between Adam and AdamW. */
+  protected decoupledDefault(_c: Convention): { decoupled: boolean; weightDecay: number } {
+    return { decoupled: false, weightDecay: 0 };
+  }
+
+  protected resolve(o: AdamOptions, where: string): AdamGroupOptions {
+    const fn = this instanceof AdamW ? 'AdamW' : 'Adam';
+    const convention = checkConvention(fn, where, o.convention);
+    const pt = convention === 'pytorch';
+    const betas = o.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2) throw new ValueError(fn, `${where}: betas must be a pair [β1, β2], got ${describe(betas)}`);
+    const d = this.decoupledDefault(convention);
+    return {
+      lr: checkHyper(fn, where, 'lr', o.lr ?? 1e-3, 'nonneg'),
+      betas: [checkHyper(fn, where, 'betas[0]', betas[0], 'unit'), checkHyper(fn, where, 'betas[1]', betas[1], 'unit')],
+      eps: checkHyper(fn, where, 'eps', o.eps ?? (pt ? 1e-8 : 1e-7), 'nonneg'),
+      weightDecay: checkHyper(fn, where, 'weightDecay', o.weightDecay ?? d.weightDecay, 'nonneg'),
+      amsgrad: checkFlag(fn, where, 'amsgrad', o.amsgrad ?? false),
+      decoupledWeightDecay: checkFlag(fn, where, 'decoupledWeightDecay', o.decoupledWeightDecay ?? d.decoupled),
+      epsilonHat: checkFlag(fn, where, 'epsilonHat', o.epsilonHat ?? convention === 'keras'),
+      maximize: checkFlag(fn, where, 'maximize', o.maximize ?? false),
+      convention,
+      skipNonFinite: checkFlag(fn, where, 'skipNonFinite', o.skipNonFinite ?? false),
+    };
+  }
+
+  protected bufferNames() {
+    return { buffers: ['expAvg', 'expAvgSq', 'maxExpAvgSq'], scalars: ['accBeta1', 'accBeta2'] };
+  }
+
+  protected update(p: Float64Array, g: Float64Array, st: ParamState, o: AdamGroupOptions): void {
+    const { lr, eps, weightDecay: wd, amsgrad, decoupledWeightDecay, epsilonHat, maximize, convention } = o;
+    const [beta1, beta2] = o.betas;
+    const n = p.length;
+    const b = st.buffers;
+    const m = (b.expAvg ??= new Float64Array(n));
+    const v = (b.expAvgSq ??= new Float64Array(n));
+    const vmax = amsgrad ? (b.maxExpAvgSq ??= new Float64Array(n)) : null;
+    const t = ++st.step;
+    if (wd !== 0 && decoupledWeightDecay) {
+      if (convention === 'keras') for (let i = 0; i < n; i++) p[i] = p[i] - p[i] * wd * lr;
+      else {
+        const f = 1 - lr * wd;
+        for (let i = 0; i < n; i++) p[i] *= f;
+      }
+    }
+    const coupled = wd !== 0 && !decoupledWeightDecay;
+    let bc1: number;
+    let bc2: number;
+    if (convention === 'tfjs') {
+      // TF.js keeps running products β^t (accBeta), updated after each step.
+      const acc1 = st.scalars.accBeta1 ?? beta1;
+      const acc2 = st.scalars.accBeta2 ?? beta2;
+      bc1 = 1 - acc1;
+      bc2 = 1 - acc2;
+      st.scalars.accBeta1 = acc1 * beta1;
+      st.scalars.accBeta2 = acc2 * beta2;
+    } else {
+      bc1 = 1 - Math.pow(beta1, t);
+      bc2 = 1 - Math.pow(beta2, t);
+    }
+    const a1 = 1 - beta1;
+    const a2 = 1 - beta2;
+    if (convention === 'pytorch' && !epsilonHat) {
+      // The reference loop of torch/optim/adam.py, fused.
+      const stepSize = lr / bc1;
+      const bc2Sqrt = Math.sqrt(bc2);
+      for (let i = 0; i < n; i++) {
+        let d = maximize ? -g[i] : g[i];
+        if (coupled) d = d + wd * p[i];
+        const mi = lerp(m[i], d, a1);
+        m[i] = mi;
+        let vi = v[i] * beta2 + a2 * d * d;
+        v[i] = vi;
+        if (vmax !== null) {
+          const mx = vmax[i];
+          if (mx > vi || mx !== mx) vi = mx; // torch.maximum: NaN propagates
+          vmax[i] = vi;
+        }
+        p[i] = p[i] + -stepSize * (mi / (Math.sqrt(vi) / bc2Sqrt + eps));
+      }
+      return;
+    }
+    const alpha = (lr * Math.sqrt(bc2)) / bc1;
+    for (let i = 0; i < n; i++) {
+      let d = maximize ? -g[i] : g[i];
+      if (coupled) d = d + wd * p[i];
+      let mi: number;
+      let vi: number;
+      if (convention === 'keras') {
+        mi = m[i] + (d - m[i]) * a1;
+        vi = v[i] + (d * d - v[i]) * a2;
+      } else if (convention === 'tfjs') {
+        mi = m[i] * beta1 + d * a1;
+        vi = v[i] * beta2 + d * d * a2;
+      } else {
+        mi = lerp(m[i], d, a1);
+        vi = v[i] * beta2 + a2 * d * d;
+      }
+      m[i] = mi;
+      v[i] = vi;
+      if (vmax !== null) {
+        const mx = vmax[i];
+        if (mx > vi || mx !== mx) vi = mx;
+        vmax[i] = vi;
+      }
+      if (epsilonHat) p[i] = p[i] - (mi * alpha) / (Math.sqrt(vi) + eps);
+      else p[i] = p[i] + -lr * (mi / bc1 / (Math.sqrt(vi / bc2) + eps));
+    }
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter 2019), PyTorch's `torch.optim.AdamW`: Adam with decoupled weight decay
+ * p ← p·(1 − lr·λ) applied before the Adam update; default λ = 0.01. With `convention: 'keras'`,
+ * Keras' AdamW: λ default 0.004, decay p ← p − p·λ·lr, ε̂ 1e−7. TF.js has no AdamW.
+ * @example new AdamW([p], { lr: 1e-3, weightDecay: 0.01 });
+ */
+export class AdamW extends Adam {
+  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdamOptions>[], options?: AdamOptions) {
+    super(params, options);
+  }
+
+  protected override decoupledDefault(c: Convention): { decoupled: boolean; weightDecay: number } {
+    if (c === 'tfjs') throw new ValueError('AdamW', "convention 'tfjs' is not available (TF.js has no AdamW; use Adam)");
+    return { decoupled: true, weightDecay: c === 'keras' ? 0.004 : 0.01 };
+  }
+}

@@ -1,0 +1,309 @@
+import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { sameShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { decodeFloat64, encodeFloat64 } from './base64.js';
+
+/** Which framework's defaults and conventions an optimizer follows. */
+export type Convention = 'pytorch' | 'keras' | 'tfjs';
+
+/** Options every optimizer takes. */
+export interface BaseOptimizerOptions {
+  /** Learning rate ≥ 0. */
+  lr?: number;
+  /** Preset of defaults and formula switches. Default `'pytorch'`. Explicit options override it. */
+  convention?: Convention;
+  /** Skip the whole step (and return false) when any gradient is NaN or ±∞. Default false: propagate, like PyTorch. */
+  skipNonFinite?: boolean;
+}
+
+/** A parameter group: its own parameters and option overrides (PyTorch's param_groups). */
+export type ParamGroupSpec<O> = { params: readonly Tensor[] } & O;
+
+/** A resolved parameter group. `lr` (and the other options) may be changed between steps. */
+export type ParamGroup<R> = { params: Tensor[] } & R;
+
+/** Per-parameter optimizer state: a step count, buffers created on demand, and scalars. */
+export interface ParamState {
+  step: number;
+  buffers: Record<string, Float64Array>;
+  scalars: Record<string, number>;
+}
+
+/** The JSON-safe form of an optimizer's state (see docs/optim.md). */
+export interface OptimizerStateDict {
+  format: 'nabla.optimizer';
+  version: 1;
+  type: string;
+  groups: Record<string, unknown>[];
+  state: ({ step: number; buffers: Record<string, string>; scalars: Record<string, number | string> } | null)[];
+}
+
+const FORMAT = 'nabla.optimizer';
+const VERSION = 1;
+
+/**
+ * Base of every optimizer: parameter groups, gradient validation (before any write), the
+ * per-parameter state, `zeroGrad`, `lr`, and the versioned state dict.
+ *
+ * Subclasses implement `resolve` (validate a group's options) and `update` (one fused pass over a
+ * parameter, writing the parameter and its state in place).
+ */
+export abstract class Optimizer<O extends BaseOptimizerOptions, R extends { lr: number; skipNonFinite: boolean }> {
+  /** The parameter groups; each carries its resolved options (schedulers change `lr` here). */
+  readonly paramGroups: ParamGroup<R>[];
+  /** Number of steps that were skipped because of non-finite gradients (with `skipNonFinite`). */
+  skippedSteps = 0;
+  protected readonly state: (ParamState | null)[];
+  private readonly flat: Tensor[];
+  private readonly name: string;
+
+  protected constructor(name: string, params: readonly Tensor[] | readonly ParamGroupSpec<O>[], defaults: O | undefined) {
+    this.name = name;
+    if (defaults !== undefined && (defaults === null || typeof defaults !== 'object' || Array.isArray(defaults))) {
+      throw new ValueError(name, `options must be an object, got ${describe(defaults)}`);
+    }
+    if (!Array.isArray(params) || params.length === 0) {
+      throw new ValueError(name, `params must be a non-empty array of Tensors or parameter groups, got ${describe(params)}`);
+    }
+    const specs: ParamGroupSpec<O>[] = params[0] instanceof Tensor ? [{ params: params as Tensor[] } as unknown as ParamGroupSpec<O>] : (params as ParamGroupSpec<O>[]);
+    const seen = new Set<Tensor>();
+    this.paramGroups = specs.map((spec, gi) => {
+      if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.params)) {
+        throw new ValueError(name, `params[${gi}] must be a Tensor or a group { params: Tensor[], … }, got ${describe(spec)}`);
+      }
+      spec.params.forEach((p, pi) => {
+        if (!(p instanceof Tensor)) throw new ValueError(name, `group ${gi} params[${pi}] is ${describe(p)} (expected a Tensor)`);
+        if (seen.has(p)) throw new ValueError(name, `group ${gi} params[${pi}] appears more than once (each parameter may be optimized once)`);
+        seen.add(p);
+      });
+      const { params: ps, ...overrides } = spec;
+      const merged = { ...(defaults ?? {}), ...overrides } as unknown as O;
+      return { params: ps.slice(), ...this.resolve(merged, `group ${gi}`) } as ParamGroup<R>;
+    });
+    this.flat = this.paramGroups.flatMap((g) => g.params);
+    this.state = this.flat.map(() => null);
+  }
+
+  /** Validates merged options and fills in the convention's defaults. */
+  protected abstract resolve(options: O, where: string): R;
+
+  /**
+   * Applies one update to parameter `p` with gradient `g` (already validated), creating or
+   * updating `state` in place. Must not allocate after the first step.
+   */
+  protected abstract update(p: Float64Array, g: Float64Array, state: ParamState, group: R): void;
+
+  /** Creates the state of a parameter before its first update (PyTorch creates some eagerly). */
+  protected initState(_size: number, _group: R): ParamState {
+    return { step: 0, buffers: {}, scalars: {} };
+  }
+
+  /** Learning rate of the first group. */
+  get lr(): number {
+    return this.paramGroups[0].lr;
+  }
+
+  /** Sets the learning rate of every group. */
+  set lr(value: number) {
+    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+      throw new ValueError(this.name, `lr must be a non-negative finite number, got ${describe(value)}`);
+    }
+    for (const g of this.paramGroups) g.lr = value;
+  }
+
+  /** All parameters, in group order. */
+  get params(): readonly Tensor[] {
+    return this.flat;
+  }
+
+  /** Clears every parameter's `.grad` (sets it to null, like PyTorch's `zero_grad(set_to_none=True)`). */
+  zeroGrad(): void {
+    for (const p of this.flat) p.grad = null;
+  }
+
+  /**
+   * One optimization step. `grads[i]` is the gradient of the i-th parameter (in group order), or
+   * null/undefined to skip it; without `grads`, each parameter's `.grad` is used and parameters whose
+   * `.grad` is null are skipped (PyTorch). Every gradient is checked before anything is written, so a
+   * step that throws changes nothing. Returns false when the step was skipped (`skipNonFinite`).
+   */
+  step(grads?: readonly (Tensor | null | undefined)[]): boolean {
+    const fn = `${this.name}.step`;
+    if (grads !== undefined && (!Array.isArray(grads) || grads.length !== this.flat.length)) {
+      throw new ValueError(fn, `grads must be an array of ${this.flat.length} gradients (one per parameter), got ${describe(grads)}`);
+    }
+    const gs: (Float64Array | null)[] = new Array(this.flat.length);
+    for (let i = 0; i < this.flat.length; i++) {
+      const p = this.flat[i];
+      const g = grads === undefined ? p.grad : grads[i];
+      if (g === null || g === undefined) {
+        gs[i] = null;
+        continue;
+      }
+      if (!(g instanceof Tensor)) throw new ValueError(fn, `gradient ${i} is ${describe(g)} (expected a Tensor or null)`);
+      if (!sameShape(g.shape, p.shape)) {
+        throw new ShapeError(fn, `gradient ${i} has shape ${formatShape(g.shape)} but parameter ${i} has shape ${formatShape(p.shape)}`);
+      }
+      gs[i] = g.data;
+    }
+    let k = 0;
+    for (const group of this.paramGroups) {
+      if (group.skipNonFinite) {
+        for (let i = k; i < k + group.params.length; i++) {
+          const g = gs[i];
+          if (g !== null && !allFinite(g)) {
+            this.skippedSteps++;
+            return false;
+          }
+        }
+      }
+      k += group.params.length;
+    }
+    k = 0;
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        const g = gs[k];
+        if (g !== null) {
+          let st = this.state[k];
+          if (st === null) st = this.state[k] = this.initState(p.size, group);
+          this.update(p.data, g, st, group);
+        }
+        k++;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The optimizer's state as plain JSON-safe data: `{ format, version, type, groups, state }`.
+   * Groups hold each group's options and parameter count; state holds, per parameter, the step
+   * count, buffers as base64 of little-endian float64 (exact, NaN and −0 included) and scalars.
+   */
+  stateDict(): OptimizerStateDict {
+    return {
+      format: FORMAT,
+      version: VERSION,
+      type: this.name,
+      groups: this.paramGroups.map(({ params, ...opts }) => ({ ...opts, numParams: params.length })),
+      state: this.state.map((s) =>
+        s === null
+          ? null
+          : {
+              step: s.step,
+              buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, v]) => [k, encodeFloat64(v)])),
+              scalars: Object.fromEntries(Object.entries(s.scalars).map(([k, v]) => [k, Number.isFinite(v) ? v : String(v)])),
+            },
+      ),
+    };
+  }
+
+  /**
+   * Restores a state dict from {@link stateDict} of an optimizer of the same type over parameters of
+   * the same shapes. Everything is validated first — format, version, type, group and parameter
+   * counts, option values, state keys, buffer names and lengths — and nothing changes on error.
+   */
+  loadStateDict(dict: OptimizerStateDict): void {
+    const fn = `${this.name}.loadStateDict`;
+    const d = plain(fn, 'state dict', dict, ['format', 'version', 'type', 'groups', 'state']);
+    if (d.format !== FORMAT) throw new ValueError(fn, `format is ${describe(d.format)} (expected "${FORMAT}")`);
+    if (d.version !== VERSION) throw new ValueError(fn, `version is ${describe(d.version)} (expected ${VERSION})`);
+    if (d.type !== this.name) throw new ValueError(fn, `the state dict is for ${describe(d.type)}, not ${this.name}`);
+    if (!Array.isArray(d.groups) || d.groups.length !== this.paramGroups.length) {
+      throw new ValueError(fn, `groups must be an array of ${this.paramGroups.length} groups, got ${describe(d.groups)}`);
+    }
+    const groups = d.groups.map((g: unknown, gi: number) => {
+      const own = this.paramGroups[gi];
+      const keys = [...Object.keys(own).filter((key) => key !== 'params'), 'numParams'];
+      const gd = plain(fn, `groups[${gi}]`, g, keys);
+      if (gd.numParams !== own.params.length) {
+        throw new ValueError(fn, `groups[${gi}].numParams is ${describe(gd.numParams)} but the group has ${own.params.length} parameters`);
+      }
+      const { numParams: _n, ...opts } = gd;
+      for (const key of keys) if (!(key in gd)) throw new ValueError(fn, `groups[${gi}] is missing ${key}`);
+      return this.resolve(opts as unknown as O, `groups[${gi}]`);
+    });
+    if (!Array.isArray(d.state) || d.state.length !== this.flat.length) {
+      throw new ValueError(fn, `state must be an array of ${this.flat.length} entries (one per parameter), got ${describe(d.state)}`);
+    }
+    const expected = this.bufferNames();
+    const states = d.state.map((s: unknown, i: number): ParamState | null => {
+      if (s === null) return null;
+      const sd = plain(fn, `state[${i}]`, s, ['step', 'buffers', 'scalars']);
+      if (typeof sd.step !== 'number' || !Number.isSafeInteger(sd.step) || sd.step < 0) {
+        throw new ValueError(fn, `state[${i}].step is ${describe(sd.step)} (expected a non-negative integer)`);
+      }
+      const size = this.flat[i].size;
+      const bufIn = plain(fn, `state[${i}].buffers`, sd.buffers ?? {}, expected.buffers);
+      const buffers: Record<string, Float64Array> = {};
+      for (const [k, v] of Object.entries(bufIn)) buffers[k] = decodeFloat64(fn, `state[${i}].buffers.${k}`, v, size);
+      const scIn = plain(fn, `state[${i}].scalars`, sd.scalars ?? {}, expected.scalars);
+      const scalars: Record<string, number> = {};
+      for (const [k, v] of Object.entries(scIn)) {
+        const num = typeof v === 'string' && ['NaN', 'Infinity', '-Infinity'].includes(v) ? Number(v) : v;
+        if (typeof num !== 'number') throw new ValueError(fn, `state[${i}].scalars.${k} is ${describe(v)} (expected a number)`);
+        scalars[k] = num;
+      }
+      return { step: sd.step, buffers, scalars };
+    });
+    // All validated: assign.
+    groups.forEach((r, gi) => Object.assign(this.paramGroups[gi], r));
+    for (let i = 0; i < states.length; i++) this.state[i] = states[i];
+  }
+
+  /** Names of the buffers and scalars this optimizer may keep per parameter. */
+  protected abstract bufferNames(): { buffers: string[]; scalars: string[] };
+}
+
+function allFinite(g: Float64Array): boolean {
+  for (let i = 0; i < g.length; i++) if (!Number.isFinite(g[i])) return false;
+  return true;
+}
+
+/** A plain object with only the allowed own keys (no prototype tricks), or a ValueError. */
+function plain(fn: string, what: string, value: unknown, allowed: readonly string[]): Record<string, any> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ValueError(fn, `${what} must be an object, got ${describe(value)}`);
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw new ValueError(fn, `${what} must be a plain object`);
+  const out: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) throw new ValueError(fn, `${what} has an unexpected key ${JSON.stringify(key)} (allowed: ${allowed.join(', ')})`);
+    out[key] = (value as Record<string, unknown>)[key];
+  }
+  return out;
+}
+
+/** Shared hyperparameter checks, PyTorch's rules. @internal */
+export function checkHyper(fn: string, where: string, name: string, value: unknown, rule: 'nonneg' | 'unit' | 'pos'): number {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (rule === 'nonneg' ? value >= 0 : rule === 'pos' ? value > 0 : value >= 0 && value < 1);
+  if (!ok) {
+    const expected = rule === 'nonneg' ? 'a non-negative finite number' : rule === 'pos' ? 'a positive finite number' : 'a number in [0, 1)';
+    throw new ValueError(fn, `${where}: ${name} must be ${expected}, got ${describe(value)}`);
+  }
+  return value as number;
+}
+
+/** Checks a boolean option. @internal */
+export function checkFlag(fn: string, where: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ValueError(fn, `${where}: ${name} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+/** Validates the convention name. @internal */
+export function checkConvention(fn: string, where: string, value: unknown): Convention {
+  const c = value ?? 'pytorch';
+  if (c !== 'pytorch' && c !== 'keras' && c !== 'tfjs') {
+    throw new ValueError(fn, `${where}: convention must be 'pytorch', 'keras' or 'tfjs', got ${describe(c)}`);
+  }
+  return c;
+}
+
+/** PyTorch's `lerp`: a + w·(b − a) for w < 0.5, else b − (b − a)·(1 − w) (same rounding as torch). @internal */
+export function lerp(a: number, b: number, w: number): number {
+  return w < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w);
+}
+

@@ -1,0 +1,126 @@
+import { ValueError } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, checkConvention, checkFlag, checkHyper, lerp, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+
+/** Options of {@link RMSprop}. */
+export interface RMSpropOptions extends BaseOptimizerOptions {
+  /** Decay α of the squared-gradient average (Keras' `rho`, TF.js' `decay`). Default 0.99 (0.9 with 'keras'/'tfjs'). */
+  alpha?: number;
+  /** ε. Default 1e−8 (1e−7 with 'keras'/'tfjs'). */
+  eps?: number;
+  /** Coupled L2 weight decay unless `decoupledWeightDecay`. Default 0. */
+  weightDecay?: number;
+  /** Momentum μ ≥ 0. Default 0. */
+  momentum?: number;
+  /** Normalize by the variance estimate v − ḡ² instead of v. Default false. */
+  centered?: boolean;
+  /** ε inside the square root (Keras, TF.js, optax). Default false (true with 'keras'/'tfjs'). */
+  epsInsideSqrt?: boolean;
+  /** Keras/TF.js momentum form: buf ← μ·buf + lr·g/denom; p ← p − buf. Default false (true with 'keras'/'tfjs'). */
+  lrInMomentum?: boolean;
+  /** Keras' decoupled decay p ← p − p·λ·lr first. Default false (true with 'keras'). */
+  decoupledWeightDecay?: boolean;
+  /** Ascend instead of descend. Default false. */
+  maximize?: boolean;
+}
+
+/** RMSprop's resolved per-group options. */
+export interface RMSpropGroupOptions {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+  epsInsideSqrt: boolean;
+  lrInMomentum: boolean;
+  decoupledWeightDecay: boolean;
+  maximize: boolean;
+  convention: Convention;
+  skipNonFinite: boolean;
+}
+
+/**
+ * RMSprop, PyTorch's `torch.optim.RMSprop`:
+ *
+ * ```text
+ * g ← g + λ·p
+ * v ← α·v + (1 − α)·g²                        (v starts at 0; no bias correction)
+ * centered: ḡ ← lerp(ḡ, g, 1 − α); denom = √(v − ḡ²) + ε   else denom = √v + ε
+ * momentum: buf ← μ·buf + g/denom; p ← p − lr·buf          else p ← p − lr·g/denom
+ * ```
+ *
+ * Without bias correction the first step is about 10·lr with α = 0.99. `convention: 'keras'`: ε
+ * inside the root, lr inside the momentum buffer, α 0.9, ε 1e−7, lr 1e−3. `'tfjs'`: the same, and its
+ * centered form √(v − (ḡ² + ε)), which is NaN once the variance estimate falls below ε (REFERENCE R6).
+ * @example new RMSprop([p], { lr: 0.01, alpha: 0.9 });
+ */
+export class RMSprop extends Optimizer<RMSpropOptions, RMSpropGroupOptions> {
+  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<RMSpropOptions>[], options?: RMSpropOptions) {
+    super('RMSprop', params, options);
+  }
+
+  protected resolve(o: RMSpropOptions, where: string): RMSpropGroupOptions {
+    const fn = 'RMSprop';
+    const convention = checkConvention(fn, where, o.convention);
+    const pt = convention === 'pytorch';
+    if (o.lr === undefined && convention === 'tfjs') throw new ValueError(fn, `${where}: lr is required with convention 'tfjs'`);
+    return {
+      lr: checkHyper(fn, where, 'lr', o.lr ?? (pt ? 0.01 : 1e-3), 'nonneg'),
+      alpha: checkHyper(fn, where, 'alpha', o.alpha ?? (pt ? 0.99 : 0.9), 'unit'),
+      eps: checkHyper(fn, where, 'eps', o.eps ?? (pt ? 1e-8 : 1e-7), 'nonneg'),
+      weightDecay: checkHyper(fn, where, 'weightDecay', o.weightDecay ?? 0, 'nonneg'),
+      momentum: checkHyper(fn, where, 'momentum', o.momentum ?? 0, 'nonneg'),
+      centered: checkFlag(fn, where, 'centered', o.centered ?? false),
+      epsInsideSqrt: checkFlag(fn, where, 'epsInsideSqrt', o.epsInsideSqrt ?? !pt),
+      lrInMomentum: checkFlag(fn, where, 'lrInMomentum', o.lrInMomentum ?? !pt),
+      decoupledWeightDecay: checkFlag(fn, where, 'decoupledWeightDecay', o.decoupledWeightDecay ?? convention === 'keras'),
+      maximize: checkFlag(fn, where, 'maximize', o.maximize ?? false),
+      convention,
+      skipNonFinite: checkFlag(fn, where, 'skipNonFinite', o.skipNonFinite ?? false),
+    };
+  }
+
+  protected bufferNames() {
+    return { buffers: ['squareAvg', 'gradAvg', 'momentumBuffer'], scalars: [] };
+  }
+
+  protected update(p: Float64Array, g: Float64Array, st: ParamState, o: RMSpropGroupOptions): void {
+    const { lr, alpha, eps, weightDecay: wd, momentum: mu, centered, epsInsideSqrt, lrInMomentum, decoupledWeightDecay, maximize } = o;
+    const n = p.length;
+    const b = st.buffers;
+    const v = (b.squareAvg ??= new Float64Array(n));
+    const gbar = centered ? (b.gradAvg ??= new Float64Array(n)) : null;
+    const buf = mu > 0 ? (b.momentumBuffer ??= new Float64Array(n)) : null;
+    st.step++;
+    if (wd !== 0 && decoupledWeightDecay) for (let i = 0; i < n; i++) p[i] = p[i] - p[i] * wd * lr;
+    const coupled = wd !== 0 && !decoupledWeightDecay;
+    const tfjsCentered = o.convention === 'tfjs' && centered && epsInsideSqrt;
+    const torchLerp = o.convention === 'pytorch';
+    const a1 = 1 - alpha;
+    for (let i = 0; i < n; i++) {
+      let d = maximize ? -g[i] : g[i];
+      if (coupled) d = d + wd * p[i];
+      const vi = v[i] * alpha + a1 * d * d;
+      v[i] = vi;
+      let denom: number;
+      if (gbar !== null) {
+        const m = torchLerp ? lerp(gbar[i], d, a1) : gbar[i] * alpha + d * a1;
+        gbar[i] = m;
+        if (tfjsCentered) denom = Math.sqrt(vi - (m * m + eps));
+        else denom = epsInsideSqrt ? Math.sqrt(vi - m * m + eps) : Math.sqrt(vi - m * m) + eps;
+      } else denom = epsInsideSqrt ? Math.sqrt(vi + eps) : Math.sqrt(vi) + eps;
+      if (buf !== null) {
+        if (lrInMomentum) {
+          const m = buf[i] * mu + (lr * d) / denom;
+          buf[i] = m;
+          p[i] = p[i] - m;
+        } else {
+          const m = buf[i] * mu + d / denom;
+          buf[i] = m;
+          p[i] = p[i] + -lr * m;
+        }
+      } else p[i] = lrInMomentum ? p[i] - (lr * d) / denom : p[i] + -lr * (d / denom);
+    }
+  }
+}

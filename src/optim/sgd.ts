@@ -1,0 +1,138 @@
+import { ValueError } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Optimizer, checkConvention, checkFlag, checkHyper, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+
+/** Options of {@link SGD}. */
+export interface SGDOptions extends BaseOptimizerOptions {
+  /** Momentum factor μ ≥ 0. Default 0. */
+  momentum?: number;
+  /** Dampening τ of the momentum (PyTorch only; skipped on the first step). Default 0. */
+  dampening?: number;
+  /** Nesterov momentum (needs momentum > 0 and dampening 0). Default false. */
+  nesterov?: boolean;
+  /** Weight decay λ ≥ 0: coupled L2 (g + λp, PyTorch) unless `decoupledWeightDecay`. Default 0. */
+  weightDecay?: number;
+  /** Ascend instead of descend. Default false. */
+  maximize?: boolean;
+  /**
+   * Keras/TF-Keras/textbook form: the velocity holds lr, v = μv − lr·g, p += v (Nesterov:
+   * p += μv − lr·g). Same trajectory as PyTorch's while lr is constant; differs when lr changes.
+   * Default false (true with `convention: 'keras'`).
+   */
+  lrInMomentum?: boolean;
+  /** Keras' decoupled decay p ← p − p·λ·lr before the update. Default false (true with 'keras'). */
+  decoupledWeightDecay?: boolean;
+}
+
+/** SGD's resolved per-group options. */
+export interface SGDGroupOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  maximize: boolean;
+  lrInMomentum: boolean;
+  decoupledWeightDecay: boolean;
+  convention: Convention;
+  skipNonFinite: boolean;
+}
+
+/**
+ * Stochastic gradient descent with momentum, dampening, Nesterov, weight decay and maximize —
+ * PyTorch's `torch.optim.SGD`, in PyTorch's order of operations:
+ *
+ * ```text
+ * g ← −g if maximize;  g ← g + λ·p (weight decay)
+ * buf ← g on the first step (no dampening), else buf ← μ·buf + (1 − τ)·g
+ * g ← g + μ·buf if nesterov, else buf
+ * p ← p − lr·g
+ * ```
+ *
+ * `convention: 'keras'` switches to Keras' defaults (lr 0.01) and form (v = μv − lr·g; p += v;
+ * decoupled decay); `'tfjs'` is TF.js' `tf.train.momentum` (PyTorch's form with dampening 0; lr required).
+ * @example
+ * const p = tensor([1, -2]);
+ * const opt = new SGD([p], { lr: 0.1, momentum: 0.9 });
+ * opt.step([tensor([0.5, 0.1])]); // p = [0.95, -2.01]
+ */
+export class SGD extends Optimizer<SGDOptions, SGDGroupOptions> {
+  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<SGDOptions>[], options?: SGDOptions) {
+    super('SGD', params, options);
+  }
+
+  protected resolve(o: SGDOptions, where: string): SGDGroupOptions {
+    const fn = 'SGD';
+    const convention = checkConvention(fn, where, o.convention);
+    const keras = convention === 'keras';
+    if (o.lr === undefined && convention === 'tfjs') throw new ValueError(fn, `${where}: lr is required with convention 'tfjs' (tf.train.sgd/momentum have no default)`);
+    const r: SGDGroupOptions = {
+      lr: checkHyper(fn, where, 'lr', o.lr ?? (keras ? 0.01 : 1e-3), 'nonneg'),
+      momentum: checkHyper(fn, where, 'momentum', o.momentum ?? 0, 'nonneg'),
+      dampening: checkHyper(fn, where, 'dampening', o.dampening ?? 0, 'nonneg'),
+      nesterov: checkFlag(fn, where, 'nesterov', o.nesterov ?? false),
+      weightDecay: checkHyper(fn, where, 'weightDecay', o.weightDecay ?? 0, 'nonneg'),
+      maximize: checkFlag(fn, where, 'maximize', o.maximize ?? false),
+      lrInMomentum: checkFlag(fn, where, 'lrInMomentum', o.lrInMomentum ?? keras),
+      decoupledWeightDecay: checkFlag(fn, where, 'decoupledWeightDecay', o.decoupledWeightDecay ?? keras),
+      convention,
+      skipNonFinite: checkFlag(fn, where, 'skipNonFinite', o.skipNonFinite ?? false),
+    };
+    if (r.nesterov && (r.momentum <= 0 || r.dampening !== 0)) {
+      throw new ValueError(fn, `${where}: nesterov requires momentum > 0 and dampening 0, got momentum ${r.momentum}, dampening ${r.dampening}`);
+    }
+    if (r.lrInMomentum && r.dampening !== 0) throw new ValueError(fn, `${where}: dampening ${r.dampening} cannot be combined with lrInMomentum (Keras has no dampening)`);
+    return r;
+  }
+
+  protected bufferNames() {
+    return { buffers: ['momentumBuffer'], scalars: [] };
+  }
+
+  protected update(p: Float64Array, g: Float64Array, st: ParamState, o: SGDGroupOptions): void {
+    const { lr, momentum: mu, dampening, nesterov, weightDecay: wd, maximize, lrInMomentum, decoupledWeightDecay } = o;
+    const n = p.length;
+    const coupled = wd !== 0 && !decoupledWeightDecay;
+    if (wd !== 0 && decoupledWeightDecay) for (let i = 0; i < n; i++) p[i] = p[i] - p[i] * wd * lr;
+    st.step++;
+    if (mu === 0) {
+      if (!maximize && !coupled) {
+        // The common case, kept branch-free: p ← p − lr·g.
+        const nlr = -lr;
+        if (lrInMomentum) for (let i = 0; i < n; i++) p[i] = p[i] - g[i] * lr;
+        else for (let i = 0; i < n; i++) p[i] = p[i] + nlr * g[i];
+        return;
+      }
+      for (let i = 0; i < n; i++) {
+        let d = maximize ? -g[i] : g[i];
+        if (coupled) d = d + wd * p[i];
+        p[i] = lrInMomentum ? p[i] - d * lr : p[i] + -lr * d;
+      }
+      return;
+    }
+    let buf = st.buffers.momentumBuffer;
+    const first = buf === undefined;
+    if (first) buf = st.buffers.momentumBuffer = new Float64Array(n);
+    if (lrInMomentum) {
+      // Keras: m = m·μ − g·lr; p += nesterov ? m·μ − g·lr : m.
+      for (let i = 0; i < n; i++) {
+        let d = maximize ? -g[i] : g[i];
+        if (coupled) d = d + wd * p[i];
+        const m = buf[i] * mu - d * lr;
+        buf[i] = m;
+        p[i] = p[i] + (nesterov ? m * mu - d * lr : m);
+      }
+      return;
+    }
+    const keep = 1 - dampening;
+    for (let i = 0; i < n; i++) {
+      let d = maximize ? -g[i] : g[i];
+      if (coupled) d = d + wd * p[i];
+      const b = first ? d : mu * buf[i] + keep * d;
+      buf[i] = b;
+      if (nesterov) d = d + mu * b;
+      else d = b;
+      p[i] = p[i] + -lr * d;
+    }
+  }
+}
