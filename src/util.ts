@@ -26,3 +26,16 @@ export function booleanArg(fn: string, name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new ValueError(fn, `${name} must be a boolean, got ${describe(value)}`);
   return value;
 }
+
+/** An own-keys-only copy of a plain object; unknown keys (including `__proto__`) are errors. @internal */
+export function ownObject(fn: string, what: string, value: unknown, allowed: readonly string[]): Record<string, any> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ValueError(fn, `${what} must be an object, got ${describe(value)}`);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw new ValueError(fn, `${what} must be a plain object`);
+  const out: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) throw new ValueError(fn, `${what} has an unexpected key ${JSON.stringify(key)}`);
+    out[key] = (value as Record<string, unknown>)[key];
+  }
+  return out;
+}

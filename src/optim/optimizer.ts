@@ -1,7 +1,8 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { decodeFloat64, encodeFloat64 } from './base64.js';
+import { decodeFloat64, encodeFloat64 } from '../base64.js';
+import { ownObject } from '../util.js';
 
 /** Which framework's defaults and conventions an optimizer follows. */
 export type Convention = 'pytorch' | 'keras' | 'tfjs';
@@ -204,7 +205,7 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends { lr: 
    */
   loadStateDict(dict: OptimizerStateDict): void {
     const fn = `${this.name}.loadStateDict`;
-    const d = plain(fn, 'state dict', dict, ['format', 'version', 'type', 'groups', 'state']);
+    const d = ownObject(fn, 'state dict', dict, ['format', 'version', 'type', 'groups', 'state']);
     if (d.format !== FORMAT) throw new ValueError(fn, `format is ${describe(d.format)} (expected "${FORMAT}")`);
     if (d.version !== VERSION) throw new ValueError(fn, `version is ${describe(d.version)} (expected ${VERSION})`);
     if (d.type !== this.name) throw new ValueError(fn, `the state dict is for ${describe(d.type)}, not ${this.name}`);
@@ -214,7 +215,7 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends { lr: 
     const groups = d.groups.map((g: unknown, gi: number) => {
       const own = this.paramGroups[gi];
       const keys = [...Object.keys(own).filter((key) => key !== 'params'), 'numParams'];
-      const gd = plain(fn, `groups[${gi}]`, g, keys);
+      const gd = ownObject(fn, `groups[${gi}]`, g, keys);
       if (gd.numParams !== own.params.length) {
         throw new ValueError(fn, `groups[${gi}].numParams is ${describe(gd.numParams)} but the group has ${own.params.length} parameters`);
       }
@@ -228,15 +229,15 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends { lr: 
     const expected = this.bufferNames();
     const states = d.state.map((s: unknown, i: number): ParamState | null => {
       if (s === null) return null;
-      const sd = plain(fn, `state[${i}]`, s, ['step', 'buffers', 'scalars']);
+      const sd = ownObject(fn, `state[${i}]`, s, ['step', 'buffers', 'scalars']);
       if (typeof sd.step !== 'number' || !Number.isSafeInteger(sd.step) || sd.step < 0) {
         throw new ValueError(fn, `state[${i}].step is ${describe(sd.step)} (expected a non-negative integer)`);
       }
       const size = this.flat[i].size;
-      const bufIn = plain(fn, `state[${i}].buffers`, sd.buffers ?? {}, expected.buffers);
+      const bufIn = ownObject(fn, `state[${i}].buffers`, sd.buffers ?? {}, expected.buffers);
       const buffers: Record<string, Float64Array> = {};
       for (const [k, v] of Object.entries(bufIn)) buffers[k] = decodeFloat64(fn, `state[${i}].buffers.${k}`, v, size);
-      const scIn = plain(fn, `state[${i}].scalars`, sd.scalars ?? {}, expected.scalars);
+      const scIn = ownObject(fn, `state[${i}].scalars`, sd.scalars ?? {}, expected.scalars);
       const scalars: Record<string, number> = {};
       for (const [k, v] of Object.entries(scIn)) {
         const num = typeof v === 'string' && ['NaN', 'Infinity', '-Infinity'].includes(v) ? Number(v) : v;
@@ -257,21 +258,6 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends { lr: 
 function allFinite(g: Float64Array): boolean {
   for (let i = 0; i < g.length; i++) if (!Number.isFinite(g[i])) return false;
   return true;
-}
-
-/** A plain object with only the allowed own keys (no prototype tricks), or a ValueError. */
-function plain(fn: string, what: string, value: unknown, allowed: readonly string[]): Record<string, any> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ValueError(fn, `${what} must be an object, got ${describe(value)}`);
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw new ValueError(fn, `${what} must be a plain object`);
-  const out: Record<string, unknown> = Object.create(null);
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new ValueError(fn, `${what} has an unexpected key ${JSON.stringify(key)} (allowed: ${allowed.join(', ')})`);
-    out[key] = (value as Record<string, unknown>)[key];
-  }
-  return out;
 }
 
 /** Shared hyperparameter checks, PyTorch's rules. @internal */

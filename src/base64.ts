@@ -1,4 +1,4 @@
-import { ValueError } from '../errors.js';
+import { ValueError } from './errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 

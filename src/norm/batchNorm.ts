@@ -1,0 +1,281 @@
+import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { normalizeAxis, sameShape, shapeSize } from '../tensor/shape.js';
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import { optionsOf } from '../util.js';
+
+/** Options of {@link batchNorm} and {@link batchNormBackward}. */
+export interface BatchNormOptions {
+  /** Scale γ, one per channel (default ones). */
+  gamma?: TensorLike;
+  /** Shift β, one per channel (default zeros). Forward only. */
+  beta?: TensorLike;
+  /** Per-channel mean to normalize with (eval mode); with `variance`. Default: the batch's. */
+  mean?: TensorLike;
+  /** Per-channel variance to normalize with (eval mode); with `mean`. Default: the batch's biased variance. */
+  variance?: TensorLike;
+  /** ε > 0 added to the variance. Default 1e−5 (PyTorch; Keras uses 1e−3). */
+  eps?: number;
+  /** The channel (feature) axis. Default 1: `[N, D]` per feature, `[N, C, H, W]` per feature map; −1 for channels-last. */
+  axis?: number;
+}
+
+/**
+ * Batch normalization (Ioffe & Szegedy 2015), functional form:
+ *
+ * ```math
+ * \hat x = \frac{x - \mu}{\sqrt{\sigma^2 + \varepsilon}}, \qquad y = \gamma \hat x + \beta
+ * ```
+ *
+ * μ and σ² are per channel (along `axis`) over every other dimension — over N for `[N, D]`, over
+ * N·H·W for `[N, C, H, W]` — and are the batch's own (σ² **biased**, divided by n) unless `mean` and
+ * `variance` are given (eval mode, e.g. running statistics).
+ *
+ * Method: two-pass statistics (mean, then Σ(x − μ)²), as PyTorch's CPU kernel, then one normalizing pass.
+ * @example batchNorm([[1, 2], [3, 6], [5, 10], [7, 14]]).toArray()[0]; // ≈ [-1.3416, -1.3416]
+ */
+export function batchNorm(x: TensorLike, options?: BatchNormOptions): Tensor {
+  const s = setup('batchNorm', x, options, true);
+  const out = new Float64Array(s.X.size);
+  normalizeInto(s.X.data, s.L, s.mean, s.invstd, s.gamma, s.beta, out, null);
+  return new Tensor(out, s.X.shape);
+}
+
+/**
+ * Gradients of {@link batchNorm}: `{ dx, dgamma, dbeta }` (dgamma/dbeta shaped `[C]`).
+ *
+ * Training mode (no `mean`/`variance`: the statistics depend on x), with means over the n reduced entries:
+ * ```math
+ * d\beta = \sum dy, \quad d\gamma = \sum dy\,\hat x, \quad
+ * dx = \gamma\,\sigma^{-1}\big(dy - \overline{dy} - \hat x\,\overline{dy\,\hat x}\big)
+ * ```
+ * Eval mode (`mean`/`variance` given, treated as constants): dx = dy·γ/√(σ² + ε).
+ * Method: one pass for the two channel sums, one for dx.
+ * @example batchNormBackward([[1, 0], [0, 1]], [[1, 2], [3, 4]]).dbeta.toArray(); // => [1, 1]
+ */
+export function batchNormBackward(dy: TensorLike, x: TensorLike, options?: Omit<BatchNormOptions, 'beta'>): { dx: Tensor; dgamma: Tensor; dbeta: Tensor } {
+  const fn = 'batchNormBackward';
+  const s = setup(fn, x, options, false);
+  const D = asTensor(dy, fn, 'dy');
+  if (!sameShape(D.shape, s.X.shape)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but x has shape ${formatShape(s.X.shape)} (they must match)`);
+  const xhat = new Float64Array(s.X.size);
+  normalizeInto(s.X.data, s.L, s.mean, s.invstd, null, null, xhat, null);
+  const { dx, dgamma, dbeta } = backwardKernel(D.data, xhat, s.L, s.invstd, s.gamma, s.training);
+  return { dx: new Tensor(dx, s.X.shape), dgamma: new Tensor(dgamma, [s.L.C]), dbeta: new Tensor(dbeta, [s.L.C]) };
+}
+
+/** [outer, C, inner] view of a tensor with channels on `axis`. @internal */
+export interface ChannelLayout {
+  outer: number;
+  C: number;
+  inner: number;
+  /** Values per channel, outer·inner. */
+  n: number;
+  axis: number;
+}
+
+/** @internal */
+export function channelLayout(fn: string, X: Tensor, axis: number): ChannelLayout {
+  if (X.rank < 2) throw new ShapeError(fn, `x has shape ${formatShape(X.shape)} (expected rank ≥ 2: [N, C, …] or channels-last)`);
+  const ax = normalizeAxis(fn, axis, X.rank);
+  const outer = shapeSize(X.shape.slice(0, ax));
+  const inner = shapeSize(X.shape.slice(ax + 1));
+  return { outer, C: X.shape[ax], inner, n: outer * inner, axis: ax };
+}
+
+/**
+ * Per-channel mean and Σ(x − μ)² (two passes). @internal
+ */
+export function channelStats(x: Float64Array, L: ChannelLayout): { mean: Float64Array; m2: Float64Array } {
+  const { outer, C, inner, n } = L;
+  const mean = new Float64Array(C);
+  const m2 = new Float64Array(C);
+  if (inner === 1) {
+    // [N, C] rows: accumulate whole rows into the per-channel sums.
+    for (let o = 0, r = 0; o < outer; o++, r += C) for (let c = 0; c < C; c++) mean[c] += x[r + c];
+    for (let c = 0; c < C; c++) mean[c] /= n;
+    for (let o = 0, r = 0; o < outer; o++, r += C) {
+      for (let c = 0; c < C; c++) {
+        const d = x[r + c] - mean[c];
+        m2[c] += d * d;
+      }
+    }
+    return { mean, m2 };
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < C; c++) {
+      const base = (o * C + c) * inner;
+      let s = 0;
+      for (let j = 0; j < inner; j++) s += x[base + j];
+      mean[c] += s;
+    }
+  }
+  for (let c = 0; c < C; c++) mean[c] /= n;
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < C; c++) {
+      const base = (o * C + c) * inner;
+      const mu = mean[c];
+      let s = 0;
+      for (let j = 0; j < inner; j++) {
+        const d = x[base + j] - mu;
+        s += d * d;
+      }
+      m2[c] += s;
+    }
+  }
+  return { mean, m2 };
+}
+
+/**
+ * out = ((x − μ)·invstd)·γ + β per channel; also writes x̂ into `xhat` when given. γ/β null = 1/0.
+ * @internal
+ */
+export function normalizeInto(
+  x: Float64Array,
+  L: ChannelLayout,
+  mean: Float64Array,
+  invstd: Float64Array,
+  gamma: Float64Array | null,
+  beta: Float64Array | null,
+  out: Float64Array,
+  xhat: Float64Array | null,
+): void {
+  const { outer, C, inner } = L;
+  if (inner === 1) {
+    for (let o = 0, r = 0; o < outer; o++, r += C) {
+      for (let c = 0; c < C; c++) {
+        const h = (x[r + c] - mean[c]) * invstd[c];
+        if (xhat !== null) xhat[r + c] = h;
+        out[r + c] = gamma === null ? (beta === null ? h : h + beta[c]) : h * gamma[c] + (beta === null ? 0 : beta[c]);
+      }
+    }
+    return;
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < C; c++) {
+      const base = (o * C + c) * inner;
+      const mu = mean[c];
+      const is = invstd[c];
+      const g = gamma === null ? 1 : gamma[c];
+      const b = beta === null ? 0 : beta[c];
+      if (xhat === null) {
+        if (gamma === null && beta === null) for (let j = 0; j < inner; j++) out[base + j] = (x[base + j] - mu) * is;
+        else for (let j = 0; j < inner; j++) out[base + j] = (x[base + j] - mu) * is * g + b;
+      } else {
+        for (let j = 0; j < inner; j++) {
+          const h = (x[base + j] - mu) * is;
+          xhat[base + j] = h;
+          out[base + j] = h * g + b;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The backward pass from x̂: dβ = Σdy, dγ = Σdy·x̂, and dx (training: through the statistics;
+ * eval: dy·γ·invstd). Two passes over dy. @internal
+ */
+export function backwardKernel(
+  dy: Float64Array,
+  xhat: Float64Array,
+  L: ChannelLayout,
+  invstd: Float64Array,
+  gamma: Float64Array | null,
+  training: boolean,
+): { dx: Float64Array; dgamma: Float64Array; dbeta: Float64Array } {
+  const { outer, C, inner, n } = L;
+  const dgamma = new Float64Array(C);
+  const dbeta = new Float64Array(C);
+  const dx = new Float64Array(dy.length);
+  if (inner === 1) {
+    for (let o = 0, r = 0; o < outer; o++, r += C) {
+      for (let c = 0; c < C; c++) {
+        const g = dy[r + c];
+        dbeta[c] += g;
+        dgamma[c] += g * xhat[r + c];
+      }
+    }
+    const k = new Float64Array(C);
+    const mdy = new Float64Array(C);
+    const mdyx = new Float64Array(C);
+    for (let c = 0; c < C; c++) {
+      k[c] = (gamma === null ? 1 : gamma[c]) * invstd[c];
+      mdy[c] = training ? dbeta[c] / n : 0;
+      mdyx[c] = training ? dgamma[c] / n : 0;
+    }
+    for (let o = 0, r = 0; o < outer; o++, r += C) {
+      for (let c = 0; c < C; c++) dx[r + c] = k[c] * (dy[r + c] - mdy[c] - xhat[r + c] * mdyx[c]);
+    }
+    return { dx, dgamma, dbeta };
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < C; c++) {
+      const base = (o * C + c) * inner;
+      let sb = 0;
+      let sg = 0;
+      for (let j = 0; j < inner; j++) {
+        const g = dy[base + j];
+        sb += g;
+        sg += g * xhat[base + j];
+      }
+      dbeta[c] += sb;
+      dgamma[c] += sg;
+    }
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < C; c++) {
+      const base = (o * C + c) * inner;
+      const k = (gamma === null ? 1 : gamma[c]) * invstd[c];
+      if (training) {
+        const mdy = dbeta[c] / n;
+        const mdyx = dgamma[c] / n;
+        for (let j = 0; j < inner; j++) dx[base + j] = k * (dy[base + j] - mdy - xhat[base + j] * mdyx);
+      } else {
+        for (let j = 0; j < inner; j++) dx[base + j] = k * dy[base + j];
+      }
+    }
+  }
+  return { dx, dgamma, dbeta };
+}
+
+/** Validates eps. @internal */
+export function checkEps(fn: string, eps: unknown): number {
+  if (typeof eps !== 'number' || !(eps > 0) || !Number.isFinite(eps)) throw new ValueError(fn, `eps must be a positive finite number, got ${describe(eps)}`);
+  return eps;
+}
+
+/** A per-channel vector option of length C, or null. @internal */
+export function channelVector(fn: string, name: string, v: TensorLike | undefined, C: number): Float64Array | null {
+  if (v === undefined) return null;
+  const T = asTensor(v, fn, name);
+  if (T.rank !== 1 || T.size !== C) throw new ShapeError(fn, `${name} has shape ${formatShape(T.shape)} but x has ${C} channels (expected [${C}])`);
+  return T.data;
+}
+
+function setup(fn: string, x: TensorLike, options: BatchNormOptions | undefined, forward: boolean) {
+  const o = optionsOf(fn, options);
+  const X = asTensor(x, fn, 'x');
+  const eps = checkEps(fn, o.eps ?? 1e-5);
+  const L = channelLayout(fn, X, o.axis ?? 1);
+  const gamma = channelVector(fn, 'options.gamma', o.gamma, L.C);
+  const beta = forward ? channelVector(fn, 'options.beta', o.beta, L.C) : null;
+  const givenMean = channelVector(fn, 'options.mean', o.mean, L.C);
+  const givenVar = channelVector(fn, 'options.variance', o.variance, L.C);
+  if ((givenMean === null) !== (givenVar === null)) {
+    throw new ValueError(fn, `options.mean and options.variance must be given together (got only ${givenMean === null ? 'variance' : 'mean'})`);
+  }
+  const training = givenMean === null;
+  let mean: Float64Array;
+  let variance: Float64Array;
+  if (givenMean !== null && givenVar !== null) {
+    mean = givenMean;
+    variance = givenVar;
+  } else {
+    if (L.n === 0) throw new ShapeError(fn, `x has shape ${formatShape(X.shape)}: no values per channel to compute batch statistics from`);
+    const st = channelStats(X.data, L);
+    mean = st.mean;
+    variance = st.m2.map((v) => v / L.n);
+  }
+  const invstd = variance.map((v) => 1 / Math.sqrt(v + eps));
+  return { X, L, gamma, beta, mean, invstd, training };
+}

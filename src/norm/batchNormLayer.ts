@@ -1,0 +1,240 @@
+import { NablaError, ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { ModuleBase, accumulateGrad, type StateEntries } from '../nn/module.js';
+import { sameShape } from '../tensor/shape.js';
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import { optionsOf } from '../util.js';
+import { backwardKernel, channelLayout, channelStats, checkEps, normalizeInto, type ChannelLayout } from './batchNorm.js';
+
+/** Options of {@link BatchNorm}. */
+export interface BatchNormLayerOptions {
+  /** ε. Default 1e−5 (1e−3 with 'keras'). */
+  eps?: number;
+  /**
+   * PyTorch: the weight of the new batch in the running averages (default 0.1); `null` for a
+   * cumulative average. With `convention: 'keras'`: Keras' meaning, the weight of the old value (default 0.99).
+   */
+  momentum?: number | null;
+  /** Learnable γ (ones) and β (zeros). Default true. */
+  affine?: boolean;
+  /** Keep running statistics for eval mode. Without them, eval uses batch statistics too. Default true. */
+  trackRunningStats?: boolean;
+  /** Channel axis. Default 1 (−1 with 'keras': channels-last). */
+  axis?: number;
+  /** `'keras'`: momentum 0.99 weighting the old value, eps 1e−3, biased running variance, axis −1. Default 'pytorch'. */
+  convention?: 'pytorch' | 'keras';
+}
+
+interface Cache {
+  xhat: Float64Array;
+  invstd: Float64Array;
+  shape: readonly number[];
+  L: ChannelLayout;
+  batchStats: boolean;
+}
+
+/**
+ * Batch normalization layer, PyTorch's `nn.BatchNorm1d/2d` (`[N, D]` per feature, `[N, C, H, W]` per
+ * feature map; `axis: -1` for channels-last):
+ *
+ * - training: normalizes with the batch mean and **biased** variance, then updates
+ *   runningMean ← (1 − m)·runningMean + m·μ and runningVar ← (1 − m)·runningVar + m·σ²_unbiased
+ *   (m = momentum, or 1/numBatchesTracked when momentum is null);
+ * - eval: normalizes with runningMean / runningVar (batch statistics if `trackRunningStats` is false).
+ *
+ * y = γ·x̂ + β: γ and β let the network undo the normalization where that helps — plain
+ * standardization would pin a sigmoid's input to its near-linear middle (the course notes' point).
+ * `backward(dy)` returns dL/dx and accumulates `gamma.grad` / `beta.grad`.
+ * @example
+ * const bn = new BatchNorm(2);
+ * bn.forward([[1, 2], [3, 6], [5, 10], [7, 14]]);
+ * bn.runningMean.toArray(); // => [0.4, 0.8]
+ */
+export class BatchNorm extends ModuleBase {
+  protected readonly kind = 'BatchNorm';
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  readonly axis: number;
+  readonly convention: 'pytorch' | 'keras';
+  /** γ, ones `[C]` (null when not affine). */
+  readonly gamma: Tensor | null;
+  /** β, zeros `[C]` (null when not affine). */
+  readonly beta: Tensor | null;
+  /** Running mean, zeros `[C]` (null without running statistics). */
+  readonly runningMean: Tensor | null;
+  /** Running variance, ones `[C]` (null without running statistics). */
+  readonly runningVar: Tensor | null;
+  /** Training batches seen (PyTorch's `num_batches_tracked`). */
+  numBatchesTracked = 0;
+  private cache: Cache | null = null;
+
+  constructor(numFeatures: number, options?: BatchNormLayerOptions) {
+    super();
+    const fn = 'BatchNorm';
+    const o = optionsOf(fn, options);
+    if (typeof numFeatures !== 'number' || !Number.isSafeInteger(numFeatures) || numFeatures < 1) {
+      throw new ValueError(fn, `numFeatures must be a positive integer, got ${describe(numFeatures)}`);
+    }
+    const convention = o.convention ?? 'pytorch';
+    if (convention !== 'pytorch' && convention !== 'keras') throw new ValueError(fn, `options.convention must be 'pytorch' or 'keras', got ${describe(convention)}`);
+    const keras = convention === 'keras';
+    const momentum = o.momentum === undefined ? (keras ? 0.99 : 0.1) : o.momentum;
+    if (momentum !== null && (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1))) {
+      throw new ValueError(fn, `options.momentum must be a number in [0, 1] or null, got ${describe(momentum)}`);
+    }
+    if (momentum === null && keras) throw new ValueError(fn, "options.momentum null (cumulative average) is PyTorch's; Keras has no such mode");
+    for (const k of ['affine', 'trackRunningStats'] as const) {
+      if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ValueError(fn, `options.${k} must be a boolean, got ${describe(o[k])}`);
+    }
+    const axis = o.axis ?? (keras ? -1 : 1);
+    if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new ValueError(fn, `options.axis must be an integer, got ${describe(axis)}`);
+    this.numFeatures = numFeatures;
+    this.eps = checkEps(fn, o.eps ?? (keras ? 1e-3 : 1e-5));
+    this.momentum = momentum;
+    this.affine = o.affine ?? true;
+    this.trackRunningStats = o.trackRunningStats ?? true;
+    this.axis = axis;
+    this.convention = convention;
+    this.gamma = this.affine ? new Tensor(new Float64Array(numFeatures).fill(1), [numFeatures]) : null;
+    this.beta = this.affine ? new Tensor(new Float64Array(numFeatures), [numFeatures]) : null;
+    this.runningMean = this.trackRunningStats ? new Tensor(new Float64Array(numFeatures), [numFeatures]) : null;
+    this.runningVar = this.trackRunningStats ? new Tensor(new Float64Array(numFeatures).fill(1), [numFeatures]) : null;
+  }
+
+  forward(x: TensorLike): Tensor {
+    const fn = 'BatchNorm.forward';
+    const X = asTensor(x, fn, 'x');
+    const L = this.layout(fn, X);
+    const useBatch = this.training || !this.trackRunningStats;
+    if (useBatch && L.n <= 1) {
+      throw new ValueError(fn, `Expected more than 1 value per channel when training, got input of shape ${formatShape(X.shape)}`);
+    }
+    const C = this.numFeatures;
+    let mean: Float64Array;
+    let invstd: Float64Array;
+    if (useBatch) {
+      const st = channelStats(X.data, L);
+      mean = st.mean;
+      invstd = new Float64Array(C);
+      for (let c = 0; c < C; c++) invstd[c] = 1 / Math.sqrt(st.m2[c] / L.n + this.eps);
+      if (this.training && this.trackRunningStats) this.updateRunning(st.mean, st.m2, L.n);
+    } else {
+      mean = (this.runningMean as Tensor).data.slice();
+      const rv = (this.runningVar as Tensor).data;
+      invstd = new Float64Array(C);
+      for (let c = 0; c < C; c++) invstd[c] = 1 / Math.sqrt(rv[c] + this.eps);
+    }
+    const prev = this.cache;
+    const xhat = prev !== null && prev.xhat.length === X.size ? prev.xhat : new Float64Array(X.size);
+    const out = new Float64Array(X.size);
+    normalizeInto(X.data, L, mean, invstd, this.gamma?.data ?? null, this.beta?.data ?? null, out, xhat);
+    this.cache = { xhat, invstd, shape: X.shape, L, batchStats: useBatch };
+    return new Tensor(out, X.shape);
+  }
+
+  backward(dy: TensorLike): Tensor {
+    const fn = 'BatchNorm.backward';
+    const c = this.cache;
+    if (c === null) throw new NablaError(fn, 'called before forward (forward caches the normalized input that backward needs)');
+    const D = asTensor(dy, fn, 'dy');
+    if (!sameShape(D.shape, c.shape)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but the last forward's output has shape ${formatShape(c.shape)}`);
+    const { dx, dgamma, dbeta } = backwardKernel(D.data, c.xhat, c.L, c.invstd, this.gamma?.data ?? null, c.batchStats);
+    if (this.gamma !== null && this.beta !== null) {
+      accumulateGrad(this.gamma, dgamma);
+      accumulateGrad(this.beta, dbeta);
+    }
+    return new Tensor(dx, c.shape);
+  }
+
+  parameters(): Tensor[] {
+    return this.gamma !== null && this.beta !== null ? [this.gamma, this.beta] : [];
+  }
+
+  stateEntries(): StateEntries {
+    const tensors: Record<string, Tensor> = {};
+    if (this.gamma !== null && this.beta !== null) {
+      tensors.gamma = this.gamma;
+      tensors.beta = this.beta;
+    }
+    const scalars: StateEntries['scalars'] = {};
+    if (this.runningMean !== null && this.runningVar !== null) {
+      tensors.runningMean = this.runningMean;
+      tensors.runningVar = this.runningVar;
+      scalars.numBatchesTracked = { get: () => this.numBatchesTracked, set: (v) => (this.numBatchesTracked = v), integer: true };
+    }
+    return { tensors, scalars };
+  }
+
+  /** Checks x against this layer (rank, channel count) and returns its channel layout. @internal */
+  layout(fn: string, X: Tensor): ChannelLayout {
+    const L = channelLayout(fn, X, this.axis);
+    if (L.C !== this.numFeatures) {
+      throw new ShapeError(fn, `x has shape ${formatShape(X.shape)} with ${L.C} channels on axis ${this.axis}, but the layer has numFeatures ${this.numFeatures}`);
+    }
+    return L;
+  }
+
+  /** Running-statistics update from a batch's mean and Σ(x − μ)² over n values. @internal */
+  updateRunning(mean: Float64Array, m2: Float64Array, n: number): void {
+    const rm = (this.runningMean as Tensor).data;
+    const rv = (this.runningVar as Tensor).data;
+    this.numBatchesTracked++;
+    if (this.convention === 'keras') {
+      const k = this.momentum as number;
+      for (let c = 0; c < rm.length; c++) {
+        rm[c] = rm[c] * k + mean[c] * (1 - k);
+        rv[c] = rv[c] * k + (m2[c] / n) * (1 - k);
+      }
+      return;
+    }
+    const f = this.momentum === null ? 1 / this.numBatchesTracked : this.momentum;
+    for (let c = 0; c < rm.length; c++) {
+      rm[c] = f * mean[c] + (1 - f) * rm[c];
+      rv[c] = f * (m2[c] / (n - 1)) + (1 - f) * rv[c];
+    }
+  }
+}
+
+/**
+ * The course notes' post-processing after training: sets `layer.runningMean` / `runningVar` to the
+ * population statistics of the whole training set, given as batches (any iterable of tensors —
+ * typically the inputs this layer sees, one batch at a time). The mean and the unbiased variance
+ * (biased under `convention: 'keras'`) are combined across batches exactly (Chan et al.'s pairwise
+ * update), so the result equals the statistics of all rows stacked. `numBatchesTracked` becomes the
+ * number of batches. Every batch is validated before anything is changed.
+ * @example recomputeStatistics(bn, [x1, x2, x3]);
+ */
+export function recomputeStatistics(layer: BatchNorm, batches: Iterable<TensorLike>): void {
+  const fn = 'recomputeStatistics';
+  if (!(layer instanceof BatchNorm)) throw new ValueError(fn, `layer must be a BatchNorm, got ${describe(layer)}`);
+  if (layer.runningMean === null || layer.runningVar === null) throw new ValueError(fn, 'the layer has no running statistics (trackRunningStats is false)');
+  if (batches === null || typeof (batches as Iterable<TensorLike>)[Symbol.iterator] !== 'function') {
+    throw new ValueError(fn, `batches must be an iterable of tensors, got ${describe(batches)}`);
+  }
+  const C = layer.numFeatures;
+  const mean = new Float64Array(C);
+  const m2 = new Float64Array(C);
+  let n = 0;
+  let count = 0;
+  for (const b of batches) {
+    const X = asTensor(b, fn, `batches[${count}]`);
+    const L = layer.layout(fn, X);
+    count++;
+    if (L.n === 0) continue;
+    const st = channelStats(X.data, L);
+    const total = n + L.n;
+    for (let c = 0; c < C; c++) {
+      const delta = st.mean[c] - mean[c];
+      mean[c] += (delta * L.n) / total;
+      m2[c] += st.m2[c] + ((delta * delta * n) / total) * L.n;
+    }
+    n = total;
+  }
+  const ddof = layer.convention === 'keras' ? 0 : 1;
+  if (n - ddof <= 0) throw new ValueError(fn, `the batches hold ${n} value(s) per channel (need more than ${ddof})`);
+  layer.runningMean.data.set(mean);
+  for (let c = 0; c < C; c++) layer.runningVar.data[c] = m2[c] / (n - ddof);
+  layer.numBatchesTracked = count;
+}
