@@ -7,7 +7,7 @@ export * from './losses/index.js';
 export * from './init/index.js';
 export * from './optim/index.js';
 export * from './norm/index.js';
-export type { Module, ModuleStateDict } from './nn/module.js';
+export * from './nn/index.js';
 export { standardize, fitStandardizer, type Standardizer } from './preprocess/standardize.js';
 export { oneHot } from './preprocess/oneHot.js';
 export type { Labels } from './labels.js';

@@ -27,7 +27,7 @@ export interface Module {
   /** Evaluation mode: BatchNorm uses running statistics. Returns the module. */
   eval(): this;
   readonly training: boolean;
-  /** Sets every parameter's `.grad` to null. */
+  /** Zero-fills every parameter's `.grad` (ModuleBase keeps the buffers; null stays null). */
   zeroGrad(): void;
   stateDict(): ModuleStateDict;
   /** Validates everything (names, shapes, encodings) before changing anything. */
@@ -65,8 +65,12 @@ export abstract class ModuleBase implements Module {
     return this;
   }
 
+  /**
+   * Zero-fills every parameter's existing `.grad` in place (keeping the buffer for the next step,
+   * so training allocates no parameter-sized arrays); a null `.grad` stays null.
+   */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+    for (const p of this.parameters()) if (p.grad !== null) p.grad.data.fill(0);
   }
 
   stateDict(): ModuleStateDict {
@@ -111,12 +115,17 @@ export abstract class ModuleBase implements Module {
   }
 }
 
+/**
+ * The data of `p.grad`, created as zeros when missing (or when it no longer fits p), for a backward
+ * to accumulate into. @internal
+ */
+export function gradBuffer(p: Tensor): Float64Array {
+  if (p.grad === null || p.grad.size !== p.size) p.grad = new Tensor(new Float64Array(p.size), p.shape);
+  return p.grad.data;
+}
+
 /** Adds `g` into `p.grad` (creating it), the accumulation rule of every layer's backward. @internal */
 export function accumulateGrad(p: Tensor, g: Float64Array): void {
-  if (p.grad === null) {
-    p.grad = new Tensor(g.slice(), p.shape);
-    return;
-  }
-  const d = p.grad.data;
+  const d = gradBuffer(p);
   for (let i = 0; i < d.length; i++) d[i] += g[i];
 }

@@ -64,8 +64,8 @@ export function permute(X: Tensor, perm: readonly number[]): Tensor {
   return new Tensor(out, shape);
 }
 
-/** Cache-blocked 2-D transpose of an r×c row-major matrix into out (c×r). */
-function transpose2d(src: Float64Array, r: number, c: number, out: Float64Array): void {
+/** Cache-blocked 2-D transpose of an r×c row-major matrix into out (c×r). @internal */
+export function transpose2d(src: Float64Array, r: number, c: number, out: Float64Array): void {
   const B = 32;
   for (let i0 = 0; i0 < r; i0 += B) {
     const i1 = Math.min(i0 + B, r);

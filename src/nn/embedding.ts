@@ -1,0 +1,93 @@
+import { NablaError, ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { drawNormal } from '../init/common.js';
+import { resolveRng, type RandomOptions } from '../random/rng.js';
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import { optionsOf } from '../util.js';
+import { ModuleBase, gradBuffer, type StateEntries } from './module.js';
+import type { Initializer } from './linear.js';
+
+/**
+ * A lookup table of `numEmbeddings` learnable vectors of size `dim` (PyTorch's `nn.Embedding`;
+ * weights initialized N(0, 1) like PyTorch unless `init` is given).
+ *
+ * The course notes' answer to one-hot codes that grow with the vocabulary: instead of a
+ * `numEmbeddings`-long one-hot vector per item, each id maps to a dense `dim`-long vector. The
+ * result equals `matmul(oneHot(ids, numEmbeddings), weight)` without building the one-hot matrix.
+ *
+ * forward(ids) gathers rows: ids of any shape (integer values) give `[...ids.shape, dim]`.
+ * backward(dy) scatter-adds dy into `weight.grad` (repeated ids accumulate) and returns zeros shaped
+ * like ids — integer ids have no gradient. An id outside [0, numEmbeddings) is a ValueError.
+ * @example const emb = new Embedding(10000, 64, { seed: 0 }); emb.forward([[3, 17, 3]]).shape; // => [1, 3, 64]
+ */
+export class Embedding extends ModuleBase {
+  protected readonly kind = 'Embedding';
+  readonly numEmbeddings: number;
+  readonly dim: number;
+  /** `[numEmbeddings, dim]`. */
+  readonly weight: Tensor;
+  private ids: Int32Array | null = null;
+  private idShape: readonly number[] = [];
+
+  constructor(numEmbeddings: number, dim: number, options?: RandomOptions & { init?: Initializer }) {
+    super();
+    const fn = 'Embedding';
+    for (const [name, v] of [['numEmbeddings', numEmbeddings], ['dim', dim]] as const) {
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new ValueError(fn, `${name} must be a positive integer, got ${describe(v)}`);
+    }
+    const o = optionsOf(fn, options);
+    const rng = resolveRng(fn, o);
+    const w = o.init ? o.init([numEmbeddings, dim], { rng }) : drawNormal([numEmbeddings, dim], rng, 0, 1, false);
+    if (!(w instanceof Tensor) || w.rank !== 2 || w.shape[0] !== numEmbeddings || w.shape[1] !== dim) {
+      throw new ValueError(fn, `options.init returned ${w instanceof Tensor ? `shape ${formatShape(w.shape)}` : describe(w)} (expected [${numEmbeddings}, ${dim}])`);
+    }
+    this.numEmbeddings = numEmbeddings;
+    this.dim = dim;
+    this.weight = w;
+  }
+
+  forward(x: TensorLike | Int32Array): Tensor {
+    const fn = 'Embedding.forward';
+    const X = x instanceof Int32Array ? new Tensor(Float64Array.from(x), [x.length]) : asTensor(x, fn, 'ids');
+    const ids = new Int32Array(X.size);
+    for (let i = 0; i < X.size; i++) {
+      const v = X.data[i];
+      if (!Number.isInteger(v) || v < 0 || v >= this.numEmbeddings) {
+        throw new ValueError(fn, `ids[${i}] is ${v}, not an id in [0, ${this.numEmbeddings}) (expected an integer below numEmbeddings)`);
+      }
+      ids[i] = v;
+    }
+    const d = this.dim;
+    const out = new Float64Array(ids.length * d);
+    const w = this.weight.data;
+    for (let i = 0; i < ids.length; i++) out.set(w.subarray(ids[i] * d, ids[i] * d + d), i * d);
+    this.ids = ids;
+    this.idShape = X.shape;
+    return new Tensor(out, [...X.shape, d]);
+  }
+
+  backward(dy: TensorLike): Tensor {
+    const fn = 'Embedding.backward';
+    const ids = this.ids;
+    if (ids === null) throw new NablaError(fn, 'called before forward (forward caches the ids that backward needs)');
+    const D = asTensor(dy, fn, 'dy');
+    const d = this.dim;
+    if (D.size !== ids.length * d || D.shape[D.rank - 1] !== d) {
+      throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but the last forward's output has shape ${formatShape([...this.idShape, d])}`);
+    }
+    const g = gradBuffer(this.weight);
+    const src = D.data;
+    for (let i = 0; i < ids.length; i++) {
+      const row = ids[i] * d;
+      for (let j = 0; j < d; j++) g[row + j] += src[i * d + j];
+    }
+    return new Tensor(new Float64Array(ids.length), this.idShape);
+  }
+
+  parameters(): Tensor[] {
+    return [this.weight];
+  }
+
+  stateEntries(): StateEntries {
+    return { tensors: { weight: this.weight }, scalars: {} };
+  }
+}

@@ -1,0 +1,6 @@
+export { ModuleBase, type Module, type ModuleStateDict, type StateEntries } from './module.js';
+export { Linear, type LinearOptions, type Initializer } from './linear.js';
+export { Sigmoid, Tanh, ReLU, LeakyReLU, PReLU, Softplus, Softmax, LogSoftmax } from './activationLayers.js';
+export { Embedding } from './embedding.js';
+export { Sequential } from './sequential.js';
+export { batches, accuracy, type Batch, type BatchesOptions } from './data.js';
