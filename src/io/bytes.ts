@@ -1,0 +1,50 @@
+import { ValueError, describe } from '../errors.js';
+
+/** Accepts a Uint8Array (any view) or an ArrayBuffer; anything else is a ValueError. @internal */
+export function toBytes(fn: string, bytes: unknown): Uint8Array {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
+  if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  throw new ValueError(fn, `bytes must be a Uint8Array or an ArrayBuffer, got ${describe(bytes)}`);
+}
+
+/** A DataView over exactly these bytes. @internal */
+export function viewOf(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** Decodes an IEEE 754 half-precision value. @internal */
+export function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * f * 2 ** -24;
+  if (e === 31) return f === 0 ? s * Infinity : NaN;
+  return s * (1 + f / 1024) * 2 ** (e - 15);
+}
+
+/** Decodes a bfloat16 value (the top 16 bits of a float32). @internal */
+export function bf16ToFloat(h: number, scratch: DataView): number {
+  scratch.setUint32(0, (h & 0xffff) << 16, false);
+  return scratch.getFloat32(0, false);
+}
+
+const ASCII = /^[\x20-\x7e]*$/;
+
+/** Latin-1/ASCII text of a byte range, for headers. @internal */
+export function asciiText(b: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]);
+  return s;
+}
+
+/** UTF-8 text (fatal on invalid bytes → ValueError). @internal */
+export function utf8Text(fn: string, what: string, b: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    throw new ValueError(fn, `${what} is not valid UTF-8`);
+  }
+}
+
+export { ASCII };
