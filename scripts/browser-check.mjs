@@ -1,0 +1,96 @@
+// Real-browser test: loads the built ESM bundle in headless Chromium (Debian's package, driven by
+// playwright-core) under a strict Content-Security-Policy, runs test/browser/workload.mjs there and
+// in Node, and requires its `exact` part to be bit-identical and its `approx` part (which goes
+// through Math.exp/log/pow, whose last bit differs between V8 versions) to agree to 1e-12 relative.
+// Usage (after npm run build): node scripts/browser-check.mjs
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
+import * as nabla from '../dist/index.js';
+import { run } from '../test/browser/workload.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const page = `<!doctype html><meta charset="utf-8"><script type="module">
+import * as nabla from '/dist/index.js';
+import { run } from '/test/browser/workload.mjs';
+try { window.__result = JSON.stringify(run(nabla)); } catch (e) { window.__error = String((e && e.stack) || e); }
+</script>`;
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  if (url.pathname === '/') {
+    // No 'unsafe-eval': any eval or new Function in the bundle would throw here.
+    res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "script-src 'self' 'unsafe-inline'" });
+    res.end(page);
+    return;
+  }
+  const path = normalize(join(root, url.pathname));
+  const allowed = url.pathname.startsWith('/dist/') || url.pathname.startsWith('/test/browser/');
+  if (!path.startsWith(root) || !allowed) {
+    res.writeHead(404).end();
+    return;
+  }
+  try {
+    const body = readFileSync(path);
+    res.writeHead(200, { 'content-type': 'text/javascript' });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const port = server.address().port;
+
+const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'nabla-chromium-')), {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+function compare(node, browser) {
+  let compared = 0;
+  let identical = 0;
+  const walk = (a, b, path, exact) => {
+    if (Array.isArray(a)) {
+      if (!Array.isArray(b) || a.length !== b.length) throw new Error(`${path}: length differs`);
+      a.forEach((v, i) => walk(v, b[i], `${path}[${i}]`, exact));
+    } else if (typeof a === 'object') {
+      for (const k of Object.keys(a)) walk(a[k], b[k], `${path}.${k}`, exact);
+    } else {
+      compared++;
+      if (Object.is(a, b)) identical++;
+      else if (exact || !(Math.abs(a - b) <= 1e-12 * Math.abs(a))) throw new Error(`${path}: Node ${a} vs browser ${b}`);
+    }
+  };
+  walk(node.exact, browser.exact, 'exact', true);
+  const exactCount = compared;
+  walk(node.approx, browser.approx, 'approx', false);
+  return { exactCount, approxCount: compared - exactCount, approxIdentical: identical - exactCount };
+}
+
+let code = 0;
+try {
+  const tab = await context.newPage();
+  await tab.goto(`http://127.0.0.1:${port}/`);
+  await tab.waitForFunction(() => window.__result !== undefined || window.__error !== undefined, null, { timeout: 60_000 });
+  const err = await tab.evaluate(() => window.__error);
+  if (err) throw new Error(`the workload failed in the browser: ${err}`);
+  const browser = JSON.parse(await tab.evaluate(() => window.__result));
+  const agent = await tab.evaluate(() => navigator.userAgent);
+  const node = JSON.parse(JSON.stringify(run(nabla)));
+  const r = compare(node, browser);
+  console.log(
+    `browser check (Node ${process.version} vs ${/Chrom\w+\/[\d.]+/.exec(agent)?.[0] ?? agent}, strict CSP): ` +
+      `${r.exactCount} exact-arithmetic results bit-identical; ${r.approxCount} results through exp/log/pow within 1e-12 relative ` +
+      `(${r.approxIdentical} of them bit-identical)`,
+  );
+} catch (e) {
+  console.error(`browser check failed: ${e.message}`);
+  code = 1;
+} finally {
+  await context.close();
+  server.close();
+}
+process.exit(code);
