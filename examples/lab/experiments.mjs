@@ -1,0 +1,284 @@
+// The seven experiments of the course notes' chapter 5, each measured with nabla itself.
+import {
+  Adagrad, Adam, BatchNorm, LeakyReLU, Linear, PReLU, RMSprop, ReLU, SGD, Sequential, Sigmoid, Softplus, Tanh,
+  binaryCrossEntropyBackward, createRng, fanInUniform, fitStandardizer, heUniform, logLikelihoodLoss, mseLossBackward, mul,
+  normal, sigmoid, sigmoidBackward, softmax, xavierUniform, zeros,
+} from 'nabla';
+import { train } from './train.mjs';
+
+const row = (r) => [r.name, r.final.trainLoss, r.final.testLoss, r.final.testAcc, r.seconds];
+const table = (runs) => ({ columns: ['variant', 'train loss', 'test loss', 'test accuracy', 'seconds'], rows: runs.map(row) });
+const charts = (runs, what = 'test') => [
+  { title: `${what} loss per epoch`, yLabel: 'loss', series: runs.map((r) => ({ name: r.name, x: r.history.epoch, y: what === 'test' ? r.history.testLoss : r.history.trainLoss })) },
+  { title: 'test accuracy per epoch', yLabel: 'accuracy', series: runs.map((r) => ({ name: r.name, x: r.history.epoch, y: r.history.testAcc })) },
+];
+
+function mlp(sizes, act, rng, init, biasInit) {
+  const layers = [];
+  for (let i = 0; i < sizes.length - 1; i++) {
+    layers.push(new Linear(sizes[i], sizes[i + 1], { rng, ...(init ? { init } : {}), ...(biasInit ? { biasInit } : {}) }));
+    if (i < sizes.length - 2) layers.push(act());
+  }
+  return new Sequential(...layers);
+}
+
+/** Hidden activations of the first hidden layer (after its activation) on x. */
+function firstHidden(model, x) {
+  model.eval();
+  const h = model.modules[1].forward(model.modules[0].forward(x));
+  model.train();
+  return h;
+}
+
+export function objective(ctx) {
+  // The notes' example: o = σ(wx + b), target y = 0. A wrong answer (o ≈ 0.82) and a more wrong one
+  // (o ≈ 0.99): under MSE the more wrong one gets the SMALLER gradient.
+  const grad = (z, kind) => {
+    const o = sigmoid([z]);
+    const dLdo = kind === 'mse' ? mseLossBackward(o, [0], { reduction: 'sum' }).data[0] / 2 : binaryCrossEntropyBackward(o, [0]).data[0];
+    return sigmoidBackward([dLdo], [z]).data[0];
+  };
+  const points = [1.5, 5].map((z) => ({ z, o: sigmoid([z]).data[0], mse: grad(z, 'mse'), ce: grad(z, 'ce') }));
+  const held1 = points[1].mse < points[0].mse && points[1].ce > points[0].ce;
+  const runs = ['mse', 'ce'].map((loss) => {
+    const rng = createRng(ctx.seed);
+    const model = mlp([784, 64, 10], () => new Sigmoid(), rng);
+    return train({ name: loss === 'mse' ? 'MSE (sigmoid outputs)' : 'cross-entropy (softmax)', model, opt: new SGD(model.parameters(), { lr: 0.5 }), data: ctx.data, epochs: ctx.epochs, loss, rng, progress: ctx.progress });
+  });
+  const held2 = runs[1].final.testAcc > runs[0].final.testAcc;
+  return {
+    id: 'objective',
+    title: '1. Objective functions: MSE vs cross-entropy',
+    formula: 'e = ½‖y − o‖²  vs  e = −(y log o + (1 − y) log(1 − o)),  o = σ(wx + b)',
+    lines: points.map((p) => `z = ${p.z}: o = ${p.o.toFixed(4)} (target 0); ∂e/∂z under MSE = ${p.mse.toFixed(5)}, under cross-entropy = ${p.ce.toFixed(5)}`),
+    table: table(runs),
+    charts: charts(runs),
+    claims: [
+      { text: 'with a saturated sigmoid, MSE gives the more wrong answer the smaller gradient; cross-entropy the larger', held: held1 },
+      { text: 'the same network trained with cross-entropy reaches higher test accuracy than with MSE', held: held2 },
+    ],
+  };
+}
+
+export function softmaxLikelihood(ctx) {
+  const s = [2.0, 1.2, 4.0];
+  const o = softmax(s);
+  const bits = [0, 1, 2].map((y) => logLikelihoodLoss(o, y, { base: 2 }).item());
+  const rng = createRng(ctx.seed);
+  const model = mlp([784, 64, 10], () => new ReLU(), rng);
+  const run = train({ name: 'softmax + log-likelihood (bits)', model, opt: new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }), data: ctx.data, epochs: ctx.epochs, loss: 'll2', rng, progress: ctx.progress });
+  const expected = [0.1131, 0.0508, 0.836];
+  const held = expected.every((v, i) => Math.abs(o.data[i] - v) < 5e-5) && Math.abs(bits[0] - 3.144) < 1e-3;
+  return {
+    id: 'softmax',
+    title: '2. Softmax and log-likelihood',
+    formula: 'o_j = e^{s_j} / Σ_i e^{s_i};  e = −log₂ o_y',
+    lines: [
+      `softmax([2.0, 1.2, 4.0]) = [${Array.from(o.data, (v) => v.toFixed(4)).join(', ')}]`,
+      `log-likelihood losses (bits) per class: [${bits.map((b) => b.toFixed(3)).join(', ')}]`,
+    ],
+    table: table([run]),
+    charts: charts([run]),
+    claims: [
+      { text: "the notes' worked numbers are reproduced (0.1131, 0.0508, 0.8360; 3.144 bits)", held },
+      { text: 'softmax + log-likelihood trains: test accuracy above 85%', held: run.final.testAcc > 0.85 },
+    ],
+  };
+}
+
+export function preprocessing(ctx) {
+  const raw = { train: { x: mul(ctx.data.train.x, 255), y: ctx.data.train.y }, test: { x: mul(ctx.data.test.x, 255), y: ctx.data.test.y } };
+  const st = fitStandardizer(raw.train.x);
+  const std = { train: { x: st.transform(raw.train.x), y: raw.train.y }, test: { x: st.transform(raw.test.x), y: raw.test.y } };
+  const runs = [['raw pixels 0–255', raw], ['standardized', std]].map(([name, data]) => {
+    const rng = createRng(ctx.seed);
+    const model = mlp([784, 64, 10], () => new Sigmoid(), rng);
+    return train({ name, model, opt: new SGD(model.parameters(), { lr: 0.05 }), data, epochs: ctx.epochs, rng, progress: ctx.progress });
+  });
+  const V = 10000;
+  const d = 64;
+  return {
+    id: 'preprocessing',
+    title: '3. Preprocessing: scale, standardization, one-hot vs embedding',
+    formula: 'x_new = (x_old − μ_i) / σ_i',
+    lines: [
+      `one-hot vs embedding (the notes' Q1): a vocabulary of ${V} needs ${V}-long one-hot inputs; a first layer of ${d} units then has ${V * d} weights, and the input grows with every new word. An Embedding(${V}, ${d}) has the same ${V * d} weights but takes ids, and each item is a dense ${d}-long vector.`,
+    ],
+    table: table(runs),
+    charts: charts(runs),
+    claims: [{ text: 'standardized inputs train to lower test loss than raw 0–255 pixels with the same learning rate', held: runs[1].final.testLoss < runs[0].final.testLoss }],
+  };
+}
+
+export function initialization(ctx) {
+  const variants = [
+    ['all zeros (sigmoid)', () => new Sigmoid(), zeros, zeros],
+    ['too large N(0, 1) (sigmoid)', () => new Sigmoid(), (shape, o) => normal(shape, { ...o, std: 1 })],
+    ['too large N(0, 1) (ReLU)', () => new ReLU(), (shape, o) => normal(shape, { ...o, std: 1, mean: -0.5 })],
+    ['fan-in uniform 1/√n_in (sigmoid)', () => new Sigmoid(), fanInUniform],
+    ['Xavier (sigmoid)', () => new Sigmoid(), xavierUniform],
+    ['He (ReLU)', () => new ReLU(), heUniform],
+  ];
+  const stats = {};
+  const runs = variants.map(([name, act, init, biasInit]) => {
+    const rng = createRng(ctx.seed);
+    const model = mlp([784, 64, 10], act, rng, init, biasInit);
+    const run = train({ name, model, opt: new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }), data: ctx.data, epochs: ctx.epochs, rng, progress: ctx.progress });
+    const W = model.modules[0].weight;
+    let spread = 0;
+    for (let i = 0; i < 784; i++) for (let j = 1; j < 64; j++) spread = Math.max(spread, Math.abs(W.data[i * 64 + j] - W.data[i * 64]));
+    const h = firstHidden(model, ctx.data.test.x);
+    const H = h.shape[1];
+    let dead = 0;
+    for (let j = 0; j < H; j++) {
+      let any = false;
+      for (let i = 0; i < h.shape[0] && !any; i++) if (h.data[i * H + j] > 0) any = true;
+      if (!any) dead++;
+    }
+    let sat = 0;
+    for (const v of h.data) if (v < 0.01 || v > 0.99) sat++;
+    stats[name] = { hiddenSpread: spread, deadFraction: dead / H, saturatedFraction: sat / h.size };
+    return run;
+  });
+  const t = table(runs);
+  t.columns.push('max |w_j − w_0| (hidden units)', 'dead units', 'saturated activations');
+  t.rows.forEach((r, i) => {
+    const s = stats[runs[i].name];
+    r.push(s.hiddenSpread, s.deadFraction, s.saturatedFraction);
+  });
+  const z = stats['all zeros (sigmoid)'];
+  return {
+    id: 'init',
+    title: '4. Initialization: symmetry and range',
+    formula: 'U(−r, r) with r = 1/√n_in  or  r = √6 / √(n_in + n_out)',
+    lines: [
+      `all zeros: after training, the largest difference between any hidden unit's weights and unit 0's is ${z.hiddenSpread} — the units stay identical`,
+      `too large (ReLU, pre-activations pushed negative): ${(stats['too large N(0, 1) (ReLU)'].deadFraction * 100).toFixed(1)}% of hidden units are dead (output 0 for every test digit)`,
+      `too large (sigmoid): ${(stats['too large N(0, 1) (sigmoid)'].saturatedFraction * 100).toFixed(1)}% of hidden activations are saturated (< 0.01 or > 0.99)`,
+    ],
+    table: t,
+    charts: charts(runs),
+    stats,
+    claims: [
+      { text: 'all-zero weights never break symmetry (hidden units identical after training)', held: z.hiddenSpread === 0 },
+      { text: 'too large a range saturates sigmoids (more than 30% of activations) and kills ReLUs (some dead units)', held: stats['too large N(0, 1) (sigmoid)'].saturatedFraction > 0.3 && stats['too large N(0, 1) (ReLU)'].deadFraction > 0 },
+      { text: 'fan-scaled ranges (fan-in, Xavier, He) beat all-zero and too-large ones on test accuracy', held: Math.min(runs[3].final.testAcc, runs[4].final.testAcc, runs[5].final.testAcc) > Math.max(runs[0].final.testAcc, runs[1].final.testAcc, runs[2].final.testAcc) },
+    ],
+  };
+}
+
+export function optimizers(ctx) {
+  const makers = [
+    ['SGD', (ps) => new SGD(ps, { lr: 0.01 })],
+    ['momentum', (ps) => new SGD(ps, { lr: 0.01, momentum: 0.9 })],
+    ['Nesterov', (ps) => new SGD(ps, { lr: 0.01, momentum: 0.9, nesterov: true })],
+    ['AdaGrad', (ps) => new Adagrad(ps, { lr: 0.01 })],
+    ['RMSProp', (ps) => new RMSprop(ps, { lr: 0.001 })],
+    ['Adam', (ps) => new Adam(ps, { lr: 0.001 })],
+  ];
+  const initial = new Sequential(new Linear(784, 64, { seed: ctx.seed }), new ReLU(), new Linear(64, 10, { seed: ctx.seed + 1 })).stateDict();
+  const runs = makers.map(([name, make]) => {
+    const rng = createRng(ctx.seed);
+    const model = new Sequential(new Linear(784, 64), new ReLU(), new Linear(64, 10));
+    model.loadStateDict(initial); // the same initial weights for every optimizer
+    return train({ name, model, opt: make(model.parameters()), data: ctx.data, epochs: ctx.epochs, rng, progress: ctx.progress });
+  });
+  const loss = Object.fromEntries(runs.map((r) => [r.name, r.final.trainLoss]));
+  return {
+    id: 'optimizers',
+    title: '5. Optimizers from the same initial weights',
+    formula: 'v = αv − ρg;  r = r + g⊙g;  r = αr + (1 − α)g⊙g;  Adam with bias-corrected s, r',
+    lines: [],
+    table: table(runs),
+    charts: charts(runs, 'train'),
+    finalTrainLoss: loss,
+    claims: [
+      { text: 'momentum and Adam reach a lower training loss than plain SGD after the same steps', held: loss.momentum < loss.SGD && loss.Adam < loss.SGD },
+      { text: 'adaptive methods (AdaGrad, RMSProp, Adam) all beat plain SGD at the same number of steps', held: loss.AdaGrad < loss.SGD && loss.RMSProp < loss.SGD && loss.Adam < loss.SGD },
+    ],
+  };
+}
+
+export function activations(ctx) {
+  const acts = [
+    ['sigmoid', () => new Sigmoid()],
+    ['tanh', () => new Tanh()],
+    ['ReLU', () => new ReLU()],
+    ['LeakyReLU', () => new LeakyReLU(0.01)],
+    ['PReLU', () => new PReLU()],
+    ['softplus', () => new Softplus()],
+  ];
+  const dead = {};
+  const runs = acts.map(([name, act]) => {
+    const rng = createRng(ctx.seed);
+    const model = mlp([784, 64, 64, 64, 10], act, rng);
+    const run = train({ name, model, opt: new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }), data: ctx.data, epochs: ctx.epochs, rng, progress: ctx.progress });
+    const h = firstHidden(model, ctx.data.test.x);
+    const H = h.shape[1];
+    let d = 0;
+    for (let j = 0; j < H; j++) {
+      let any = false;
+      for (let i = 0; i < h.shape[0] && !any; i++) if (h.data[i * H + j] !== 0) any = true;
+      if (!any) d++;
+    }
+    dead[name] = d / H;
+    return run;
+  });
+  const t = table(runs);
+  t.columns.push('dead first-layer units');
+  t.rows.forEach((r, i) => r.push(dead[runs[i].name]));
+  const best = runs.reduce((a, b) => (b.final.testAcc > a.final.testAcc ? b : a));
+  return {
+    id: 'activations',
+    title: '6. Activation functions in a deeper network (4 layers)',
+    formula: 'σ(x), tanh(x), max(0, x), max(ax, x), PReLU (learned a), log(1 + eˣ)',
+    lines: [`dead first-layer units: ReLU ${(dead.ReLU * 100).toFixed(1)}%, LeakyReLU ${(dead.LeakyReLU * 100).toFixed(1)}% (a LeakyReLU unit is never exactly 0 for negative inputs)`],
+    table: t,
+    charts: charts(runs),
+    claims: [
+      { text: 'a ReLU-family activation trains the deeper network better than sigmoid', held: ['ReLU', 'LeakyReLU', 'PReLU'].some((n) => runs.find((r) => r.name === n).final.testAcc > runs[0].final.testAcc) },
+      { text: 'LeakyReLU has no more dead units than ReLU', held: dead.LeakyReLU <= dead.ReLU },
+      { text: `best in this run: ${best.name}`, held: true },
+    ],
+  };
+}
+
+export function batchNormalization(ctx) {
+  const deep = (bn, rng) => {
+    const layers = [];
+    const sizes = [784, 64, 64, 64, 64, 64, 10];
+    for (let i = 0; i < sizes.length - 1; i++) {
+      layers.push(new Linear(sizes[i], sizes[i + 1], { rng }));
+      if (i < sizes.length - 2) {
+        if (bn) layers.push(new BatchNorm(sizes[i + 1]));
+        layers.push(new Sigmoid());
+      }
+    }
+    return new Sequential(...layers);
+  };
+  const variants = [
+    ['sigmoid ×5, no BN, lr 0.1', false, 0.1],
+    ['sigmoid ×5, BN, lr 0.1', true, 0.1],
+    ['sigmoid ×5, no BN, lr 1.0', false, 1.0],
+    ['sigmoid ×5, BN, lr 1.0', true, 1.0],
+  ];
+  const runs = variants.map(([name, bn, lr]) => {
+    const rng = createRng(ctx.seed);
+    const model = deep(bn, rng);
+    return train({ name, model, opt: new SGD(model.parameters(), { lr, momentum: 0.9 }), data: ctx.data, epochs: ctx.epochs, rng, progress: ctx.progress });
+  });
+  return {
+    id: 'batchnorm',
+    title: '7. Batch normalization in a deep sigmoid network',
+    formula: 'BN(x) = γ (x − μ_B) / √(σ_B² + ε) + β',
+    lines: [],
+    table: table(runs),
+    charts: charts(runs),
+    claims: [
+      { text: 'with batch normalization the deep sigmoid network trains (test accuracy well above the version without it)', held: runs[1].final.testAcc > runs[0].final.testAcc + 0.05 },
+      { text: 'with batch normalization a 10× larger learning rate still trains', held: runs[3].final.testAcc > 0.8 && runs[3].final.testAcc >= runs[2].final.testAcc },
+    ],
+  };
+}
+
+export const experiments = [objective, softmaxLikelihood, preprocessing, initialization, optimizers, activations, batchNormalization];
