@@ -5,7 +5,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { fmtMs } from './harness.mjs';
 
-const suites = ['./matmul.mjs', './activations.mjs', './optim.mjs', './batchnorm.mjs'];
+const suites = ['./matmul.mjs', './activations.mjs', './losses.mjs', './optim.mjs', './batchnorm.mjs', './mlp.mjs'];
 const only = process.argv.slice(2);
 const sections = [];
 for (const path of suites) {

@@ -86,35 +86,67 @@ export function logSoftmaxBackward(dy: TensorLike, x: TensorLike, axis = -1): Te
 }
 
 /**
+ * Per line of `x` laid out as [outer, n, inner]: the maximum and log Σ e^(x − max), so that
+ * log-softmax is x − max − lse. Used by the fused cross-entropy. @internal
+ */
+export function rowLogSumExp(x: Float64Array, outer: number, n: number, inner: number): { mx: Float64Array; lse: Float64Array } {
+  const mx = new Float64Array(outer * inner);
+  const lse = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const base = o * n * inner + j;
+      const m = lineMax(x, base, n, inner);
+      let total = 0;
+      for (let k = 0, p = base; k < n; k++, p += inner) total += Math.exp(x[p] - m);
+      mx[o * inner + j] = m;
+      lse[o * inner + j] = Math.log(total);
+    }
+  }
+  return { mx, lse };
+}
+
+/**
  * Writes softmax (or log-softmax) of each length-n line of `x` laid out as [outer, n, inner].
  * Shared by softmax, logSoftmax and the fused cross-entropy loss.
  * @internal
  */
 export function softmaxRows(x: Float64Array, out: Float64Array, outer: number, n: number, inner: number, log: boolean): void {
+  if (log) {
+    const { mx, lse } = rowLogSumExp(x, outer, n, inner);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        const base = o * n * inner + j;
+        const m = mx[o * inner + j];
+        const l = lse[o * inner + j];
+        for (let k = 0, p = base; k < n; k++, p += inner) out[p] = x[p] - m - l;
+      }
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const base = o * n * inner + j;
-      let m = -Infinity;
-      for (let k = 0, p = base; k < n; k++, p += inner) {
-        const v = x[p];
-        if (v > m || v !== v) m = v;
-        if (m !== m) break;
-      }
+      const m = lineMax(x, base, n, inner);
       let total = 0;
-      if (log) {
-        for (let k = 0, p = base; k < n; k++, p += inner) total += Math.exp(x[p] - m);
-        const lse = Math.log(total);
-        for (let k = 0, p = base; k < n; k++, p += inner) out[p] = x[p] - m - lse;
-      } else {
-        for (let k = 0, p = base; k < n; k++, p += inner) {
-          const e = Math.exp(x[p] - m);
-          out[p] = e;
-          total += e;
-        }
-        for (let k = 0, p = base; k < n; k++, p += inner) out[p] /= total;
+      for (let k = 0, p = base; k < n; k++, p += inner) {
+        const e = Math.exp(x[p] - m);
+        out[p] = e;
+        total += e;
       }
+      for (let k = 0, p = base; k < n; k++, p += inner) out[p] /= total;
     }
   }
+}
+
+/** Maximum of one line, NaN if any element is NaN. */
+function lineMax(x: Float64Array, base: number, n: number, inner: number): number {
+  let m = -Infinity;
+  for (let k = 0, p = base; k < n; k++, p += inner) {
+    const v = x[p];
+    if (v > m || v !== v) m = v;
+    if (m !== m) break;
+  }
+  return m;
 }
 
 interface Layout {

@@ -1,5 +1,5 @@
 import { ValueError, describe } from '../errors.js';
-import { softmaxRows } from '../activations/softmax.js';
+import { rowLogSumExp } from '../activations/softmax.js';
 import type { Labels } from '../labels.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { classLayout, classTarget, classWeight, ignoreIndexOf, type ClassLayout, type ClassTarget } from './classes.js';
@@ -35,7 +35,8 @@ export interface CrossEntropyOptions extends LogLossOptions {
  */
 export function crossEntropy(input: TensorLike, target: Labels | TensorLike, options?: CrossEntropyOptions): Tensor {
   const s = setup('crossEntropy', input, target, options);
-  const { L, t, w, eps, p, logp, ignore } = s;
+  const { L, t, w, eps, p, ignore, mx, lse } = s;
+  const x = s.I.data;
   const { outer, C, inner } = L;
   const count = outer * inner;
   const v = new Float64Array(count);
@@ -49,10 +50,13 @@ export function crossEntropy(input: TensorLike, target: Labels | TensorLike, opt
         if (y === ignore) continue;
         const wy = w === null ? 1 : w[y];
         denom += wy;
-        let l = -wy * logp[base + y * inner];
+        let l = -wy * (x[base + y * inner] - mx[pos] - lse[pos]);
         if (eps > 0) {
           let smooth = 0;
-          for (let c = 0, q = base; c < C; c++, q += inner) smooth -= w === null ? logp[q] : logp[q] * w[c];
+          for (let c = 0, q = base; c < C; c++, q += inner) {
+            const lp = x[q] - mx[pos] - lse[pos];
+            smooth -= w === null ? lp : lp * w[c];
+          }
           l = (1 - eps) * l + smooth * (eps / C);
         }
         v[pos] = l;
@@ -60,7 +64,8 @@ export function crossEntropy(input: TensorLike, target: Labels | TensorLike, opt
         let l = 0;
         for (let c = 0, q = base; c < C; c++, q += inner) {
           const qc = eps > 0 ? t.probs[q] * (1 - eps) + eps / C : t.probs[q];
-          l -= w === null ? logp[q] * qc : logp[q] * qc * w[c];
+          const lp = x[q] - mx[pos] - lse[pos];
+          l -= w === null ? lp * qc : lp * qc * w[c];
         }
         v[pos] = l;
       }
@@ -82,8 +87,8 @@ export function crossEntropyBackward(input: TensorLike, target: Labels | TensorL
   const { L, t, w, eps, p, ignore } = s;
   const { outer, C, inner } = L;
   const { g, each } = upstream(fn, options, p, L.lossShape);
-  const prob = new Float64Array(s.I.size);
-  softmaxRows(s.I.data, prob, outer, C, inner, false);
+  const { mx, lse } = s;
+  const x = s.I.data;
   let denom = outer * inner;
   if (t.labels !== null) {
     denom = 0;
@@ -107,9 +112,16 @@ export function crossEntropyBackward(input: TensorLike, target: Labels | TensorL
         if (y === ignore) continue;
         const wy = w === null ? 1 : w[y];
         const total = (1 - eps) * wy + (eps / C) * wSum;
-        for (let c = 0, q = base; c < C; c++, q += inner) {
-          const ac = (c === y ? (1 - eps) * wy : 0) + (eps > 0 ? (eps / C) * (w === null ? 1 : w[c]) : 0);
-          out[q] = r * (prob[q] * total - ac);
+        const m = mx[pos];
+        const l = lse[pos];
+        if (eps === 0 && w === null) {
+          for (let c = 0, q = base; c < C; c++, q += inner) out[q] = r * Math.exp(x[q] - m - l);
+          out[base + y * inner] = r * (Math.exp(x[base + y * inner] - m - l) - 1);
+        } else {
+          for (let c = 0, q = base; c < C; c++, q += inner) {
+            const ac = (c === y ? (1 - eps) * wy : 0) + (eps > 0 ? (eps / C) * (w === null ? 1 : w[c]) : 0);
+            out[q] = r * (Math.exp(x[q] - m - l) * total - ac);
+          }
         }
       } else {
         let total = 0;
@@ -119,7 +131,7 @@ export function crossEntropyBackward(input: TensorLike, target: Labels | TensorL
         }
         for (let c = 0, q = base; c < C; c++, q += inner) {
           const qc = eps > 0 ? t.probs[q] * (1 - eps) + eps / C : t.probs[q];
-          out[q] = r * (prob[q] * total - (w === null ? qc : qc * w[c]));
+          out[q] = r * (Math.exp(x[q] - mx[pos] - lse[pos]) * total - (w === null ? qc : qc * w[c]));
         }
       }
     }
@@ -134,7 +146,9 @@ interface Setup {
   w: Float64Array | null;
   eps: number;
   p: ParsedLoss;
-  logp: Float64Array;
+  /** Per position: the maximum logit and log Σ e^(x − max); log p_c = x_c − max − lse. */
+  mx: Float64Array;
+  lse: Float64Array;
   ignore: number;
 }
 
@@ -152,7 +166,6 @@ function setup(fn: string, input: TensorLike, target: Labels | TensorLike, optio
   if (t.probs !== null && options?.ignoreIndex !== undefined && ignore >= 0) {
     throw new ValueError(fn, `options.ignoreIndex ${ignore} cannot be used with probability targets (PyTorch: ignore_index is not supported for floating point target)`);
   }
-  const logp = new Float64Array(I.size);
-  softmaxRows(I.data, logp, L.outer, L.C, L.inner, true);
-  return { I, L, t, w, eps, p, logp, ignore };
+  const { mx, lse } = rowLogSumExp(I.data, L.outer, L.C, L.inner);
+  return { I, L, t, w, eps, p, mx, lse, ignore };
 }
