@@ -138,8 +138,8 @@ export function softmaxRows(x: Float64Array, out: Float64Array, outer: number, n
   }
 }
 
-/** Maximum of one line, NaN if any element is NaN. */
-function lineMax(x: Float64Array, base: number, n: number, inner: number): number {
+/** Maximum of one line (n elements `inner` apart), NaN if any element is NaN. @internal */
+export function lineMax(x: Float64Array, base: number, n: number, inner: number): number {
   let m = -Infinity;
   for (let k = 0, p = base; k < n; k++, p += inner) {
     const v = x[p];

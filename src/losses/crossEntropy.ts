@@ -1,5 +1,5 @@
 import { ValueError, describe } from '../errors.js';
-import { rowLogSumExp } from '../activations/softmax.js';
+import { lineMax, rowLogSumExp } from '../activations/softmax.js';
 import type { Labels } from '../labels.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { classLayout, classTarget, classWeight, ignoreIndexOf, type ClassLayout, type ClassTarget } from './classes.js';
@@ -83,11 +83,10 @@ export function crossEntropy(input: TensorLike, target: Labels | TensorLike, opt
  */
 export function crossEntropyBackward(input: TensorLike, target: Labels | TensorLike, options?: CrossEntropyOptions & UpstreamOptions): Tensor {
   const fn = 'crossEntropyBackward';
-  const s = setup(fn, input, target, options);
+  const s = setup(fn, input, target, options, false);
   const { L, t, w, eps, p, ignore } = s;
   const { outer, C, inner } = L;
   const { g, each } = upstream(fn, options, p, L.lossShape);
-  const { mx, lse } = s;
   const x = s.I.data;
   let denom = outer * inner;
   if (t.labels !== null) {
@@ -104,34 +103,41 @@ export function crossEntropyBackward(input: TensorLike, target: Labels | TensorL
     for (let j = 0; j < inner; j++) {
       const pos = o * inner + j;
       const base = o * C * inner + j;
+      if (t.labels !== null && t.labels[pos] === ignore) continue;
       let r = each === null ? g : each[pos];
       if (p.reduction === 'mean') r /= denom;
       if (p.lnBase !== 1) r /= p.lnBase;
+      // softmax of the line, one exp per element: out ← e^(x − max), then p = out / Σ.
+      const m = lineMax(x, base, C, inner);
+      let total = 0;
+      for (let c = 0, q = base; c < C; c++, q += inner) {
+        const e = Math.exp(x[q] - m);
+        out[q] = e;
+        total += e;
+      }
       if (t.labels !== null) {
         const y = t.labels[pos];
-        if (y === ignore) continue;
         const wy = w === null ? 1 : w[y];
-        const total = (1 - eps) * wy + (eps / C) * wSum;
-        const m = mx[pos];
-        const l = lse[pos];
         if (eps === 0 && w === null) {
-          for (let c = 0, q = base; c < C; c++, q += inner) out[q] = r * Math.exp(x[q] - m - l);
-          out[base + y * inner] = r * (Math.exp(x[base + y * inner] - m - l) - 1);
+          const k = r / total;
+          for (let c = 0, q = base; c < C; c++, q += inner) out[q] *= k;
+          out[base + y * inner] -= r;
         } else {
+          const A = (1 - eps) * wy + (eps / C) * wSum;
           for (let c = 0, q = base; c < C; c++, q += inner) {
             const ac = (c === y ? (1 - eps) * wy : 0) + (eps > 0 ? (eps / C) * (w === null ? 1 : w[c]) : 0);
-            out[q] = r * (Math.exp(x[q] - m - l) * total - ac);
+            out[q] = r * ((out[q] / total) * A - ac);
           }
         }
       } else {
-        let total = 0;
+        let A = 0;
         for (let c = 0, q = base; c < C; c++, q += inner) {
           const qc = eps > 0 ? t.probs[q] * (1 - eps) + eps / C : t.probs[q];
-          total += w === null ? qc : qc * w[c];
+          A += w === null ? qc : qc * w[c];
         }
         for (let c = 0, q = base; c < C; c++, q += inner) {
           const qc = eps > 0 ? t.probs[q] * (1 - eps) + eps / C : t.probs[q];
-          out[q] = r * (Math.exp(x[q] - mx[pos] - lse[pos]) * total - (w === null ? qc : qc * w[c]));
+          out[q] = r * ((out[q] / total) * A - (w === null ? qc : qc * w[c]));
         }
       }
     }
@@ -152,7 +158,7 @@ interface Setup {
   ignore: number;
 }
 
-function setup(fn: string, input: TensorLike, target: Labels | TensorLike, options: CrossEntropyOptions | undefined): Setup {
+function setup(fn: string, input: TensorLike, target: Labels | TensorLike, options: CrossEntropyOptions | undefined, needLse = true): Setup {
   const I = asTensor(input, fn, 'input');
   const p = parseLossOptions(fn, options, true);
   const L = classLayout(fn, I);
@@ -166,6 +172,6 @@ function setup(fn: string, input: TensorLike, target: Labels | TensorLike, optio
   if (t.probs !== null && options?.ignoreIndex !== undefined && ignore >= 0) {
     throw new ValueError(fn, `options.ignoreIndex ${ignore} cannot be used with probability targets (PyTorch: ignore_index is not supported for floating point target)`);
   }
-  const { mx, lse } = rowLogSumExp(I.data, L.outer, L.C, L.inner);
+  const { mx, lse } = needLse ? rowLogSumExp(I.data, L.outer, L.C, L.inner) : { mx: new Float64Array(0), lse: new Float64Array(0) };
   return { I, L, t, w, eps, p, mx, lse, ignore };
 }
