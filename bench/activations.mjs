@@ -1,7 +1,7 @@
 // Activations on 1M float64 elements against a plain copy loop over the same array (the
 // memory-bandwidth floor for a one-input, one-output pass), measured in the same run.
 import { createRng, relu, sigmoid, softmax, tensor, logSoftmax, tanh } from '../dist/index.js';
-import { measure } from './harness.mjs';
+import { measurePair } from './harness.mjs';
 
 function copyLoop(src) {
   const n = src.length;
@@ -14,8 +14,10 @@ export default function run() {
   const n = 1_000_000;
   const x = tensor(createRng(1).fillNormal(new Float64Array(n), 0, 3));
   const rows = tensor(x.data, [1000, 1000]);
-  const base = measure(() => copyLoop(x.data), { runs: 15, warmup: 3 });
-  const mk = (workload, fn) => ({ workload, ours: measure(fn, { runs: 15, warmup: 3 }), baselineName: 'copy loop', base });
+  const mk = (workload, fn) => {
+    const [ours, base] = measurePair(fn, () => copyLoop(x.data), { runs: 15, warmup: 3 });
+    return { workload, ours, baselineName: 'copy loop', base };
+  };
   return {
     title: 'activations (1M float64 elements)',
     rows: [

@@ -2,7 +2,7 @@
 // bytes in the same run: the forward reads x three times (two-pass statistics, then normalize) and
 // writes y and the saved x̂; the backward reads dy and x̂ twice and writes dx.
 import { BatchNorm, createRng, tensor } from '../dist/index.js';
-import { measure } from './harness.mjs';
+import { measurePair } from './harness.mjs';
 
 function copyLoop(src) {
   const out = new Float64Array(src.length);
@@ -18,8 +18,7 @@ export default function run() {
     const x = tensor(rng.fillNormal(new Float64Array(n)), shape);
     const dy = tensor(rng.fillNormal(new Float64Array(n)), shape);
     const bn = new BatchNorm(shape[1]);
-    const ours = measure(() => (bn.forward(x), bn.backward(dy)), { runs: 15, warmup: 3 });
-    const base = measure(() => copyLoop(x.data), { runs: 15, warmup: 3 });
+    const [ours, base] = measurePair(() => (bn.forward(x), bn.backward(dy)), () => copyLoop(x.data), { runs: 15, warmup: 3 });
     rows.push({ workload: `BatchNorm fwd+bwd ${JSON.stringify(shape)}`, ours, baselineName: 'copy loop (1 pass)', base, note: 'forward 3 reads of x, backward 2 of dy/x̂' });
   }
   return { title: 'batch normalization (training mode)', rows };

@@ -5,6 +5,7 @@ export function measure(fn, { runs = 7, warmup = 2, minTimeMs = 0 } = {}) {
   const times = [];
   let total = 0;
   while (times.length < runs || total < minTimeMs) {
+    globalThis.gc?.(); // with --expose-gc: start every timed run from a collected heap
     const t0 = performance.now();
     const r = fn();
     const dt = performance.now() - t0;
@@ -27,4 +28,28 @@ export function checksum(r) {
 
 export function fmtMs(x) {
   return x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(1);
+}
+
+/**
+ * Measures two functions with their timed runs interleaved (a, b, a, b, …), so that drift in the
+ * machine's speed during the run affects both alike; returns both summaries.
+ */
+export function measurePair(fa, fb, { runs = 7, warmup = 2 } = {}) {
+  let sink = 0;
+  for (let i = 0; i < warmup; i++) sink += checksum(fa()) + checksum(fb());
+  const ta = [];
+  const tb = [];
+  for (let r = 0; r < runs; r++) {
+    for (const [f, t] of r % 2 === 0 ? [[fa, ta], [fb, tb]] : [[fb, tb], [fa, ta]]) {
+      globalThis.gc?.();
+      const t0 = performance.now();
+      sink += checksum(f());
+      t.push(performance.now() - t0);
+    }
+  }
+  const sum = (t) => {
+    t.sort((x, y) => x - y);
+    return { median: t[Math.floor(t.length / 2)], min: t[0], max: t[t.length - 1], runs: t.length, sink };
+  };
+  return [sum(ta), sum(tb)];
 }

@@ -1,6 +1,6 @@
 // matmul against a naive i-k-j loop over the same Float64Arrays, in the same run.
 import { createRng, matmul, tensor } from '../dist/index.js';
-import { measure } from './harness.mjs';
+import { measurePair } from './harness.mjs';
 
 function naive(A, B, n) {
   const C = new Float64Array(n * n);
@@ -22,8 +22,7 @@ export default function run() {
     const a = tensor(rng.fillUniform(new Float64Array(n * n), -1, 1), [n, n]);
     const b = tensor(rng.fillUniform(new Float64Array(n * n), -1, 1), [n, n]);
     const runs = n >= 1024 ? 7 : 9;
-    const ours = measure(() => matmul(a, b), { runs, warmup: 2 });
-    const base = measure(() => naive(a.data, b.data, n), { runs: n >= 1024 ? 7 : 9, warmup: 1 });
+    const [ours, base] = measurePair(() => matmul(a, b), () => naive(a.data, b.data, n), { runs, warmup: 1 });
     const gflops = (2 * n ** 3) / (ours.median * 1e6);
     rows.push({
       workload: `matmul ${n}×${n}`,

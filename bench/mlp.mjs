@@ -1,7 +1,7 @@
 // One training step (forward, backward, Adam) of a 784-256-10 MLP on a batch of 256, against the
 // same step written as plain loops (naive i-k-j matmuls, fused Adam), same run.
 import { Adam, Linear, ReLU, Sequential, createRng, crossEntropy, crossEntropyBackward, tensor } from '../dist/index.js';
-import { measure } from './harness.mjs';
+import { measurePair } from './harness.mjs';
 
 export function mlpSetup(seed = 1) {
   const rng = createRng(seed);
@@ -80,6 +80,9 @@ export default function run() {
   };
   return {
     title: 'MLP training step (784-256-10, batch 256, forward + backward + Adam)',
-    rows: [{ workload: 'MLP step 784-256-10 b256', ours: measure(step, { runs: 9, warmup: 2 }), baselineName: 'plain loops (naive matmul)', base: measure(() => plainStep(s), { runs: 7, warmup: 1 }) }],
+    rows: [(() => {
+      const [ours, base] = measurePair(step, () => plainStep(s), { runs: 9, warmup: 1 });
+      return { workload: 'MLP step 784-256-10 b256', ours, baselineName: 'plain loops (naive matmul)', base };
+    })()],
   };
 }
