@@ -43,6 +43,7 @@ export class Linear extends ModuleBase {
   readonly bias: Tensor | null;
   private x: Tensor | null = null;
   private wT: Float64Array | null = null;
+  private xT: Float64Array | null = null;
 
   constructor(inFeatures: number, outFeatures: number, options?: LinearOptions) {
     super();
@@ -103,7 +104,7 @@ export class Linear extends ModuleBase {
       throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but the last forward's output has shape ${formatShape([...X.shape.slice(0, -1), N])}`);
     }
     // dW += xᵀ·dy, straight into the gradient buffer.
-    const xT = new Float64Array(K * M);
+    const xT = this.xT !== null && this.xT.length === K * M ? this.xT : (this.xT = new Float64Array(K * M));
     transpose2d(X.data, M, K, xT);
     gemm(xT, 0, D.data, 0, gradBuffer(this.weight), 0, K, M, N);
     if (this.bias !== null) {
