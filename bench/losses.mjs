@@ -28,8 +28,8 @@ export default function run() {
   const labels = Int32Array.from({ length: N }, () => rng.integers(0, C));
   const dy = tensor(rng.fillNormal(new Float64Array(N * C)), [N, C]);
   const ref = () => fusedReference(x.data, labels, N, C);
-  const [ce, base1] = measurePair(() => (crossEntropy(x, labels).item(), crossEntropyBackward(x, labels)), ref, { runs: 7, warmup: 1 });
-  const [sm, base2] = measurePair(() => (softmax(x), softmaxBackward(dy, x)), ref, { runs: 7, warmup: 1 });
+  const [ce, base1] = measurePair(() => (crossEntropy(x, labels).item(), crossEntropyBackward(x, labels)), ref, { runs: 7, warmup: 3 });
+  const [sm, base2] = measurePair(() => (softmax(x), softmaxBackward(dy, x)), ref, { runs: 7, warmup: 3 });
   return {
     title: 'softmax and cross-entropy ([4096, 1000] logits)',
     rows: [

@@ -22,7 +22,7 @@ export default function run() {
     const a = tensor(rng.fillUniform(new Float64Array(n * n), -1, 1), [n, n]);
     const b = tensor(rng.fillUniform(new Float64Array(n * n), -1, 1), [n, n]);
     const runs = n >= 1024 ? 7 : 9;
-    const [ours, base] = measurePair(() => matmul(a, b), () => naive(a.data, b.data, n), { runs, warmup: 1 });
+    const [ours, base] = measurePair(() => matmul(a, b), () => naive(a.data, b.data, n), { runs, warmup: 3 });
     const gflops = (2 * n ** 3) / (ours.median * 1e6);
     rows.push({
       workload: `matmul ${n}×${n}`,

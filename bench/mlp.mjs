@@ -81,7 +81,7 @@ export default function run() {
   return {
     title: 'MLP training step (784-256-10, batch 256, forward + backward + Adam)',
     rows: [(() => {
-      const [ours, base] = measurePair(step, () => plainStep(s), { runs: 9, warmup: 1 });
+      const [ours, base] = measurePair(step, () => plainStep(s), { runs: 9, warmup: 3 });
       return { workload: 'MLP step 784-256-10 b256', ours, baselineName: 'plain loops (naive matmul)', base };
     })()],
   };

@@ -37,14 +37,14 @@ export default function run() {
     const bv = new Float64Array(n);
     let t = 0;
     const runs = n > 1e6 ? 9 : 15;
-    const [ours, base] = measurePair(() => (adam.step([g]), p), () => adamBaseline(bp, g.data, bm, bv, 1e-3, 0.9, 0.999, 1e-8, ++t), { runs, warmup: 2 });
+    const [ours, base] = measurePair(() => (adam.step([g]), p), () => adamBaseline(bp, g.data, bm, bv, 1e-3, 0.9, 0.999, 1e-8, ++t), { runs, warmup: 4 });
     rows.push({ workload: `Adam step, ${label} params`, ours, baselineName: 'one fused Adam loop', base });
     const sgd = new SGD([p], { lr: 1e-3 });
     const sp = p.data.slice();
-    const [ours2, base2] = measurePair(() => (sgd.step([g]), p), () => sgdBaseline(sp, g.data, 1e-3), { runs, warmup: 2 });
+    const [ours2, base2] = measurePair(() => (sgd.step([g]), p), () => sgdBaseline(sp, g.data, 1e-3), { runs, warmup: 4 });
     rows.push({ workload: `SGD step, ${label} params`, ours: ours2, baselineName: 'p -= lr·g loop', base: base2 });
     const mom = new SGD([p], { lr: 1e-3, momentum: 0.9 });
-    const [ours3, base3] = measurePair(() => (mom.step([g]), p), () => sgdBaseline(sp, g.data, 1e-3), { runs, warmup: 2 });
+    const [ours3, base3] = measurePair(() => (mom.step([g]), p), () => sgdBaseline(sp, g.data, 1e-3), { runs, warmup: 4 });
     rows.push({ workload: `SGD momentum step, ${label} params`, ours: ours3, baselineName: 'p -= lr·g loop', base: base3 });
   }
   return { title: 'optimizers (float64, in place)', rows };

@@ -42,7 +42,7 @@ function tfMeasure(fn, runs = 7) {
     let s = 0;
     for (const t of out) s += t.dataSync()[0];
     return s;
-  }), { runs, warmup: 2 });
+  }), { runs, warmup: 4 });
 }
 
 function add(workload, ours, peers) {
@@ -59,7 +59,7 @@ if (want('matmul')) {
     const a = nabla.tensor(randn(n * n), [n, n]);
     const b = nabla.tensor(randn(n * n), [n, n]);
     const runs = n >= 1024 ? 7 : 9;
-    const ours = measure(() => nabla.matmul(a, b), { runs, warmup: 2 });
+    const ours = measure(() => nabla.matmul(a, b), { runs, warmup: 4 });
     const peers = [];
     for (const be of ['cpu', 'wasm']) {
       await useBackend(be);
@@ -75,7 +75,7 @@ if (want('matmul')) {
       ma.set(i, j, a.data[i * n + j]);
       mb.set(i, j, b.data[i * n + j]);
     }
-    peers.push({ name: 'ml-matrix', t: measure(() => ma.mmul(mb).get(0, 0), { runs: n >= 1024 ? 7 : 7, warmup: 1 }) });
+    peers.push({ name: 'ml-matrix', t: measure(() => ma.mmul(mb).get(0, 0), { runs: n >= 1024 ? 7 : 7, warmup: 4 }) });
     add(`matmul ${n}×${n}`, ours, peers);
   }
 }
@@ -84,7 +84,7 @@ if (want('matmul')) {
 if (want('activation')) {
   const x = nabla.tensor(randn(1_000_000));
   for (const [name, ours, tfFn] of [['relu', nabla.relu, tf.relu], ['sigmoid', nabla.sigmoid, tf.sigmoid], ['tanh', nabla.tanh, tf.tanh]]) {
-    const o = measure(() => ours(x), { runs: 15, warmup: 3 });
+    const o = measure(() => ours(x), { runs: 15, warmup: 4 });
     const peers = [];
     for (const be of ['cpu', 'wasm']) {
       await useBackend(be);
@@ -102,7 +102,7 @@ if (want('cross')) {
   const C = 1000;
   const x = nabla.tensor(randn(N * C), [N, C]);
   const labels = Int32Array.from({ length: N }, () => rng.integers(0, C));
-  const ours = measure(() => (nabla.crossEntropy(x, labels).item(), nabla.crossEntropyBackward(x, labels)), { runs: 7, warmup: 1 });
+  const ours = measure(() => (nabla.crossEntropy(x, labels).item(), nabla.crossEntropyBackward(x, labels)), { runs: 7, warmup: 4 });
   const peers = [];
   for (const be of ['cpu', 'wasm']) {
     await useBackend(be);
@@ -129,14 +129,14 @@ if (want('optim')) {
       const p = nabla.tensor(randn(n));
       const opt = make(p);
       const runs = 7;
-      const ours = measure(() => (opt.step([g]), p), { runs, warmup: 2 });
+      const ours = measure(() => (opt.step([g]), p), { runs, warmup: 4 });
       const peers = [];
       for (const be of ['cpu', 'wasm']) {
         await useBackend(be);
         const v = tf.variable(tf.tensor1d(Float32Array.from(p.data)));
         const tg = tf.tensor1d(Float32Array.from(g.data));
         const topt = tfMake();
-        peers.push({ name: `tfjs-${be}`, t: measure(() => { topt.applyGradients({ [v.name]: tg }); return v.dataSync()[0]; }, { runs, warmup: 2 }) });
+        peers.push({ name: `tfjs-${be}`, t: measure(() => { topt.applyGradients({ [v.name]: tg }); return v.dataSync()[0]; }, { runs, warmup: 4 }) });
         topt.dispose();
         v.dispose();
         tg.dispose();
@@ -153,7 +153,7 @@ if (want('batchnorm')) {
     const x = nabla.tensor(randn(size), shape);
     const dy = nabla.tensor(randn(size), shape);
     const bn = new nabla.BatchNorm(shape[1]);
-    const ours = measure(() => (bn.forward(x), bn.backward(dy)), { runs: 9, warmup: 2 });
+    const ours = measure(() => (bn.forward(x), bn.backward(dy)), { runs: 9, warmup: 4 });
     const peers = [];
     for (const be of ['cpu', 'wasm']) {
       await useBackend(be);
@@ -177,7 +177,7 @@ if (want('batchnorm')) {
 // --- one MLP training step (784-256-10, batch 256, Adam)
 if (want('mlp')) {
   const { step, x, y } = mlpSetup();
-  const ours = measure(step, { runs: 9, warmup: 2 });
+  const ours = measure(step, { runs: 9, warmup: 4 });
   const peers = [];
   for (const be of ['cpu', 'wasm']) {
     await useBackend(be);
@@ -195,7 +195,7 @@ if (want('mlp')) {
         const v = loss.dataSync()[0];
         loss.dispose();
         return v;
-      }, { runs: 7, warmup: 2 }),
+      }, { runs: 7, warmup: 4 }),
     });
     tf.dispose([tx, onehot, W1, b1, W2, b2]);
     opt.dispose();
@@ -208,7 +208,7 @@ if (want('mlp')) {
     for (let k = 0; k < 784; k++) v.w[k] = x.data[i * 784 + k];
     return v;
   });
-  peers.push({ name: 'convnetjs', t: measure(() => { let l = 0; for (let i = 0; i < 256; i++) l += trainer.train(vols[i], y[i]).loss; return l; }, { runs: 7, warmup: 1 }) });
+  peers.push({ name: 'convnetjs', t: measure(() => { let l = 0; for (let i = 0; i < 256; i++) l += trainer.train(vols[i], y[i]).loss; return l; }, { runs: 7, warmup: 4 }) });
   add('MLP step 784-256-10 b256', ours, peers);
 }
 
