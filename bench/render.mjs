@@ -20,6 +20,7 @@ export function renderResults() {
   L.push('- A **ratio** compares two things measured in the same process run: on this noisy 2-core machine absolute times drift from run to run, ratios hold.');
   L.push('- In the first table, ratio = nabla ÷ baseline (below 1: nabla is faster). The baselines are plain JavaScript written in bench/: a copy loop over the same bytes (the memory-bandwidth floor for a one-pass kernel), a naive i-k-j matmul, a single fused loop for the same optimizer step or loss.');
   L.push('- In the peers table, each cell is the peer\'s time and, in parentheses, peer ÷ nabla (above 1: nabla is faster). nabla computes in float64; TF.js in float32 (half the memory traffic, and SIMD in its wasm backend); ml-matrix and ConvNetJS in float64.');
+  L.push('- The peers run in the same process as nabla, on the same data: first every nabla workload, then TF.js is loaded and every peer workload runs, so that neither library\'s heap slows the other\'s timings (measured interleaved, nabla\'s MLP step took ~1.5× longer next to TF.js\'s heaps).');
   L.push('');
   if (own) {
     L.push(`## nabla against plain-JS baselines`, '', `- Date: ${own.date}`, `- Machine: ${own.machine}`, `- Node: ${own.node}`, `- Command: \`${own.command}\``, '');
