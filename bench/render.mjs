@@ -48,7 +48,7 @@ export function renderResults() {
   L.push('## Targets', '', '| target | measured | status |', '|---|---|---|');
   const mm = ownRow('matmul 512×512');
   const gf = mm ? (2 * 512 ** 3) / (mm.ours.median * 1e6) : null;
-  target(L, 'matmul n=512 ≥ 4.5 GFLOP/s', gf === null ? '—' : `${gf.toFixed(2)} GFLOP/s`, gf === null ? null : gf >= 4.5, 'the 4×4 register-tiled kernel in plain JS tops out near 4.2 GFLOP/s on this machine (V8 keeps the 16 accumulators and 8 operands in scalar xmm registers, no SIMD from JS); a WebAssembly SIMD (f64x2) micro-kernel would close it, as an opt-in path, since compiling WebAssembly needs 'wasm-unsafe-eval' under a strict Content-Security-Policy');
+  target(L, 'matmul n=512 ≥ 4.5 GFLOP/s', gf === null ? '—' : `${gf.toFixed(2)} GFLOP/s`, gf === null ? null : gf >= 4.5, 'the 4×4 register-tiled kernel in plain JS tops out near 4.2 GFLOP/s on this machine (V8 keeps the 16 accumulators and 8 operands in scalar xmm registers, no SIMD from JS); a WebAssembly SIMD (f64x2) micro-kernel would close it, as an opt-in path, since compiling WebAssembly needs `wasm-unsafe-eval` under a strict Content-Security-Policy');
   const s1 = speedup('matmul 512×512', 'tfjs-cpu');
   target(L, 'matmul n=512 ≥ 4× TF.js-cpu', s1 === null ? '—' : `${s1.toFixed(2)}×`, s1 === null ? null : s1 >= 4, 'see the matmul row');
   const ce = ownRow('crossEntropy fwd+bwd [4096,1000]');
