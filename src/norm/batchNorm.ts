@@ -30,7 +30,8 @@ export interface BatchNormOptions {
  * N·H·W for `[N, C, H, W]` — and are the batch's own (σ² **biased**, divided by n) unless `mean` and
  * `variance` are given (eval mode, e.g. running statistics).
  *
- * Method: two-pass statistics (mean, then Σ(x − μ)²), as PyTorch's CPU kernel, then one normalizing pass.
+ * Method: statistics in one pass over memory (Welford / Chan's pairwise merge of cached blocks — as
+ * stable as two-pass), then one normalizing pass.
  * @example batchNorm([[1, 2], [3, 6], [5, 10], [7, 14]]).toArray()[0]; // ≈ [-1.3416, -1.3416]
  */
 export function batchNorm(x: TensorLike, options?: BatchNormOptions): Tensor {
@@ -83,43 +84,47 @@ export function channelLayout(fn: string, X: Tensor, axis: number): ChannelLayou
 }
 
 /**
- * Per-channel mean and Σ(x − μ)² (two passes). @internal
+ * Per-channel mean and Σ(x − μ)², reading x from memory once.
+ *
+ * Method: `[N, C]` rows update all channels at once with Welford's recurrence (one reciprocal per
+ * row). `[N, C, …]` channels are summarized one contiguous block at a time — mean, then Σ(x − m)²
+ * over the block while it is in cache — and the blocks are merged with Chan et al.'s pairwise
+ * formula. Both are as stable as the textbook two-pass method (no E[x²] − E[x]² cancellation) and
+ * agree with it to rounding. @internal
  */
 export function channelStats(x: Float64Array, L: ChannelLayout): { mean: Float64Array; m2: Float64Array } {
-  const { outer, C, inner, n } = L;
+  const { outer, C, inner } = L;
   const mean = new Float64Array(C);
   const m2 = new Float64Array(C);
   if (inner === 1) {
-    // [N, C] rows: accumulate whole rows into the per-channel sums.
-    for (let o = 0, r = 0; o < outer; o++, r += C) for (let c = 0; c < C; c++) mean[c] += x[r + c];
-    for (let c = 0; c < C; c++) mean[c] /= n;
     for (let o = 0, r = 0; o < outer; o++, r += C) {
+      const invk = 1 / (o + 1);
       for (let c = 0; c < C; c++) {
-        const d = x[r + c] - mean[c];
-        m2[c] += d * d;
+        const v = x[r + c];
+        const d = v - mean[c];
+        const m = mean[c] + d * invk;
+        mean[c] = m;
+        m2[c] += d * (v - m);
       }
     }
     return { mean, m2 };
   }
   for (let o = 0; o < outer; o++) {
+    const na = o * inner;
+    const f = inner / (na + inner);
     for (let c = 0; c < C; c++) {
       const base = (o * C + c) * inner;
       let s = 0;
       for (let j = 0; j < inner; j++) s += x[base + j];
-      mean[c] += s;
-    }
-  }
-  for (let c = 0; c < C; c++) mean[c] /= n;
-  for (let o = 0; o < outer; o++) {
-    for (let c = 0; c < C; c++) {
-      const base = (o * C + c) * inner;
-      const mu = mean[c];
-      let s = 0;
+      const bm = s / inner;
+      let q = 0;
       for (let j = 0; j < inner; j++) {
-        const d = x[base + j] - mu;
-        s += d * d;
+        const d = x[base + j] - bm;
+        q += d * d;
       }
-      m2[c] += s;
+      const delta = bm - mean[c];
+      mean[c] += delta * f;
+      m2[c] += q + delta * delta * na * f;
     }
   }
   return { mean, m2 };
