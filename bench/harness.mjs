@@ -31,8 +31,9 @@ export function fmtMs(x) {
 }
 
 /**
- * Measures two functions with their timed runs interleaved (a, b, a, b, …), so that drift in the
- * machine's speed during the run affects both alike; returns both summaries.
+ * Measures two functions with their timed runs interleaved (a, b, b, a, a, b, …), so that drift in
+ * the machine's speed affects both alike; returns both summaries, and on the first the median of
+ * the per-pair ratios a_i / b_i (robust to a slow phase that hits one pair).
  */
 export function measurePair(fa, fb, { runs = 7, warmup = 2 } = {}) {
   let sink = 0;
@@ -47,9 +48,10 @@ export function measurePair(fa, fb, { runs = 7, warmup = 2 } = {}) {
       t.push(performance.now() - t0);
     }
   }
+  const ratios = ta.map((t, i) => t / tb[i]).sort((x, y) => x - y);
   const sum = (t) => {
     t.sort((x, y) => x - y);
     return { median: t[Math.floor(t.length / 2)], min: t[0], max: t[t.length - 1], runs: t.length, sink };
   };
-  return [sum(ta), sum(tb)];
+  return [{ ...sum(ta), pairRatio: ratios[Math.floor(ratios.length / 2)] }, sum(tb)];
 }

@@ -36,7 +36,7 @@ export default function run() {
     const bm = new Float64Array(n);
     const bv = new Float64Array(n);
     let t = 0;
-    const runs = n > 1e6 ? 9 : 15;
+    const runs = n > 1e6 ? 11 : 15;
     const [ours, base] = measurePair(() => (adam.step([g]), p), () => adamBaseline(bp, g.data, bm, bv, 1e-3, 0.9, 0.999, 1e-8, ++t), { runs, warmup: 4 });
     rows.push({ workload: `Adam step, ${label} params`, ours, baselineName: 'one fused Adam loop', base });
     const sgd = new SGD([p], { lr: 1e-3 });

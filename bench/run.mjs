@@ -18,7 +18,7 @@ for (const path of suites) {
   for (const r of result.rows) {
     console.log(
       `${r.workload.padEnd(36)} ${fmtMs(r.ours.median).padStart(9)} ms  [${fmtMs(r.ours.min)}–${fmtMs(r.ours.max)}]  ` +
-        `${r.baselineName}: ${fmtMs(r.base.median)} ms  ratio ${(r.ours.median / r.base.median).toFixed(2)}  ${r.note ?? ''}`,
+        `${r.baselineName}: ${fmtMs(r.base.median)} ms  ratio ${(r.ours.pairRatio ?? r.ours.median / r.base.median).toFixed(2)}  ${r.note ?? ''}`,
     );
   }
 }
