@@ -23,9 +23,13 @@ export function prelu(x: TensorLike, alpha: TensorLike): Tensor {
   const { a, inner, C } = alphaLayout('prelu', X, alpha);
   const d = X.data;
   const out = new Float64Array(X.size);
-  for (let i = 0; i < out.length; i++) {
-    const v = d[i];
-    out[i] = v > 0 ? v : v * a[C === 1 ? 0 : Math.floor(i / inner) % C];
+  // Contiguous runs of `inner` elements share one alpha; channels cycle with period C.
+  for (let start = 0, c = 0; start < out.length; start += inner, c = c + 1 === C ? 0 : c + 1) {
+    const ac = a[c];
+    for (let i = start; i < start + inner; i++) {
+      const v = d[i];
+      out[i] = v > 0 ? v : v * ac;
+    }
   }
   return new Tensor(out, X.shape);
 }
@@ -45,14 +49,18 @@ export function preluBackward(dy: TensorLike, x: TensorLike, alpha: TensorLike):
   const g = D.data;
   const dx = new Float64Array(X.size);
   const da = new Float64Array(C);
-  for (let i = 0; i < dx.length; i++) {
-    const v = d[i];
-    if (v > 0) dx[i] = g[i];
-    else {
-      const c = C === 1 ? 0 : Math.floor(i / inner) % C;
-      dx[i] = a[c] * g[i];
-      da[c] += v * g[i];
+  for (let start = 0, c = 0; start < dx.length; start += inner, c = c + 1 === C ? 0 : c + 1) {
+    const ac = a[c];
+    let sum = 0;
+    for (let i = start; i < start + inner; i++) {
+      const v = d[i];
+      if (v > 0) dx[i] = g[i];
+      else {
+        dx[i] = ac * g[i];
+        sum += v * g[i];
+      }
     }
+    da[c] += sum;
   }
   return { dx: new Tensor(dx, X.shape), dalpha: new Tensor(da, shape) };
 }
@@ -60,7 +68,7 @@ export function preluBackward(dy: TensorLike, x: TensorLike, alpha: TensorLike):
 function alphaLayout(fn: string, X: Tensor, alpha: TensorLike): { a: Float64Array; inner: number; C: number; shape: readonly number[] } {
   if (alpha === undefined || alpha === null) throw new ValueError(fn, `alpha must be a number or a tensor, got ${describe(alpha)}`);
   const A = asTensor(alpha, fn, 'alpha');
-  if (A.size === 1 && A.rank <= 1) return { a: A.data, inner: 1, C: 1, shape: A.shape };
+  if (A.size === 1 && A.rank <= 1) return { a: A.data, inner: Math.max(X.size, 1), C: 1, shape: A.shape };
   if (A.rank !== 1) throw new ShapeError(fn, `alpha must be a number or a 1-D [C] tensor, got shape ${formatShape(A.shape)}`);
   if (X.rank < 2 || X.shape[1] !== A.size) {
     throw new ShapeError(

@@ -29,8 +29,6 @@ export function bf16ToFloat(h: number, scratch: DataView): number {
   return scratch.getFloat32(0, false);
 }
 
-const ASCII = /^[\x20-\x7e]*$/;
-
 /** Latin-1/ASCII text of a byte range, for headers. @internal */
 export function asciiText(b: Uint8Array, start: number, end: number): string {
   let s = '';
@@ -47,4 +45,3 @@ export function utf8Text(fn: string, what: string, b: Uint8Array): string {
   }
 }
 
-export { ASCII };

@@ -52,7 +52,7 @@ export function parseNpy(fn: string, b: Uint8Array, what = 'the file'): Tensor {
   const available = b.length - dataStart;
   const needed = count * dtype.size;
   if (needed !== available) {
-    throw new ValueError(fn, `${what} declares shape ${formatShape(header.shape)} of ${describeDtype(header.descr)} (${needed} bytes) but holds ${available} data bytes`);
+    throw new ValueError(fn, `${what} declares shape ${formatShape(header.shape)} of ${header.descr} (${needed} bytes) but holds ${available} data bytes`);
   }
   const data = decodeValues(fn, what, b, dataStart, count, dtype);
   if (!header.fortran || header.shape.length < 2) return new Tensor(data, header.shape);
@@ -208,10 +208,6 @@ function parseDescr(fn: string, what: string, descr: string): Dtype {
     throw new ValueError(fn, `${what} has dtype ${describe(descr)}, which is not a valid NumPy type`);
   }
   return { kind, size, little: m[1] !== '>' };
-}
-
-function describeDtype(descr: string): string {
-  return descr;
 }
 
 function checkedSize(fn: string, what: string, shape: number[]): number {

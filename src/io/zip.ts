@@ -1,5 +1,5 @@
 import { NablaError, ValueError } from '../errors.js';
-import { toBytes, utf8Text, viewOf } from './bytes.js';
+import { utf8Text, viewOf } from './bytes.js';
 
 let crcTable: Uint32Array | null = null;
 
@@ -221,4 +221,3 @@ export function writeZip(files: { name: string; data: Uint8Array }[]): Uint8Arra
   return out;
 }
 
-export { toBytes };

@@ -1,5 +1,5 @@
 import { optionsOf, numberArg, booleanArg } from '../util.js';
-import { broadcastShapes, broadcastStrides, shapeSize, stridesOf } from './shape.js';
+import { broadcastShapes, broadcastStrides, sameShape, shapeSize, stridesOf } from './shape.js';
 import { asTensor, type TensorLike } from './tensor.js';
 
 /** Tolerances of {@link allClose}. */
@@ -56,15 +56,20 @@ export function firstMismatches(fn: string, a: TensorLike, b: TensorLike, option
   const sb = broadcastStrides(B.shape, shape);
   const st = stridesOf(shape);
   const result: Mismatches = { shape, count: 0, worst: -1, worstA: NaN, worstB: NaN, worstRel: -1 };
+  const aligned = sameShape(A.shape, B.shape);
   for (let i = 0; i < size; i++) {
-    let ia = 0;
-    let ib = 0;
-    let rem = i;
-    for (let d = 0; d < shape.length; d++) {
-      const idx = Math.floor(rem / st[d]);
-      rem -= idx * st[d];
-      ia += idx * sa[d];
-      ib += idx * sb[d];
+    let ia = i;
+    let ib = i;
+    if (!aligned) {
+      ia = 0;
+      ib = 0;
+      let rem = i;
+      for (let d = 0; d < shape.length; d++) {
+        const idx = Math.floor(rem / st[d]);
+        rem -= idx * st[d];
+        ia += idx * sa[d];
+        ib += idx * sb[d];
+      }
     }
     const x = A.data[ia];
     const y = B.data[ib];

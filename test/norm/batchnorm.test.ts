@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BatchNorm, NablaError, ShapeError, ValueError, batchNorm, batchNormBackward, createRng, gradCheck, matmul, normal, recomputeStatistics,
-  sigmoid, tensor, type Tensor,
+  sigmoid, type Tensor,
 } from '../../src/index.js';
 import { expectMatches, fromFix, loadFixture, type FixTensor } from '../helpers/fixtures.js';
 
