@@ -142,15 +142,17 @@ export class Adam extends Optimizer<AdamOptions, AdamGroupOptions> {
       return;
     }
     const alpha = (lr * Math.sqrt(bc2)) / bc1;
+    // The moment-update form, decided once rather than by comparing strings per element.
+    const form = convention === 'keras' ? 1 : convention === 'tfjs' ? 2 : 0;
     for (let i = 0; i < n; i++) {
       let d = maximize ? -g[i] : g[i];
       if (coupled) d = d + wd * p[i];
       let mi: number;
       let vi: number;
-      if (convention === 'keras') {
+      if (form === 1) {
         mi = m[i] + (d - m[i]) * a1;
         vi = v[i] + (d * d - v[i]) * a2;
-      } else if (convention === 'tfjs') {
+      } else if (form === 2) {
         mi = m[i] * beta1 + d * a1;
         vi = v[i] * beta2 + d * d * a2;
       } else {
