@@ -8,6 +8,7 @@ export * from './init/index.js';
 export * from './optim/index.js';
 export * from './norm/index.js';
 export * from './nn/index.js';
+export * from './data/index.js';
 export * from './io/index.js';
 export { standardize, fitStandardizer, type Standardizer } from './preprocess/standardize.js';
 export { oneHot } from './preprocess/oneHot.js';

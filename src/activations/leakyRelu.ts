@@ -1,4 +1,4 @@
-import { numberArg } from '../util.js';
+import { checkNumber } from '../validate.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { backwardArgs } from './common.js';
 
@@ -15,7 +15,7 @@ import { backwardArgs } from './common.js';
  */
 export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
   const X = asTensor(x, 'leakyRelu', 'x');
-  const s = numberArg('leakyRelu', 'negativeSlope', negativeSlope);
+  const s = checkNumber('leakyRelu', 'negativeSlope', negativeSlope);
   const a = X.data;
   const n = a.length;
   const out = new Float64Array(n);
@@ -32,7 +32,7 @@ export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
  */
 export function leakyReluBackward(dy: TensorLike, x: TensorLike, negativeSlope = 0.01): Tensor {
   const [D, X] = backwardArgs('leakyReluBackward', dy, x);
-  const s = numberArg('leakyReluBackward', 'negativeSlope', negativeSlope);
+  const s = checkNumber('leakyReluBackward', 'negativeSlope', negativeSlope);
   const a = X.data;
   const g = D.data;
   const n = a.length;

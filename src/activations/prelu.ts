@@ -1,5 +1,5 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
-import { shapeSize } from '../tensor/shape.js';
+import { axisLayout } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { backwardArgs } from './common.js';
 
@@ -76,5 +76,5 @@ function alphaLayout(fn: string, X: Tensor, alpha: TensorLike): { a: Float64Arra
       `alpha has ${A.size} channels but x has shape ${formatShape(X.shape)} (per-channel alpha needs x.shape[1] === ${A.size})`,
     );
   }
-  return { a: A.data, inner: shapeSize(X.shape.slice(2)), C: A.size, shape: A.shape };
+  return { a: A.data, inner: axisLayout(X.shape, 1).inner, C: A.size, shape: A.shape };
 }

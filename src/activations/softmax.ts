@@ -1,4 +1,4 @@
-import { normalizeAxis, shapeSize } from '../tensor/shape.js';
+import { axisLayout, normalizeAxis, type AxisLayout } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { backwardArgs } from './common.js';
 
@@ -149,19 +149,14 @@ export function lineMax(x: Float64Array, base: number, n: number, inner: number)
   return m;
 }
 
-interface Layout {
-  outer: number;
-  n: number;
-  inner: number;
-}
-
-function layout(fn: string, X: Tensor, axis: number): Layout {
+function layout(fn: string, X: Tensor, axis: number): AxisLayout {
   if (X.rank === 0) {
     normalizeAxis(fn, axis, 1);
     return { outer: 1, n: 1, inner: 1 };
   }
-  const ax = normalizeAxis(fn, axis, X.rank);
-  return { outer: shapeSize(X.shape.slice(0, ax)), n: X.shape[ax], inner: shapeSize(X.shape.slice(ax + 1)) };
+  const L = axisLayout(X.shape, normalizeAxis(fn, axis, X.rank));
+  // An empty tensor has no lines to normalize: walk none, even when the other dimensions are huge.
+  return X.size === 0 ? { outer: 0, n: L.n, inner: L.inner } : L;
 }
 
 function backwardLayout(fn: string, dy: TensorLike, x: TensorLike, axis: number) {

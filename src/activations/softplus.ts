@@ -1,6 +1,5 @@
-import { ValueError, describe } from '../errors.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { optionsOf } from '../util.js';
+import { checkNumber, checkNumberWhere, checkOptions } from '../validate.js';
 import { backwardArgs, stableSigmoid } from './common.js';
 
 /** Options of {@link softplus}. */
@@ -69,14 +68,9 @@ export function softplusBackward(dy: TensorLike, x: TensorLike, options?: Softpl
 }
 
 function parse(fn: string, options: SoftplusOptions | undefined): { beta: number; threshold: number } {
-  const o = optionsOf(fn, options);
-  const beta = o.beta ?? 1;
-  const threshold = o.threshold ?? 20;
-  if (typeof beta !== 'number' || !(beta > 0) || !Number.isFinite(beta)) {
-    throw new ValueError(fn, `options.beta must be a positive finite number, got ${describe(beta)}`);
-  }
-  if (typeof threshold !== 'number' || Number.isNaN(threshold)) {
-    throw new ValueError(fn, `options.threshold must be a number, got ${describe(threshold)}`);
-  }
-  return { beta, threshold };
+  const o = checkOptions<SoftplusOptions>(fn, options, ['beta', 'threshold']);
+  return {
+    beta: checkNumber(fn, 'options.beta', o.beta ?? 1, 'pos'),
+    threshold: checkNumberWhere(fn, 'options.threshold', o.threshold ?? 20, 'a number', (v) => v === v),
+  };
 }

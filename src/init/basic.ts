@@ -3,6 +3,7 @@ import { shapeSize } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkInitShape, drawNormal, drawUniform, initSetup, type NormalInitOptions } from './common.js';
 import type { RandomOptions } from '../random/rng.js';
+import { checkNumber } from '../validate.js';
 
 /** Options of {@link uniform}. */
 export interface UniformOptions extends RandomOptions {
@@ -17,11 +18,9 @@ export interface UniformOptions extends RandomOptions {
  * @example uniform([2], { low: -1, high: 1, seed: 0 }).toArray(); // => [0.0976270078546495, 0.43037873274483895]
  */
 export function uniform(shape: readonly number[], options?: UniformOptions): Tensor {
-  const { dims, o, rng } = initSetup('uniform', shape, options);
-  const low = o.low ?? 0;
-  const high = o.high ?? 1;
-  if (typeof low !== 'number' || !Number.isFinite(low)) throw new ValueError('uniform', `options.low must be a finite number, got ${describe(low)}`);
-  if (typeof high !== 'number' || !Number.isFinite(high)) throw new ValueError('uniform', `options.high must be a finite number, got ${describe(high)}`);
+  const { dims, o, rng } = initSetup('uniform', shape, options, ['low', 'high']);
+  const low = checkNumber('uniform', 'options.low', o.low ?? 0);
+  const high = checkNumber('uniform', 'options.high', o.high ?? 1);
   if (!(low < high)) throw new ValueError('uniform', `options.low ${low} must be less than options.high ${high}`);
   return drawUniform(dims, rng, low, high);
 }
@@ -40,13 +39,9 @@ export interface NormalOptions extends NormalInitOptions {
  * @example normal([2], { std: 0.1, seed: 0 }).toArray(); // ≈ [0.17641, 0.04002]
  */
 export function normal(shape: readonly number[], options?: NormalOptions): Tensor {
-  const { dims, o, rng, truncated } = initSetup('normal', shape, options);
-  const mean = o.mean ?? 0;
-  const std = o.std ?? 1;
-  if (typeof mean !== 'number' || !Number.isFinite(mean)) throw new ValueError('normal', `options.mean must be a finite number, got ${describe(mean)}`);
-  if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) {
-    throw new ValueError('normal', `options.std must be a non-negative finite number, got ${describe(std)}`);
-  }
+  const { dims, o, rng, truncated } = initSetup('normal', shape, options, ['mean', 'std', 'truncated']);
+  const mean = checkNumber('normal', 'options.mean', o.mean ?? 0);
+  const std = checkNumber('normal', 'options.std', o.std ?? 1, 'nonneg');
   return drawNormal(dims, rng, mean, std, truncated);
 }
 

@@ -1,8 +1,26 @@
-import { ValueError, describe } from '../errors.js';
+import { ValueError, describe, formatShape } from '../errors.js';
 import { resolveRng, type RandomOptions, type Rng } from '../random/rng.js';
 import { shapeSize } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { optionsOf } from '../util.js';
+import { checkBoolean, checkOptions } from '../validate.js';
+
+/**
+ * An initializer as layers call it: `(shape, { rng }) => Tensor` — every initializer of this module
+ * (`xavierUniform`, `heNormal`, `orthogonal`, …) and `zeros`/`ones` fit.
+ */
+export type Initializer = (shape: readonly number[], options: { rng: Rng }) => Tensor;
+
+/**
+ * Runs a layer's initializer and checks that it returned a tensor of exactly `shape`; `name` is the
+ * option it came from (`options.init`). @internal
+ */
+export function initialize(fn: string, name: string, init: Initializer, shape: readonly number[], rng: Rng): Tensor {
+  const t: unknown = init(shape, { rng });
+  if (!(t instanceof Tensor) || t.rank !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    throw new ValueError(fn, `${name} returned ${t instanceof Tensor ? `shape ${formatShape(t.shape)}` : describe(t)} (expected ${formatShape(shape)})`);
+  }
+  return t;
+}
 
 /** Options every random initializer takes. */
 export interface InitOptions extends RandomOptions {
@@ -62,14 +80,18 @@ export function drawNormal(shape: number[], rng: Rng, mean: number, std: number,
   return new Tensor(out, shape);
 }
 
-/** Parses common options: the generator and the truncated flag. @internal */
-export function initSetup<T extends NormalInitOptions>(fn: string, shape: unknown, options: T | undefined) {
+/** The option keys of the fan-scaled initializers besides the generator's. @internal */
+export const FAN_KEYS: readonly string[] = ['fanIn', 'fanOut'];
+
+/**
+ * Parses an initializer's shape and options: the generator (`rng` | `seed`) plus `keys` (its own),
+ * and the truncated flag when `keys` lists it. @internal
+ */
+export function initSetup<T extends NormalInitOptions>(fn: string, shape: unknown, options: T | undefined, keys: readonly string[] = []) {
   const dims = checkInitShape(fn, shape);
-  const o = optionsOf(fn, options) as Partial<T>;
-  if (o.truncated !== undefined && typeof o.truncated !== 'boolean') {
-    throw new ValueError(fn, `options.truncated must be a boolean, got ${describe(o.truncated)}`);
-  }
+  const o = checkOptions<T>(fn, options, ['rng', 'seed', ...keys]);
+  const truncated = checkBoolean(fn, 'options.truncated', o.truncated ?? false);
   const rng = resolveRng(fn, o as RandomOptions);
-  return { dims, o, rng, truncated: o.truncated ?? false };
+  return { dims, o, rng, truncated };
 }
 

@@ -1,5 +1,6 @@
-import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
-import { optionsOf } from '../util.js';
+import { ShapeError, formatShape } from '../errors.js';
+import { checkShape } from '../tensor/shape.js';
+import { checkInteger, checkOptions } from '../validate.js';
 
 /**
  * Fan-in and fan-out of a weight of the given shape, in nabla's layout (`matmul(x, W)`, so a dense
@@ -17,13 +18,12 @@ import { optionsOf } from '../util.js';
  * @example computeFans([3, 3, 16, 32]); // => { fanIn: 144, fanOut: 288 }
  */
 export function computeFans(shape: readonly number[], options?: { fanIn?: number; fanOut?: number }): { fanIn: number; fanOut: number } {
-  return fansOf('computeFans', shape, options);
+  return fansOf('computeFans', shape, checkOptions('computeFans', options, ['fanIn', 'fanOut']));
 }
 
-/** computeFans with the caller's name in errors. @internal */
-export function fansOf(fn: string, shape: readonly number[], options?: { fanIn?: number; fanOut?: number }): { fanIn: number; fanOut: number } {
-  if (!Array.isArray(shape)) throw new ValueError(fn, `shape must be an array of dimensions, got ${describe(shape)}`);
-  const o = optionsOf(fn, options);
+/** computeFans with the caller's name in errors, on options the caller has already read. @internal */
+export function fansOf(fn: string, shape: readonly number[], o: { fanIn?: number; fanOut?: number }): { fanIn: number; fanOut: number } {
+  checkShape(fn, 'shape', shape);
   let fanIn: number;
   let fanOut: number;
   if (shape.length === 0) {
@@ -40,13 +40,8 @@ export function fansOf(fn: string, shape: readonly number[], options?: { fanIn?:
     fanIn = shape[shape.length - 2] * rf;
     fanOut = shape[shape.length - 1] * rf;
   }
-  for (const [name, v] of [['fanIn', o.fanIn], ['fanOut', o.fanOut]] as const) {
-    if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)) {
-      throw new ValueError(fn, `options.${name} must be a positive integer, got ${describe(v)}`);
-    }
-  }
-  fanIn = o.fanIn ?? fanIn;
-  fanOut = o.fanOut ?? fanOut;
+  if (o.fanIn !== undefined) fanIn = checkInteger(fn, 'options.fanIn', o.fanIn);
+  if (o.fanOut !== undefined) fanOut = checkInteger(fn, 'options.fanOut', o.fanOut);
   if (!(fanIn > 0) || !(fanOut > 0)) {
     throw new ShapeError(fn, `shape ${formatShape(shape)} gives fanIn ${fanIn} and fanOut ${fanOut} (both must be positive)`);
   }

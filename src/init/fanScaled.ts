@@ -1,6 +1,6 @@
-import { ValueError, describe } from '../errors.js';
+import { checkChoice, checkNumber } from '../validate.js';
 import { Tensor } from '../tensor/tensor.js';
-import { drawNormal, drawUniform, initSetup, type InitOptions, type NormalInitOptions } from './common.js';
+import { FAN_KEYS, drawNormal, drawUniform, initSetup, type InitOptions, type NormalInitOptions } from './common.js';
 import { fansOf } from './computeFans.js';
 
 /** Options of the Xavier initializers. */
@@ -22,7 +22,7 @@ export interface FanModeOptions extends InitOptions {
  */
 export function fanInUniform(shape: readonly number[], options?: InitOptions): Tensor {
   const fn = 'fanInUniform';
-  const { dims, o, rng } = initSetup(fn, shape, options);
+  const { dims, o, rng } = initSetup(fn, shape, options, FAN_KEYS);
   const { fanIn } = fansOf(fn, dims, o);
   const r = 1 / Math.sqrt(fanIn);
   return drawUniform(dims, rng, -r, r);
@@ -36,7 +36,7 @@ export function fanInUniform(shape: readonly number[], options?: InitOptions): T
  */
 export function xavierUniform(shape: readonly number[], options?: XavierOptions): Tensor {
   const fn = 'xavierUniform';
-  const { dims, o, rng } = initSetup(fn, shape, options);
+  const { dims, o, rng } = initSetup(fn, shape, options, [...FAN_KEYS, 'gain']);
   const { fanIn, fanOut } = fansOf(fn, dims, o);
   const r = Math.sqrt(3) * (gainOf(fn, o.gain) * Math.sqrt(2 / (fanIn + fanOut)));
   return drawUniform(dims, rng, -r, r);
@@ -49,7 +49,7 @@ export function xavierUniform(shape: readonly number[], options?: XavierOptions)
  */
 export function xavierNormal(shape: readonly number[], options?: XavierOptions & NormalInitOptions): Tensor {
   const fn = 'xavierNormal';
-  const { dims, o, rng, truncated } = initSetup(fn, shape, options);
+  const { dims, o, rng, truncated } = initSetup(fn, shape, options, [...FAN_KEYS, 'gain', 'truncated']);
   const { fanIn, fanOut } = fansOf(fn, dims, o);
   const std = gainOf(fn, o.gain) * Math.sqrt(2 / (fanIn + fanOut));
   return drawNormal(dims, rng, 0, std, truncated);
@@ -62,7 +62,7 @@ export function xavierNormal(shape: readonly number[], options?: XavierOptions &
  */
 export function heUniform(shape: readonly number[], options?: FanModeOptions): Tensor {
   const fn = 'heUniform';
-  const { dims, o, rng } = initSetup(fn, shape, options);
+  const { dims, o, rng } = initSetup(fn, shape, options, [...FAN_KEYS, 'mode']);
   const r = Math.sqrt(3) * (Math.SQRT2 / Math.sqrt(modeFan(fn, dims, o)));
   return drawUniform(dims, rng, -r, r);
 }
@@ -74,7 +74,7 @@ export function heUniform(shape: readonly number[], options?: FanModeOptions): T
  */
 export function heNormal(shape: readonly number[], options?: FanModeOptions & NormalInitOptions): Tensor {
   const fn = 'heNormal';
-  const { dims, o, rng, truncated } = initSetup(fn, shape, options);
+  const { dims, o, rng, truncated } = initSetup(fn, shape, options, [...FAN_KEYS, 'mode', 'truncated']);
   return drawNormal(dims, rng, 0, Math.SQRT2 / Math.sqrt(modeFan(fn, dims, o)), truncated);
 }
 
@@ -84,7 +84,7 @@ export function heNormal(shape: readonly number[], options?: FanModeOptions & No
  */
 export function lecunUniform(shape: readonly number[], options?: FanModeOptions): Tensor {
   const fn = 'lecunUniform';
-  const { dims, o, rng } = initSetup(fn, shape, options);
+  const { dims, o, rng } = initSetup(fn, shape, options, [...FAN_KEYS, 'mode']);
   const r = Math.sqrt(3) * (1 / Math.sqrt(modeFan(fn, dims, o)));
   return drawUniform(dims, rng, -r, r);
 }
@@ -96,19 +96,16 @@ export function lecunUniform(shape: readonly number[], options?: FanModeOptions)
  */
 export function lecunNormal(shape: readonly number[], options?: FanModeOptions & NormalInitOptions): Tensor {
   const fn = 'lecunNormal';
-  const { dims, o, rng, truncated } = initSetup(fn, shape, options);
+  const { dims, o, rng, truncated } = initSetup(fn, shape, options, [...FAN_KEYS, 'mode', 'truncated']);
   return drawNormal(dims, rng, 0, 1 / Math.sqrt(modeFan(fn, dims, o)), truncated);
 }
 
 function gainOf(fn: string, gain: unknown): number {
-  const g = gain ?? 1;
-  if (typeof g !== 'number' || !Number.isFinite(g) || g < 0) throw new ValueError(fn, `options.gain must be a non-negative finite number, got ${describe(g)}`);
-  return g;
+  return checkNumber(fn, 'options.gain', gain ?? 1, 'nonneg');
 }
 
 function modeFan(fn: string, dims: number[], o: FanModeOptions): number {
-  const mode = o.mode ?? 'fanIn';
-  if (mode !== 'fanIn' && mode !== 'fanOut') throw new ValueError(fn, `options.mode must be 'fanIn' or 'fanOut', got ${describe(mode)}`);
+  const mode = checkChoice(fn, 'options.mode', o.mode ?? 'fanIn', ['fanIn', 'fanOut'] as const);
   const fans = fansOf(fn, dims, o);
   return mode === 'fanIn' ? fans.fanIn : fans.fanOut;
 }

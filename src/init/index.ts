@@ -6,4 +6,4 @@ export {
 } from './fanScaled.js';
 export { orthogonal, type OrthogonalOptions } from './orthogonal.js';
 export { calculateGain, type Nonlinearity } from './gain.js';
-export { TRUNCATED_NORMAL_STD, type InitOptions, type NormalInitOptions } from './common.js';
+export { TRUNCATED_NORMAL_STD, type InitOptions, type NormalInitOptions, type Initializer } from './common.js';

@@ -1,10 +1,12 @@
-import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { ShapeError, formatShape } from '../errors.js';
 import { shapeSize } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { initSetup, type InitOptions } from './common.js';
+import type { RandomOptions } from '../random/rng.js';
+import { initSetup } from './common.js';
+import { checkNumber } from '../validate.js';
 
 /** Options of {@link orthogonal}. */
-export interface OrthogonalOptions extends InitOptions {
+export interface OrthogonalOptions extends RandomOptions {
   /** Multiplies the matrix. Default 1. */
   gain?: number;
 }
@@ -21,10 +23,9 @@ export interface OrthogonalOptions extends InitOptions {
  */
 export function orthogonal(shape: readonly number[], options?: OrthogonalOptions): Tensor {
   const fn = 'orthogonal';
-  const { dims, o, rng } = initSetup(fn, shape, options);
+  const { dims, o, rng } = initSetup(fn, shape, options, ['gain']);
   if (dims.length < 2) throw new ShapeError(fn, `shape ${formatShape(dims)} has rank ${dims.length} (orthogonal needs rank ≥ 2)`);
-  const gain = o.gain ?? 1;
-  if (typeof gain !== 'number' || !Number.isFinite(gain)) throw new ValueError(fn, `options.gain must be a finite number, got ${describe(gain)}`);
+  const gain = checkNumber(fn, 'options.gain', o.gain ?? 1);
   const rows = dims[0];
   const cols = shapeSize(dims) / rows;
   const flat = rng.fillNormal(new Float64Array(rows * cols));

@@ -1,6 +1,6 @@
 import { ValueError, describe, formatShape } from '../errors.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { optionsOf } from '../util.js';
+import { checkChoice, checkOptions } from '../validate.js';
 import { bf16ToFloat, halfToFloat, toBytes, utf8Text, viewOf } from './bytes.js';
 import { FORBIDDEN, parseStrictJson } from './json.js';
 
@@ -138,9 +138,8 @@ export interface WriteSafetensorsOptions {
  */
 export function writeSafetensors(tensors: Record<string, Tensor | TensorLike>, options?: WriteSafetensorsOptions): Uint8Array {
   const fn = 'writeSafetensors';
-  const o = optionsOf(fn, options);
-  const dtype = o.dtype ?? 'F64';
-  if (dtype !== 'F64' && dtype !== 'F32') throw new ValueError(fn, `options.dtype must be 'F64' or 'F32', got ${describe(dtype)}`);
+  const o = checkOptions<WriteSafetensorsOptions>(fn, options, ['metadata', 'dtype']);
+  const dtype = checkChoice(fn, 'options.dtype', o.dtype ?? 'F64', ['F64', 'F32'] as const);
   if (tensors === null || typeof tensors !== 'object' || Array.isArray(tensors)) throw new ValueError(fn, `tensors must be an object of named tensors, got ${describe(tensors)}`);
   const size = dtype === 'F64' ? 8 : 4;
   const header: Record<string, unknown> = {};

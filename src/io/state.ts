@@ -1,12 +1,11 @@
 import { ValueError, describe } from '../errors.js';
 import { decodeFloat64, encodeFloat64 } from '../base64.js';
 import type { ModuleBase, ModuleStateDict } from '../nn/module.js';
-import type { Optimizer, OptimizerStateDict } from '../optim/optimizer.js';
+import type { AnyOptimizer, OptimizerStateDict } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
 import { parseStrictJson } from './json.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 
-type AnyOptimizer = Optimizer<any, { lr: number; skipNonFinite: boolean }>;
 
 /**
  * A model's (and optionally an optimizer's) state in one safetensors file: the model's tensors as

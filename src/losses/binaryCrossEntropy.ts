@@ -1,5 +1,5 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { broadcastOption, checkUnitInterval, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
+import { LOG_KEYS, broadcastOption, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
 
 /** Options of {@link binaryCrossEntropy}. */
 export interface BinaryCrossEntropyOptions extends LogLossOptions {
@@ -42,7 +42,7 @@ export function binaryCrossEntropy(input: TensorLike, target: TensorLike, option
 export function binaryCrossEntropyBackward(input: TensorLike, target: TensorLike, options?: BinaryCrossEntropyOptions & UpstreamOptions): Tensor {
   const fn = 'binaryCrossEntropyBackward';
   const { I, T, w, p } = prepare(fn, input, target, options);
-  const { g, each } = upstream(fn, options, p, I.shape);
+  const { g, each } = upstream(fn, p, I.shape);
   const a = I.data;
   const y = T.data;
   const n = a.length;
@@ -51,17 +51,15 @@ export function binaryCrossEntropyBackward(input: TensorLike, target: TensorLike
     const x = a[i];
     let d = ((each === null ? g : each[i]) * (x - y[i])) / Math.max((1 - x) * x, 1e-12);
     if (w !== null) d *= w[i];
-    if (p.reduction === 'mean') d /= n;
-    if (p.lnBase !== 1) d /= p.lnBase;
-    out[i] = d;
+    out[i] = gradScale(p, d, n);
   }
   return new Tensor(out, I.shape);
 }
 
 function prepare(fn: string, input: TensorLike, target: TensorLike, options: BinaryCrossEntropyOptions | undefined) {
   const [I, T] = samePair(fn, input, target);
-  const p = parseLossOptions(fn, options, true);
-  const w = options?.weight === undefined ? null : broadcastOption(fn, 'options.weight', options.weight, I.shape);
+  const p = parseLossOptions(fn, options, [...LOG_KEYS, 'weight']);
+  const w = p.o.weight === undefined ? null : broadcastOption(fn, 'options.weight', p.o.weight, I.shape);
   checkUnitInterval(fn, 'input', I);
   checkUnitInterval(fn, 'target', T);
   return { I, T, w, p };

@@ -1,6 +1,6 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { stableSigmoid } from '../activations/common.js';
-import { broadcastOption, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
+import { LOG_KEYS, broadcastOption, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
 
 /** Options of {@link binaryCrossEntropyWithLogits}. */
 export interface BinaryCrossEntropyWithLogitsOptions extends LogLossOptions {
@@ -50,7 +50,7 @@ export function binaryCrossEntropyWithLogitsBackward(
 ): Tensor {
   const fn = 'binaryCrossEntropyWithLogitsBackward';
   const { I, T, w, pw, p } = prepare(fn, input, target, options);
-  const { g, each } = upstream(fn, options, p, I.shape);
+  const { g, each } = upstream(fn, p, I.shape);
   const a = I.data;
   const y = T.data;
   const n = a.length;
@@ -64,17 +64,15 @@ export function binaryCrossEntropyWithLogitsBackward(
       d = ((t + 1 - y[i]) * s - t) * (each === null ? g : each[i]);
     }
     if (w !== null) d *= w[i];
-    if (p.reduction === 'mean') d /= n;
-    if (p.lnBase !== 1) d /= p.lnBase;
-    out[i] = d;
+    out[i] = gradScale(p, d, n);
   }
   return new Tensor(out, I.shape);
 }
 
 function prepare(fn: string, input: TensorLike, target: TensorLike, options: BinaryCrossEntropyWithLogitsOptions | undefined) {
   const [I, T] = samePair(fn, input, target);
-  const p = parseLossOptions(fn, options, true);
-  const w = options?.weight === undefined ? null : broadcastOption(fn, 'options.weight', options.weight, I.shape);
-  const pw = options?.posWeight === undefined ? null : broadcastOption(fn, 'options.posWeight', options.posWeight, I.shape);
+  const p = parseLossOptions(fn, options, [...LOG_KEYS, 'weight', 'posWeight']);
+  const w = p.o.weight === undefined ? null : broadcastOption(fn, 'options.weight', p.o.weight, I.shape);
+  const pw = p.o.posWeight === undefined ? null : broadcastOption(fn, 'options.posWeight', p.o.posWeight, I.shape);
   return { I, T, w, pw, p };
 }

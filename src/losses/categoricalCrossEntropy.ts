@@ -1,6 +1,6 @@
 import { ShapeError, formatShape } from '../errors.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { checkUnitInterval, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
+import { LOG_KEYS, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
 
 /**
  * Cross-entropy on probabilities (the course notes' −Σ y log o), one value per sample:
@@ -37,14 +37,12 @@ export function categoricalCrossEntropy(input: TensorLike, target: TensorLike, o
 export function categoricalCrossEntropyBackward(input: TensorLike, target: TensorLike, options?: LogLossOptions & UpstreamOptions): Tensor {
   const fn = 'categoricalCrossEntropyBackward';
   const { P, T, C, N, shape, p } = prepare(fn, input, target, options);
-  const { g, each } = upstream(fn, options, p, shape);
+  const { g, each } = upstream(fn, p, shape);
   const a = P.data;
   const y = T.data;
   const out = new Float64Array(P.size);
   for (let i = 0; i < N; i++) {
-    let r = each === null ? g : each[i];
-    if (p.reduction === 'mean') r /= N;
-    if (p.lnBase !== 1) r /= p.lnBase;
+    const r = gradScale(p, each === null ? g : each[i], N);
     for (let c = i * C; c < (i + 1) * C; c++) out[c] = y[c] === 0 ? 0 : (-y[c] / a[c]) * r;
   }
   return new Tensor(out, P.shape);
@@ -52,7 +50,7 @@ export function categoricalCrossEntropyBackward(input: TensorLike, target: Tenso
 
 function prepare(fn: string, input: TensorLike, target: TensorLike, options: LogLossOptions | undefined) {
   const [P, T] = samePair(fn, input, target, ['input', 'target']);
-  const p = parseLossOptions(fn, options, true);
+  const p = parseLossOptions(fn, options, LOG_KEYS);
   if (P.rank !== 1 && P.rank !== 2) throw new ShapeError(fn, `input must be [C] or [N, C], got shape ${formatShape(P.shape)}`);
   checkUnitInterval(fn, 'input', P);
   const C = P.shape[P.rank - 1];

@@ -1,6 +1,6 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { toLabels } from '../labels.js';
-import { sameShape, shapeSize } from '../tensor/shape.js';
+import { axisLayout, sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import type { Labels } from '../labels.js';
 
@@ -20,7 +20,7 @@ export interface ClassLayout {
 export function classLayout(fn: string, I: Tensor, arg = 'input'): ClassLayout {
   if (I.rank === 0) throw new ShapeError(fn, `${arg} is a scalar (expected [C], [N, C] or [N, C, d1, …])`);
   if (I.rank === 1) return { outer: 1, C: I.shape[0], inner: 1, lossShape: [] };
-  return { outer: I.shape[0], C: I.shape[1], inner: shapeSize(I.shape.slice(2)), lossShape: [I.shape[0], ...I.shape.slice(2)] };
+  return { outer: I.shape[0], C: I.shape[1], inner: axisLayout(I.shape, 1).inner, lossShape: [I.shape[0], ...I.shape.slice(2)] };
 }
 
 /** A class-index target (one label per position) or a probability target (the input's shape). @internal */
@@ -64,19 +64,36 @@ export function classTarget(
   return { labels: toLabels(fn, 'target', T.reshape([T.size]), L.C, ignoreIndex), probs: null };
 }
 
-/** Validates a per-class weight of length C. @internal */
-export function classWeight(fn: string, weight: TensorLike | undefined, C: number): Float64Array | null {
-  if (weight === undefined) return null;
-  const W = asTensor(weight, fn, 'options.weight');
-  if (W.rank !== 1 || W.size !== C) {
-    throw new ShapeError(fn, `options.weight has shape ${formatShape(W.shape)} but there are ${C} classes (expected [${C}])`);
+/** The option keys of the class-index losses (crossEntropy, nllLoss). @internal */
+export const CLASS_KEYS: readonly string[] = ['weight', 'ignoreIndex'];
+
+/**
+ * Reads the per-class `weight` (length C, or null) and `ignoreIndex` (an integer, default −100) of
+ * crossEntropy and nllLoss. @internal
+ */
+export function classOptions(fn: string, o: { weight?: TensorLike; ignoreIndex?: number }, C: number): { w: Float64Array | null; ignore: number } {
+  let w: Float64Array | null = null;
+  if (o.weight !== undefined) {
+    const W = asTensor(o.weight, fn, 'options.weight');
+    if (W.rank !== 1 || W.size !== C) {
+      throw new ShapeError(fn, `options.weight has shape ${formatShape(W.shape)} but there are ${C} classes (expected [${C}])`);
+    }
+    w = W.data;
   }
-  return W.data;
+  const ignore = o.ignoreIndex ?? -100;
+  if (typeof ignore !== 'number' || !Number.isInteger(ignore)) throw new ValueError(fn, `options.ignoreIndex must be an integer, got ${describe(ignore)}`);
+  return { w, ignore };
 }
 
-/** Validates ignoreIndex (an integer, default −100). @internal */
-export function ignoreIndexOf(fn: string, value: unknown): number {
-  const v = value ?? -100;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new ValueError(fn, `options.ignoreIndex must be an integer, got ${describe(v)}`);
-  return v;
+/**
+ * Σ w[y] over the labels that are not `ignore` (their count when unweighted): the 'mean'
+ * denominator of crossEntropy and nllLoss with class indices, PyTorch's. @internal
+ */
+export function weightedCount(labels: Int32Array, w: Float64Array | null, ignore: number): number {
+  let denom = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i];
+    if (y !== ignore) denom += w === null ? 1 : w[y];
+  }
+  return denom;
 }

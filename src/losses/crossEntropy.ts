@@ -1,9 +1,10 @@
-import { ValueError, describe } from '../errors.js';
-import { lineMax, rowLogSumExp } from '../activations/softmax.js';
+import { ValueError } from '../errors.js';
+import { rowLogSumExp, softmaxRows } from '../activations/softmax.js';
 import type { Labels } from '../labels.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { classLayout, classTarget, classWeight, ignoreIndexOf, type ClassLayout, type ClassTarget } from './classes.js';
-import { parseLossOptions, reduceLoss, upstream, type LogLossOptions, type ParsedLoss, type UpstreamOptions } from './reduction.js';
+import { CLASS_KEYS, classLayout, classOptions, classTarget, weightedCount, type ClassLayout, type ClassTarget } from './classes.js';
+import { LOG_KEYS, gradScale, parseLossOptions, reduceLoss, upstream, type LogLossOptions, type ParsedLoss, type UpstreamOptions } from './reduction.js';
+import { checkNumber } from '../validate.js';
 
 /** Options of {@link crossEntropy}. */
 export interface CrossEntropyOptions extends LogLossOptions {
@@ -35,12 +36,12 @@ export interface CrossEntropyOptions extends LogLossOptions {
  */
 export function crossEntropy(input: TensorLike, target: Labels | TensorLike, options?: CrossEntropyOptions): Tensor {
   const s = setup('crossEntropy', input, target, options);
-  const { L, t, w, eps, p, ignore, mx, lse } = s;
+  const { L, t, w, eps, p, ignore } = s;
   const x = s.I.data;
   const { outer, C, inner } = L;
+  const { mx, lse } = rowLogSumExp(x, outer, C, inner);
   const count = outer * inner;
   const v = new Float64Array(count);
-  let denom = 0;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const pos = o * inner + j;
@@ -49,7 +50,6 @@ export function crossEntropy(input: TensorLike, target: Labels | TensorLike, opt
         const y = t.labels[pos];
         if (y === ignore) continue;
         const wy = w === null ? 1 : w[y];
-        denom += wy;
         let l = -wy * (x[base + y * inner] - mx[pos] - lse[pos]);
         if (eps > 0) {
           let smooth = 0;
@@ -71,75 +71,55 @@ export function crossEntropy(input: TensorLike, target: Labels | TensorLike, opt
       }
     }
   }
-  return reduceLoss(v, L.lossShape, p, t.labels !== null ? denom : count);
+  return reduceLoss(v, L.lossShape, p, t.labels !== null ? weightedCount(t.labels, w, ignore) : count);
 }
 
 /**
- * dL/dlogits of {@link crossEntropy}, fused: for each sample with target weights a_c,
- * dx_c = r·(p_c·Σ_k a_k − a_c), where p = softmax(x), a_c = (1 − ε)·w_y·[c = y] + (ε/C)·w_c for
- * indices or w_c·q_c for probabilities, and r the reduction factor (dy/Σw[y], dy/N, dy or dy_i).
- * Ignored samples get 0.
+ * dL/dlogits of {@link crossEntropy}. Writing the loss of one sample as −Σ_c a_c·log p_c with
+ * p = softmax(x) and target weights a_c — (1 − ε)·w_y·[c = y] + (ε/C)·w_c for class indices,
+ * w_c·q_c for probabilities q (smoothed as in the forward) — its gradient is
+ *
+ * ```math
+ * \frac{\partial \ell}{\partial x_c} = r\,\Big(p_c \sum_k a_k - a_c\Big)
+ * ```
+ *
+ * with r the reduction factor (dy/Σw[y], dy/N, dy or dy_i). Ignored samples get 0.
  * @example crossEntropyBackward([[0, 0]], [0]).toArray(); // => [[-0.5, 0.5]]
  */
 export function crossEntropyBackward(input: TensorLike, target: Labels | TensorLike, options?: CrossEntropyOptions & UpstreamOptions): Tensor {
   const fn = 'crossEntropyBackward';
-  const s = setup(fn, input, target, options, false);
+  const s = setup(fn, input, target, options);
   const { L, t, w, eps, p, ignore } = s;
   const { outer, C, inner } = L;
-  const { g, each } = upstream(fn, options, p, L.lossShape);
-  const x = s.I.data;
-  let denom = outer * inner;
-  if (t.labels !== null) {
-    denom = 0;
-    for (let i = 0; i < t.labels.length; i++) if (t.labels[i] !== ignore) denom += w === null ? 1 : w[t.labels[i]];
-  }
-  let wSum = C;
-  if (w !== null) {
-    wSum = 0;
-    for (let c = 0; c < C; c++) wSum += w[c];
-  }
+  const { g, each } = upstream(fn, p, L.lossShape);
+  const denom = t.labels !== null ? weightedCount(t.labels, w, ignore) : outer * inner;
   const out = new Float64Array(s.I.size);
+  softmaxRows(s.I.data, out, outer, C, inner, false);
+  const a = new Float64Array(C);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const pos = o * inner + j;
       const base = o * C * inner + j;
-      if (t.labels !== null && t.labels[pos] === ignore) continue;
-      let r = each === null ? g : each[pos];
-      if (p.reduction === 'mean') r /= denom;
-      if (p.lnBase !== 1) r /= p.lnBase;
-      // softmax of the line, one exp per element: out ← e^(x − max), then p = out / Σ.
-      const m = lineMax(x, base, C, inner);
-      let total = 0;
-      for (let c = 0, q = base; c < C; c++, q += inner) {
-        const e = Math.exp(x[q] - m);
-        out[q] = e;
-        total += e;
+      if (t.labels !== null && t.labels[pos] === ignore) {
+        for (let c = 0, q = base; c < C; c++, q += inner) out[q] = 0;
+        continue;
       }
+      const r = gradScale(p, each === null ? g : each[pos], denom);
+      // The target weights a_c of this sample and their sum A.
       if (t.labels !== null) {
         const y = t.labels[pos];
-        const wy = w === null ? 1 : w[y];
-        if (eps === 0 && w === null) {
-          const k = r / total;
-          for (let c = 0, q = base; c < C; c++, q += inner) out[q] *= k;
-          out[base + y * inner] -= r;
-        } else {
-          const A = (1 - eps) * wy + (eps / C) * wSum;
-          for (let c = 0, q = base; c < C; c++, q += inner) {
-            const ac = (c === y ? (1 - eps) * wy : 0) + (eps > 0 ? (eps / C) * (w === null ? 1 : w[c]) : 0);
-            out[q] = r * ((out[q] / total) * A - ac);
-          }
-        }
+        const share = eps / C;
+        for (let c = 0; c < C; c++) a[c] = w === null ? share : share * w[c];
+        a[y] += (1 - eps) * (w === null ? 1 : w[y]);
       } else {
-        let A = 0;
         for (let c = 0, q = base; c < C; c++, q += inner) {
           const qc = eps > 0 ? t.probs[q] * (1 - eps) + eps / C : t.probs[q];
-          A += w === null ? qc : qc * w[c];
-        }
-        for (let c = 0, q = base; c < C; c++, q += inner) {
-          const qc = eps > 0 ? t.probs[q] * (1 - eps) + eps / C : t.probs[q];
-          out[q] = r * ((out[q] / total) * A - (w === null ? qc : qc * w[c]));
+          a[c] = w === null ? qc : qc * w[c];
         }
       }
+      let A = 0;
+      for (let c = 0; c < C; c++) A += a[c];
+      for (let c = 0, q = base; c < C; c++, q += inner) out[q] = r * (out[q] * A - a[c]);
     }
   }
   return new Tensor(out, s.I.shape);
@@ -152,26 +132,18 @@ interface Setup {
   w: Float64Array | null;
   eps: number;
   p: ParsedLoss;
-  /** Per position: the maximum logit and log Σ e^(x − max); log p_c = x_c − max − lse. */
-  mx: Float64Array;
-  lse: Float64Array;
   ignore: number;
 }
 
-function setup(fn: string, input: TensorLike, target: Labels | TensorLike, options: CrossEntropyOptions | undefined, needLse = true): Setup {
+function setup(fn: string, input: TensorLike, target: Labels | TensorLike, options: CrossEntropyOptions | undefined): Setup {
   const I = asTensor(input, fn, 'input');
-  const p = parseLossOptions(fn, options, true);
+  const p = parseLossOptions(fn, options, [...LOG_KEYS, ...CLASS_KEYS, 'labelSmoothing']);
   const L = classLayout(fn, I);
-  const ignore = ignoreIndexOf(fn, options?.ignoreIndex);
-  const eps = options?.labelSmoothing ?? 0;
-  if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1)) {
-    throw new ValueError(fn, `options.labelSmoothing must be a number in [0, 1], got ${describe(eps)}`);
-  }
-  const w = classWeight(fn, options?.weight, L.C);
+  const { w, ignore } = classOptions(fn, p.o, L.C);
+  const eps = checkNumber(fn, 'options.labelSmoothing', p.o.labelSmoothing ?? 0, 'prob');
   const t = classTarget(fn, I, L, target, true, ignore);
-  if (t.probs !== null && options?.ignoreIndex !== undefined && ignore >= 0) {
+  if (t.probs !== null && p.o.ignoreIndex !== undefined && ignore >= 0) {
     throw new ValueError(fn, `options.ignoreIndex ${ignore} cannot be used with probability targets (PyTorch: ignore_index is not supported for floating point target)`);
   }
-  const { mx, lse } = needLse ? rowLogSumExp(I.data, L.outer, L.C, L.inner) : { mx: new Float64Array(0), lse: new Float64Array(0) };
-  return { I, L, t, w, eps, p, mx, lse, ignore };
+  return { I, L, t, w, eps, p, ignore };
 }

@@ -2,7 +2,7 @@ import { ShapeError, formatShape } from '../errors.js';
 import type { Labels } from '../labels.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { classLayout, classTarget } from './classes.js';
-import { checkUnitInterval, parseLossOptions, reduceLoss, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
+import { LOG_KEYS, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
 
 /**
  * The textbook's log-likelihood objective e = −log o_y on probabilities (with `base: 2`,
@@ -31,12 +31,10 @@ export function logLikelihoodLoss(input: TensorLike, target: Labels | number, op
 export function logLikelihoodLossBackward(input: TensorLike, target: Labels | number, options?: LogLossOptions & UpstreamOptions): Tensor {
   const fn = 'logLikelihoodLossBackward';
   const { P, y, C, p, shape } = prepareLabels(fn, input, target, options);
-  const { g, each } = upstream(fn, options, p, shape);
+  const { g, each } = upstream(fn, p, shape);
   const out = new Float64Array(P.size);
   for (let i = 0; i < y.length; i++) {
-    let r = each === null ? g : each[i];
-    if (p.reduction === 'mean') r /= y.length;
-    if (p.lnBase !== 1) r /= p.lnBase;
+    const r = gradScale(p, each === null ? g : each[i], y.length);
     out[i * C + y[i]] = -r / P.data[i * C + y[i]];
   }
   return new Tensor(out, P.shape);
@@ -44,7 +42,7 @@ export function logLikelihoodLossBackward(input: TensorLike, target: Labels | nu
 
 function prepareLabels(fn: string, input: TensorLike, target: Labels | number, options: LogLossOptions | undefined) {
   const P = asTensor(input, fn, 'input');
-  const p = parseLossOptions(fn, options, true);
+  const p = parseLossOptions(fn, options, LOG_KEYS);
   if (P.rank !== 1 && P.rank !== 2) throw new ShapeError(fn, `input must be [C] or [N, C], got shape ${formatShape(P.shape)}`);
   const L = classLayout(fn, P);
   const y = classTarget(fn, P, L, target, false).labels as Int32Array;

@@ -14,7 +14,7 @@ import { parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions
  */
 export function mseLoss(input: TensorLike, target: TensorLike, options?: ReductionOptions): Tensor {
   const [I, T] = samePair('mseLoss', input, target);
-  const p = parseLossOptions('mseLoss', options, false);
+  const p = parseLossOptions('mseLoss', options);
   const a = I.data;
   const b = T.data;
   const v = new Float64Array(a.length);
@@ -32,8 +32,8 @@ export function mseLoss(input: TensorLike, target: TensorLike, options?: Reducti
  */
 export function mseLossBackward(input: TensorLike, target: TensorLike, options?: ReductionOptions & UpstreamOptions): Tensor {
   const [I, T] = samePair('mseLossBackward', input, target);
-  const p = parseLossOptions('mseLossBackward', options, false);
-  const { g, each } = upstream('mseLossBackward', options, p, I.shape);
+  const p = parseLossOptions('mseLossBackward', options);
+  const { g, each } = upstream('mseLossBackward', p, I.shape);
   const norm = p.reduction === 'mean' ? 2 / I.size : 2;
   const a = I.data;
   const b = T.data;

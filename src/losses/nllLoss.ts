@@ -1,7 +1,7 @@
 import type { Labels } from '../labels.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { classLayout, classTarget, classWeight, ignoreIndexOf } from './classes.js';
-import { parseLossOptions, reduceLoss, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
+import { CLASS_KEYS, classLayout, classOptions, classTarget, weightedCount } from './classes.js';
+import { LOG_KEYS, gradScale, parseLossOptions, reduceLoss, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
 
 /** Options of {@link nllLoss}. */
 export interface NllLossOptions extends LogLossOptions {
@@ -27,16 +27,14 @@ export function nllLoss(input: TensorLike, target: Labels | TensorLike, options?
   const { I, L, y, w, ignore, p } = prepare(fn, input, target, options);
   const { C, inner } = L;
   const v = new Float64Array(y.length);
-  let denom = 0;
   for (let pos = 0; pos < y.length; pos++) {
     const c = y[pos];
     if (c === ignore) continue;
     const wy = w === null ? 1 : w[c];
-    denom += wy;
     const o = Math.floor(pos / inner);
     v[pos] = -wy * I.data[o * C * inner + c * inner + (pos - o * inner)];
   }
-  return reduceLoss(v, L.lossShape, p, denom);
+  return reduceLoss(v, L.lossShape, p, weightedCount(y, w, ignore));
 }
 
 /**
@@ -47,17 +45,14 @@ export function nllLoss(input: TensorLike, target: Labels | TensorLike, options?
 export function nllLossBackward(input: TensorLike, target: Labels | TensorLike, options?: NllLossOptions & UpstreamOptions): Tensor {
   const fn = 'nllLossBackward';
   const { I, L, y, w, ignore, p } = prepare(fn, input, target, options);
-  const { g, each } = upstream(fn, options, p, L.lossShape);
+  const { g, each } = upstream(fn, p, L.lossShape);
   const { C, inner } = L;
-  let denom = 0;
-  for (let pos = 0; pos < y.length; pos++) if (y[pos] !== ignore) denom += w === null ? 1 : w[y[pos]];
+  const denom = weightedCount(y, w, ignore);
   const out = new Float64Array(I.size);
   for (let pos = 0; pos < y.length; pos++) {
     const c = y[pos];
     if (c === ignore) continue;
-    let r = each === null ? g : each[pos];
-    if (p.reduction === 'mean') r /= denom;
-    if (p.lnBase !== 1) r /= p.lnBase;
+    const r = gradScale(p, each === null ? g : each[pos], denom);
     const o = Math.floor(pos / inner);
     out[o * C * inner + c * inner + (pos - o * inner)] = -(w === null ? 1 : w[c]) * r;
   }
@@ -66,10 +61,9 @@ export function nllLossBackward(input: TensorLike, target: Labels | TensorLike, 
 
 function prepare(fn: string, input: TensorLike, target: Labels | TensorLike, options: NllLossOptions | undefined) {
   const I = asTensor(input, fn, 'input');
-  const p = parseLossOptions(fn, options, true);
+  const p = parseLossOptions(fn, options, [...LOG_KEYS, ...CLASS_KEYS]);
   const L = classLayout(fn, I);
-  const ignore = ignoreIndexOf(fn, options?.ignoreIndex);
-  const w = classWeight(fn, options?.weight, L.C);
+  const { w, ignore } = classOptions(fn, p.o, L.C);
   const y = classTarget(fn, I, L, target, false, ignore).labels as Int32Array;
   return { I, L, y, w, ignore, p };
 }

@@ -1,8 +1,8 @@
-import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { pairwiseSum } from '../tensor/reduce.js';
-import { broadcastStrides, sameShape, shapeSize, stridesOf, unravelIndex } from '../tensor/shape.js';
+import { broadcastStrides, sameShape, stridedOffsets, unravelIndex } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { optionsOf } from '../util.js';
+import { checkChoice, checkNumberWhere, checkOptions } from '../validate.js';
 
 /** How a loss reduces its per-element (or per-sample) values: PyTorch's three modes. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -36,26 +36,32 @@ export interface ParsedLoss {
   reduction: Reduction;
   /** ln(base); exactly 1 for the natural logarithm so no division happens. */
   lnBase: number;
+  /** The upstream gradient of a backward (`options.dy`), undefined when omitted. */
+  dy: TensorLike | undefined;
+  /** Every option read, own keys only (the loss's own options, checked by the loss). */
+  o: Record<string, any>;
 }
 
-/** Validates `reduction` and (where allowed) `base`. @internal */
-export function parseLossOptions(fn: string, options: unknown, allowBase: boolean): ParsedLoss {
-  const o = optionsOf(fn, options as object | undefined) as LogLossOptions;
-  const reduction = o.reduction ?? 'mean';
-  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
-    throw new ValueError(fn, `options.reduction must be 'mean', 'sum' or 'none', got ${describe(reduction)}`);
-  }
+/**
+ * Reads a loss's options: `reduction` always, `base` when `keys` lists it, `dy` in a backward
+ * (`fn` ending in "Backward"), and the loss's other `keys`, which it checks itself. Unknown keys
+ * are errors (with a suggestion), so a misspelled option never goes unnoticed.
+ * @internal
+ */
+export function parseLossOptions(fn: string, options: unknown, keys: readonly string[] = []): ParsedLoss {
+  const backward = fn.endsWith('Backward');
+  const o = checkOptions<Record<string, any>>(fn, options, ['reduction', ...keys, ...(backward ? ['dy'] : [])]);
+  const reduction = checkChoice(fn, 'options.reduction', o.reduction ?? 'mean', ['mean', 'sum', 'none'] as const);
   let lnBase = 1;
   if (o.base !== undefined) {
-    if (!allowBase) throw new ValueError(fn, `options.base is not supported (${fn} has no logarithm)`);
-    const b = o.base;
-    if (typeof b !== 'number' || !(b > 0) || b === 1 || !Number.isFinite(b)) {
-      throw new ValueError(fn, `options.base must be a positive finite number other than 1, got ${describe(b)}`);
-    }
+    const b = checkNumberWhere(fn, 'options.base', o.base, 'a positive finite number other than 1', (v) => v > 0 && v !== 1 && Number.isFinite(v));
     lnBase = b === Math.E ? 1 : Math.log(b);
   }
-  return { reduction, lnBase };
+  return { reduction, lnBase, dy: o.dy, o };
 }
+
+/** The option keys of the log-based losses besides `reduction`. @internal */
+export const LOG_KEYS: readonly string[] = ['base'];
 
 /**
  * Reduces unreduced loss values: 'mean' divides the (pairwise) sum by `denom` (default the count),
@@ -74,22 +80,30 @@ export function reduceLoss(values: Float64Array, shape: readonly number[], p: Pa
 }
 
 /**
+ * The backward's epilogue, the mirror of {@link reduceLoss}: a gradient term divided by `denom`
+ * for 'mean' and by ln(base) when a base is set, in that order. @internal
+ */
+export function gradScale(p: ParsedLoss, value: number, denom: number): number {
+  let r = value;
+  if (p.reduction === 'mean') r /= denom;
+  if (p.lnBase !== 1) r /= p.lnBase;
+  return r;
+}
+
+/**
  * The upstream gradient for a backward: a scalar g for 'mean'/'sum', or per-element values for
  * 'none' (checked against the unreduced loss shape).
  * @internal
  */
-export function upstream(fn: string, options: unknown, p: ParsedLoss, lossShape: readonly number[]): { g: number; each: Float64Array | null } {
-  const o = optionsOf(fn, options as object | undefined) as UpstreamOptions;
+export function upstream(fn: string, p: ParsedLoss, lossShape: readonly number[]): { g: number; each: Float64Array | null } {
+  if (p.dy === undefined) return { g: 1, each: null };
+  const D = asTensor(p.dy, fn, 'options.dy');
   if (p.reduction === 'none') {
-    if (o.dy === undefined) return { g: 1, each: null };
-    const D = asTensor(o.dy, fn, 'options.dy');
     if (!sameShape(D.shape, lossShape)) {
       throw new ShapeError(fn, `options.dy has shape ${formatShape(D.shape)} but the unreduced loss has shape ${formatShape(lossShape)}`);
     }
     return { g: 1, each: D.data };
   }
-  if (o.dy === undefined) return { g: 1, each: null };
-  const D = asTensor(o.dy, fn, 'options.dy');
   if (D.size !== 1) throw new ShapeError(fn, `options.dy must be a single number for reduction '${p.reduction}', got shape ${formatShape(D.shape)}`);
   return { g: D.data[0], each: null };
 }
@@ -114,19 +128,9 @@ export function broadcastOption(fn: string, arg: string, value: TensorLike, shap
   if (sameShape(W.shape, shape)) return W.data;
   const ok = W.rank <= shape.length && W.shape.every((d, i) => d === 1 || d === shape[shape.length - W.rank + i]);
   if (!ok) throw new ShapeError(fn, `${arg} has shape ${formatShape(W.shape)}, which cannot be broadcast to the input's shape ${formatShape(shape)}`);
-  const st = broadcastStrides(W.shape, shape);
-  const outSt = stridesOf(shape);
-  const out = new Float64Array(shapeSize(shape));
-  for (let i = 0; i < out.length; i++) {
-    let rem = i;
-    let off = 0;
-    for (let d = 0; d < shape.length; d++) {
-      const k = Math.floor(rem / outSt[d]);
-      rem -= k * outSt[d];
-      off += k * st[d];
-    }
-    out[i] = W.data[off];
-  }
+  const offsets = stridedOffsets(shape, broadcastStrides(W.shape, shape));
+  const out = new Float64Array(offsets.length);
+  for (let i = 0; i < out.length; i++) out[i] = W.data[offsets[i]];
   return out;
 }
 

@@ -8,6 +8,7 @@ import { softplus, softplusBackward, type SoftplusOptions } from '../activations
 import { tanh, tanhBackward } from '../activations/tanh.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import { checkInteger, checkNumber, checkOptions } from '../validate.js';
 import { ModuleBase, accumulateGrad, type StateEntries } from './module.js';
 
 /**
@@ -150,12 +151,11 @@ export class PReLU extends ModuleBase {
   readonly alpha: Tensor;
   private x: Tensor | null = null;
 
-  constructor(options: { numParameters?: number; init?: number } = {}) {
+  constructor(options?: { numParameters?: number; init?: number }) {
     super();
-    const n = options.numParameters ?? 1;
-    const init = options.init ?? 0.25;
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw new ValueError('PReLU', `options.numParameters must be a positive integer, got ${describe(n)}`);
-    if (typeof init !== 'number' || !Number.isFinite(init)) throw new ValueError('PReLU', `options.init must be a finite number, got ${describe(init)}`);
+    const o = checkOptions<{ numParameters?: number; init?: number }>('PReLU', options, ['numParameters', 'init']);
+    const n = checkInteger('PReLU', 'options.numParameters', o.numParameters ?? 1);
+    const init = checkNumber('PReLU', 'options.init', o.init ?? 0.25);
     this.alpha = new Tensor(new Float64Array(n).fill(init), [n]);
   }
 

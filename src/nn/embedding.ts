@@ -1,10 +1,9 @@
-import { NablaError, ShapeError, ValueError, describe, formatShape } from '../errors.js';
-import { drawNormal } from '../init/common.js';
+import { NablaError, ShapeError, ValueError, formatShape } from '../errors.js';
+import { drawNormal, initialize, type Initializer } from '../init/common.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { optionsOf } from '../util.js';
+import { checkFunction, checkInteger, checkOptions } from '../validate.js';
 import { ModuleBase, gradBuffer, type StateEntries } from './module.js';
-import type { Initializer } from './linear.js';
 
 /**
  * A lookup table of `numEmbeddings` learnable vectors of size `dim` (PyTorch's `nn.Embedding`;
@@ -31,15 +30,12 @@ export class Embedding extends ModuleBase {
   constructor(numEmbeddings: number, dim: number, options?: RandomOptions & { init?: Initializer }) {
     super();
     const fn = 'Embedding';
-    for (const [name, v] of [['numEmbeddings', numEmbeddings], ['dim', dim]] as const) {
-      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new ValueError(fn, `${name} must be a positive integer, got ${describe(v)}`);
-    }
-    const o = optionsOf(fn, options);
+    checkInteger(fn, 'numEmbeddings', numEmbeddings);
+    checkInteger(fn, 'dim', dim);
+    const o = checkOptions<RandomOptions & { init?: Initializer }>(fn, options, ['init', 'rng', 'seed']);
+    const init = o.init === undefined ? null : checkFunction<Initializer>(fn, 'options.init', o.init, 'an initializer function');
     const rng = resolveRng(fn, o);
-    const w = o.init ? o.init([numEmbeddings, dim], { rng }) : drawNormal([numEmbeddings, dim], rng, 0, 1, false);
-    if (!(w instanceof Tensor) || w.rank !== 2 || w.shape[0] !== numEmbeddings || w.shape[1] !== dim) {
-      throw new ValueError(fn, `options.init returned ${w instanceof Tensor ? `shape ${formatShape(w.shape)}` : describe(w)} (expected [${numEmbeddings}, ${dim}])`);
-    }
+    const w = init !== null ? initialize(fn, 'options.init', init, [numEmbeddings, dim], rng) : drawNormal([numEmbeddings, dim], rng, 0, 1, false);
     this.numEmbeddings = numEmbeddings;
     this.dim = dim;
     this.weight = w;

@@ -1,15 +1,12 @@
-import { NablaError, ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { NablaError, ShapeError, formatShape } from '../errors.js';
 import { fanInUniform } from '../init/fanScaled.js';
-import { drawUniform } from '../init/common.js';
+import { drawUniform, initialize, type Initializer } from '../init/common.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
 import { transpose2d } from '../tensor/manipulate.js';
 import { gemm } from '../tensor/matmul.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { optionsOf } from '../util.js';
+import { checkBoolean, checkFunction, checkInteger, checkOptions } from '../validate.js';
 import { ModuleBase, gradBuffer, type StateEntries } from './module.js';
-
-/** An initializer: `(shape, { rng }) => Tensor`, e.g. `xavierUniform`, `heNormal`, `zeros`. */
-export type Initializer = (shape: readonly number[], options: { rng: import('../random/rng.js').Rng }) => Tensor;
 
 /** Options of {@link Linear}. */
 export interface LinearOptions extends RandomOptions {
@@ -48,29 +45,19 @@ export class Linear extends ModuleBase {
   constructor(inFeatures: number, outFeatures: number, options?: LinearOptions) {
     super();
     const fn = 'Linear';
-    for (const [name, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
-      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new ValueError(fn, `${name} must be a positive integer, got ${describe(v)}`);
-    }
-    const o = optionsOf(fn, options);
-    if (o.bias !== undefined && typeof o.bias !== 'boolean') throw new ValueError(fn, `options.bias must be a boolean, got ${describe(o.bias)}`);
-    for (const k of ['init', 'biasInit'] as const) {
-      if (o[k] !== undefined && typeof o[k] !== 'function') throw new ValueError(fn, `options.${k} must be an initializer function, got ${describe(o[k])}`);
-    }
+    checkInteger(fn, 'inFeatures', inFeatures);
+    checkInteger(fn, 'outFeatures', outFeatures);
+    const o = checkOptions<LinearOptions>(fn, options, ['bias', 'init', 'biasInit', 'rng', 'seed']);
+    const hasBias = checkBoolean(fn, 'options.bias', o.bias ?? true);
+    const init = checkFunction<Initializer>(fn, 'options.init', o.init ?? fanInUniform, 'an initializer function');
+    const biasInit = o.biasInit === undefined ? null : checkFunction<Initializer>(fn, 'options.biasInit', o.biasInit, 'an initializer function');
     const rng = resolveRng(fn, o);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    const w = (o.init ?? fanInUniform)([inFeatures, outFeatures], { rng });
-    if (!(w instanceof Tensor) || w.rank !== 2 || w.shape[0] !== inFeatures || w.shape[1] !== outFeatures) {
-      throw new ValueError(fn, `options.init returned ${w instanceof Tensor ? `shape ${formatShape(w.shape)}` : describe(w)} (expected [${inFeatures}, ${outFeatures}])`);
-    }
-    this.weight = w;
-    if (o.bias ?? true) {
+    this.weight = initialize(fn, 'options.init', init, [inFeatures, outFeatures], rng);
+    if (hasBias) {
       const r = 1 / Math.sqrt(inFeatures);
-      const b = o.biasInit ? o.biasInit([outFeatures], { rng }) : drawUniform([outFeatures], rng, -r, r);
-      if (!(b instanceof Tensor) || b.rank !== 1 || b.size !== outFeatures) {
-        throw new ValueError(fn, `options.biasInit returned ${b instanceof Tensor ? `shape ${formatShape(b.shape)}` : describe(b)} (expected [${outFeatures}])`);
-      }
-      this.bias = b;
+      this.bias = biasInit !== null ? initialize(fn, 'options.biasInit', biasInit, [outFeatures], rng) : drawUniform([outFeatures], rng, -r, r);
     } else this.bias = null;
   }
 

@@ -1,5 +1,5 @@
 import { ValueError, describe, formatShape } from '../errors.js';
-import { ownObject } from '../util.js';
+import { checkRecord } from '../validate.js';
 import { decodeFloat64, encodeFloat64 } from '../base64.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 
@@ -86,15 +86,15 @@ export abstract class ModuleBase implements Module {
   loadStateDict(state: ModuleStateDict): void {
     const fn = `${this.kind}.loadStateDict`;
     const { tensors, scalars } = this.stateEntries();
-    const d = ownObject(fn, 'state dict', state, ['format', 'version', 'tensors', 'scalars']);
+    const d = checkRecord(fn, 'state dict', state, ['format', 'version', 'tensors', 'scalars']);
     if (d.format !== 'nabla.module') throw new ValueError(fn, `format is ${describe(d.format)} (expected "nabla.module")`);
     if (d.version !== 1) throw new ValueError(fn, `version is ${describe(d.version)} (expected 1)`);
-    const tIn = ownObject(fn, 'tensors', d.tensors, Object.keys(tensors));
-    const sIn = ownObject(fn, 'scalars', d.scalars ?? {}, Object.keys(scalars));
+    const tIn = checkRecord(fn, 'tensors', d.tensors, Object.keys(tensors));
+    const sIn = checkRecord(fn, 'scalars', d.scalars ?? {}, Object.keys(scalars));
     const decoded: [Tensor, Float64Array][] = [];
     for (const [name, t] of Object.entries(tensors)) {
       if (!(name in tIn)) throw new ValueError(fn, `tensors is missing ${JSON.stringify(name)}`);
-      const e = ownObject(fn, `tensors.${name}`, tIn[name], ['shape', 'data']);
+      const e = checkRecord(fn, `tensors.${name}`, tIn[name], ['shape', 'data']);
       const shape = e.shape;
       if (!Array.isArray(shape) || shape.length !== t.rank || shape.some((v: unknown, i: number) => v !== t.shape[i])) {
         throw new ValueError(fn, `tensors.${name} has shape ${Array.isArray(shape) ? formatShape(shape) : describe(shape)} but the module's is ${formatShape(t.shape)}`);

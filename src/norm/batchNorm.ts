@@ -1,7 +1,7 @@
-import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
-import { normalizeAxis, sameShape, shapeSize } from '../tensor/shape.js';
+import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { axisLayout, normalizeAxis, sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { optionsOf } from '../util.js';
+import { checkNumber, checkOptions } from '../validate.js';
 
 /** Options of {@link batchNorm} and {@link batchNormBackward}. */
 export interface BatchNormOptions {
@@ -78,9 +78,8 @@ export interface ChannelLayout {
 export function channelLayout(fn: string, X: Tensor, axis: number): ChannelLayout {
   if (X.rank < 2) throw new ShapeError(fn, `x has shape ${formatShape(X.shape)} (expected rank ≥ 2: [N, C, …] or channels-last)`);
   const ax = normalizeAxis(fn, axis, X.rank);
-  const outer = shapeSize(X.shape.slice(0, ax));
-  const inner = shapeSize(X.shape.slice(ax + 1));
-  return { outer, C: X.shape[ax], inner, n: outer * inner, axis: ax };
+  const { outer, n: C, inner } = axisLayout(X.shape, ax);
+  return { outer, C, inner, n: outer * inner, axis: ax };
 }
 
 /**
@@ -109,9 +108,9 @@ export function channelStats(x: Float64Array, L: ChannelLayout): { mean: Float64
     }
     return { mean, m2 };
   }
+  const bMean = new Float64Array(C);
+  const bM2 = new Float64Array(C);
   for (let o = 0; o < outer; o++) {
-    const na = o * inner;
-    const f = inner / (na + inner);
     for (let c = 0; c < C; c++) {
       const base = (o * C + c) * inner;
       let s = 0;
@@ -122,12 +121,34 @@ export function channelStats(x: Float64Array, L: ChannelLayout): { mean: Float64
         const d = x[base + j] - bm;
         q += d * d;
       }
-      const delta = bm - mean[c];
-      mean[c] += delta * f;
-      m2[c] += q + delta * delta * na * f;
+      bMean[c] = bm;
+      bM2[c] = q;
     }
+    mergeStats(mean, m2, o * inner, bMean, bM2, inner);
   }
   return { mean, m2 };
+}
+
+/**
+ * Chan, Golub & LeVeque's pairwise update: folds a block's per-channel mean and Σ(x − mean)² over
+ * `nB` values into running ones over `nA` values, in place —
+ * δ = mean_B − mean_A, mean += δ·nB/(nA + nB), m2 += m2_B + δ²·nA·nB/(nA + nB).
+ * Used for the blocks of one batch and for the batches of {@link recomputeStatistics}. @internal
+ */
+export function mergeStats(mean: Float64Array, m2: Float64Array, nA: number, bMean: Float64Array, bM2: Float64Array, nB: number): void {
+  const f = nB / (nA + nB);
+  for (let c = 0; c < mean.length; c++) {
+    const delta = bMean[c] - mean[c];
+    mean[c] += delta * f;
+    m2[c] += bM2[c] + delta * delta * nA * f;
+  }
+}
+
+/** 1/√(v/divisor + ε) per channel, from a variance (divisor 1) or a sum of squares (divisor n). @internal */
+export function inverseStd(v: Float64Array, eps: number, divisor = 1): Float64Array {
+  const out = new Float64Array(v.length);
+  for (let c = 0; c < v.length; c++) out[c] = 1 / Math.sqrt(v[c] / divisor + eps);
+  return out;
 }
 
 /**
@@ -243,12 +264,6 @@ export function backwardKernel(
   return { dx, dgamma, dbeta };
 }
 
-/** Validates eps. @internal */
-export function checkEps(fn: string, eps: unknown): number {
-  if (typeof eps !== 'number' || !(eps > 0) || !Number.isFinite(eps)) throw new ValueError(fn, `eps must be a positive finite number, got ${describe(eps)}`);
-  return eps;
-}
-
 /** A per-channel vector option of length C, or null. @internal */
 export function channelVector(fn: string, name: string, v: TensorLike | undefined, C: number): Float64Array | null {
   if (v === undefined) return null;
@@ -258,9 +273,9 @@ export function channelVector(fn: string, name: string, v: TensorLike | undefine
 }
 
 function setup(fn: string, x: TensorLike, options: BatchNormOptions | undefined, forward: boolean) {
-  const o = optionsOf(fn, options);
+  const o = checkOptions<BatchNormOptions>(fn, options, forward ? ['gamma', 'beta', 'mean', 'variance', 'eps', 'axis'] : ['gamma', 'mean', 'variance', 'eps', 'axis']);
   const X = asTensor(x, fn, 'x');
-  const eps = checkEps(fn, o.eps ?? 1e-5);
+  const eps = checkNumber(fn, 'options.eps', o.eps ?? 1e-5, 'pos');
   const L = channelLayout(fn, X, o.axis ?? 1);
   const gamma = channelVector(fn, 'options.gamma', o.gamma, L.C);
   const beta = forward ? channelVector(fn, 'options.beta', o.beta, L.C) : null;
@@ -270,17 +285,8 @@ function setup(fn: string, x: TensorLike, options: BatchNormOptions | undefined,
     throw new ValueError(fn, `options.mean and options.variance must be given together (got only ${givenMean === null ? 'variance' : 'mean'})`);
   }
   const training = givenMean === null;
-  let mean: Float64Array;
-  let variance: Float64Array;
-  if (givenMean !== null && givenVar !== null) {
-    mean = givenMean;
-    variance = givenVar;
-  } else {
-    if (L.n === 0) throw new ShapeError(fn, `x has shape ${formatShape(X.shape)}: no values per channel to compute batch statistics from`);
-    const st = channelStats(X.data, L);
-    mean = st.mean;
-    variance = st.m2.map((v) => v / L.n);
-  }
-  const invstd = variance.map((v) => 1 / Math.sqrt(v + eps));
-  return { X, L, gamma, beta, mean, invstd, training };
+  if (givenMean !== null && givenVar !== null) return { X, L, gamma, beta, mean: givenMean, invstd: inverseStd(givenVar, eps), training };
+  if (L.n === 0) throw new ShapeError(fn, `x has shape ${formatShape(X.shape)}: no values per channel to compute batch statistics from`);
+  const st = channelStats(X.data, L);
+  return { X, L, gamma, beta, mean: st.mean, invstd: inverseStd(st.m2, eps, L.n), training };
 }

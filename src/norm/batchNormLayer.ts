@@ -2,8 +2,8 @@ import { NablaError, ShapeError, ValueError, describe, formatShape } from '../er
 import { ModuleBase, accumulateGrad, type StateEntries } from '../nn/module.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { optionsOf } from '../util.js';
-import { backwardKernel, channelLayout, channelStats, checkEps, normalizeInto, type ChannelLayout } from './batchNorm.js';
+import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions } from '../validate.js';
+import { backwardKernel, channelLayout, channelStats, inverseStd, mergeStats, normalizeInto, type ChannelLayout } from './batchNorm.js';
 
 /** Options of {@link BatchNorm}. */
 export interface BatchNormLayerOptions {
@@ -73,28 +73,22 @@ export class BatchNorm extends ModuleBase {
   constructor(numFeatures: number, options?: BatchNormLayerOptions) {
     super();
     const fn = 'BatchNorm';
-    const o = optionsOf(fn, options);
-    if (typeof numFeatures !== 'number' || !Number.isSafeInteger(numFeatures) || numFeatures < 1) {
-      throw new ValueError(fn, `numFeatures must be a positive integer, got ${describe(numFeatures)}`);
-    }
-    const convention = o.convention ?? 'pytorch';
-    if (convention !== 'pytorch' && convention !== 'keras') throw new ValueError(fn, `options.convention must be 'pytorch' or 'keras', got ${describe(convention)}`);
+    checkInteger(fn, 'numFeatures', numFeatures);
+    const o = checkOptions<BatchNormLayerOptions>(fn, options, ['eps', 'momentum', 'affine', 'trackRunningStats', 'axis', 'convention'], ['momentum']);
+    const convention = checkChoice(fn, 'options.convention', o.convention ?? 'pytorch', ['pytorch', 'keras'] as const);
     const keras = convention === 'keras';
     const momentum = o.momentum === undefined ? (keras ? 0.99 : 0.1) : o.momentum;
     if (momentum !== null && (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1))) {
       throw new ValueError(fn, `options.momentum must be a number in [0, 1] or null, got ${describe(momentum)}`);
     }
     if (momentum === null && keras) throw new ValueError(fn, "options.momentum null (cumulative average) is PyTorch's; Keras has no such mode");
-    for (const k of ['affine', 'trackRunningStats'] as const) {
-      if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ValueError(fn, `options.${k} must be a boolean, got ${describe(o[k])}`);
-    }
     const axis = o.axis ?? (keras ? -1 : 1);
     if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new ValueError(fn, `options.axis must be an integer, got ${describe(axis)}`);
     this.numFeatures = numFeatures;
-    this.eps = checkEps(fn, o.eps ?? (keras ? 1e-3 : 1e-5));
+    this.eps = checkNumber(fn, 'options.eps', o.eps ?? (keras ? 1e-3 : 1e-5), 'pos');
     this.momentum = momentum;
-    this.affine = o.affine ?? true;
-    this.trackRunningStats = o.trackRunningStats ?? true;
+    this.affine = checkBoolean(fn, 'options.affine', o.affine ?? true);
+    this.trackRunningStats = checkBoolean(fn, 'options.trackRunningStats', o.trackRunningStats ?? true);
     this.axis = axis;
     this.convention = convention;
     this.gamma = this.affine ? new Tensor(new Float64Array(numFeatures).fill(1), [numFeatures]) : null;
@@ -111,20 +105,16 @@ export class BatchNorm extends ModuleBase {
     if (useBatch && L.n <= 1) {
       throw new ValueError(fn, `Expected more than 1 value per channel when training, got input of shape ${formatShape(X.shape)}`);
     }
-    const C = this.numFeatures;
     let mean: Float64Array;
     let invstd: Float64Array;
     if (useBatch) {
       const st = channelStats(X.data, L);
       mean = st.mean;
-      invstd = new Float64Array(C);
-      for (let c = 0; c < C; c++) invstd[c] = 1 / Math.sqrt(st.m2[c] / L.n + this.eps);
+      invstd = inverseStd(st.m2, this.eps, L.n);
       if (this.training && this.trackRunningStats) this.updateRunning(st.mean, st.m2, L.n);
     } else {
       mean = (this.runningMean as Tensor).data.slice();
-      const rv = (this.runningVar as Tensor).data;
-      invstd = new Float64Array(C);
-      for (let c = 0; c < C; c++) invstd[c] = 1 / Math.sqrt(rv[c] + this.eps);
+      invstd = inverseStd((this.runningVar as Tensor).data, this.eps);
     }
     const prev = this.cache;
     const xhat = prev !== null && prev.xhat.length === X.size ? prev.xhat : new Float64Array(X.size);
@@ -224,13 +214,8 @@ export function recomputeStatistics(layer: BatchNorm, batches: Iterable<TensorLi
     count++;
     if (L.n === 0) continue;
     const st = channelStats(X.data, L);
-    const total = n + L.n;
-    for (let c = 0; c < C; c++) {
-      const delta = st.mean[c] - mean[c];
-      mean[c] += (delta * L.n) / total;
-      m2[c] += st.m2[c] + ((delta * delta * n) / total) * L.n;
-    }
-    n = total;
+    mergeStats(mean, m2, n, st.mean, st.m2, L.n);
+    n += L.n;
   }
   const ddof = layer.convention === 'keras' ? 0 : 1;
   if (n - ddof <= 0) throw new ValueError(fn, `the batches hold ${n} value(s) per channel (need more than ${ddof})`);

@@ -1,6 +1,6 @@
-import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, checkConvention, checkFlag, checkHyper, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { checkBoolean, checkNumber } from '../validate.js';
+import { Optimizer, decayWeights, gradTerm, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 /** Options of {@link Adagrad}. */
 export interface AdagradOptions extends BaseOptimizerOptions {
@@ -21,8 +21,7 @@ export interface AdagradOptions extends BaseOptimizerOptions {
 }
 
 /** Adagrad's resolved per-group options. */
-export interface AdagradGroupOptions {
-  lr: number;
+export interface AdagradGroupOptions extends BaseGroupOptions {
   lrDecay: number;
   weightDecay: number;
   initialAccumulatorValue: number;
@@ -30,8 +29,6 @@ export interface AdagradGroupOptions {
   epsInsideSqrt: boolean;
   decoupledWeightDecay: boolean;
   maximize: boolean;
-  convention: Convention;
-  skipNonFinite: boolean;
 }
 
 /**
@@ -49,28 +46,28 @@ export interface AdagradGroupOptions {
  */
 export class Adagrad extends Optimizer<AdagradOptions, AdagradGroupOptions> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdagradOptions>[], options?: AdagradOptions) {
-    super('Adagrad', params, options);
+    super('Adagrad', params, options, ['lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'epsInsideSqrt', 'decoupledWeightDecay', 'maximize']);
     // PyTorch creates the accumulator eagerly in __init__.
     let k = 0;
     for (const g of this.paramGroups) for (const p of g.params) this.state[k++] = this.initState(p.size, g);
   }
 
-  protected resolve(o: AdagradOptions, where: string): AdagradGroupOptions {
+  protected defaultLr(c: Convention): number | null {
+    // tf.train.adagrad has no default learning rate.
+    return c === 'tfjs' ? null : c === 'pytorch' ? 0.01 : 1e-3;
+  }
+
+  protected resolve(o: AdagradOptions, where: string, convention: Convention) {
     const fn = 'Adagrad';
-    const convention = checkConvention(fn, where, o.convention);
     const pt = convention === 'pytorch';
-    if (o.lr === undefined && convention === 'tfjs') throw new ValueError(fn, `${where}: lr is required with convention 'tfjs'`);
     return {
-      lr: checkHyper(fn, where, 'lr', o.lr ?? (pt ? 0.01 : 1e-3), 'nonneg'),
-      lrDecay: checkHyper(fn, where, 'lrDecay', o.lrDecay ?? 0, 'nonneg'),
-      weightDecay: checkHyper(fn, where, 'weightDecay', o.weightDecay ?? 0, 'nonneg'),
-      initialAccumulatorValue: checkHyper(fn, where, 'initialAccumulatorValue', o.initialAccumulatorValue ?? (pt ? 0 : 0.1), 'nonneg'),
-      eps: checkHyper(fn, where, 'eps', o.eps ?? (pt ? 1e-10 : 1e-7), 'nonneg'),
-      epsInsideSqrt: checkFlag(fn, where, 'epsInsideSqrt', o.epsInsideSqrt ?? !pt),
-      decoupledWeightDecay: checkFlag(fn, where, 'decoupledWeightDecay', o.decoupledWeightDecay ?? convention === 'keras'),
-      maximize: checkFlag(fn, where, 'maximize', o.maximize ?? false),
-      convention,
-      skipNonFinite: checkFlag(fn, where, 'skipNonFinite', o.skipNonFinite ?? false),
+      lrDecay: checkNumber(fn, `${where}: lrDecay`, o.lrDecay ?? 0, 'nonneg'),
+      weightDecay: checkNumber(fn, `${where}: weightDecay`, o.weightDecay ?? 0, 'nonneg'),
+      initialAccumulatorValue: checkNumber(fn, `${where}: initialAccumulatorValue`, o.initialAccumulatorValue ?? (pt ? 0 : 0.1), 'nonneg'),
+      eps: checkNumber(fn, `${where}: eps`, o.eps ?? (pt ? 1e-10 : 1e-7), 'nonneg'),
+      epsInsideSqrt: checkBoolean(fn, `${where}: epsInsideSqrt`, o.epsInsideSqrt ?? !pt),
+      decoupledWeightDecay: checkBoolean(fn, `${where}: decoupledWeightDecay`, o.decoupledWeightDecay ?? convention === 'keras'),
+      maximize: checkBoolean(fn, `${where}: maximize`, o.maximize ?? false),
     };
   }
 
@@ -87,12 +84,11 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradGroupOptions> {
     const n = p.length;
     const sum = st.buffers.sum;
     st.step++;
-    if (wd !== 0 && decoupledWeightDecay) for (let i = 0; i < n; i++) p[i] = p[i] - p[i] * wd * lr;
-    const coupled = wd !== 0 && !decoupledWeightDecay;
+    if (wd !== 0 && decoupledWeightDecay) decayWeights(p, lr, wd, false);
+    const l2 = decoupledWeightDecay ? 0 : wd;
     const clr = lr / (1 + (st.step - 1) * lrDecay);
     for (let i = 0; i < n; i++) {
-      let d = maximize ? -g[i] : g[i];
-      if (coupled) d = d + wd * p[i];
+      const d = gradTerm(g[i], p[i], maximize, l2);
       const s = sum[i] + d * d;
       sum[i] = s;
       const std = epsInsideSqrt ? Math.sqrt(s + eps) : Math.sqrt(s) + eps;

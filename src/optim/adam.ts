@@ -1,6 +1,7 @@
 import { ValueError, describe } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, checkConvention, checkFlag, checkHyper, lerp, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { checkBoolean, checkNumber } from '../validate.js';
+import { Optimizer, decayWeights, gradTerm, lerp, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW}. */
 export interface AdamOptions extends BaseOptimizerOptions {
@@ -24,8 +25,7 @@ export interface AdamOptions extends BaseOptimizerOptions {
 }
 
 /** Adam's resolved per-group options. */
-export interface AdamGroupOptions {
-  lr: number;
+export interface AdamGroupOptions extends BaseGroupOptions {
   betas: [number, number];
   eps: number;
   weightDecay: number;
@@ -33,54 +33,44 @@ export interface AdamGroupOptions {
   decoupledWeightDecay: boolean;
   epsilonHat: boolean;
   maximize: boolean;
-  convention: Convention;
-  skipNonFinite: boolean;
 }
 
+const ADAM_KEYS = ['betas', 'eps', 'weightDecay', 'amsgrad', 'decoupledWeightDecay', 'epsilonHat', 'maximize'];
+
 /**
- * Adam (Kingma & Ba 2015), PyTorch's `torch.optim.Adam` (`_single_tensor_adam`):
- *
- * ```text
- * t ← t + 1;  g ← g + λ·p (L2; AdamW instead: p ← p·(1 − lr·λ) first)
- * m ← lerp(m, g, 1 − β1);  v ← β2·v + (1 − β2)·g²
- * amsgrad: v̄ ← max(v̄, v) (the raw v), else v̄ = v
- * p ← p − (lr / (1 − β1ᵗ)) · m / (√v̄ / √(1 − β2ᵗ) + ε)
- * ```
- *
- * ε is added after bias correction (to √v̂), as in PyTorch, TF.js, optax and the textbook.
- * `convention: 'keras'` uses Keras' ε̂ (added to the uncorrected √v), ε 1e−7, its moment-update
- * form and its decoupled decay p ← p − p·λ·lr; `'tfjs'` uses ε 1e−7 and TF.js' running products
- * β^t for the bias corrections.
- * @example new Adam([p], { lr: 1e-3 });
+ * Adam and AdamW share one algorithm and differ only in the weight-decay default; each passes its
+ * name and that default (as PyTorch's `Adam` and `AdamW` are two classes, neither a subclass of the
+ * other). Not exported: use {@link Adam} or {@link AdamW}.
  */
-export class Adam extends Optimizer<AdamOptions, AdamGroupOptions> {
-  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdamOptions>[], options?: AdamOptions) {
-    super(new.target === AdamW ? 'AdamW' : 'Adam', params, options);
+abstract class AdamFamily extends Optimizer<AdamOptions, AdamGroupOptions> {
+  protected constructor(
+    name: string,
+    params: readonly Tensor[] | readonly ParamGroupSpec<AdamOptions>[],
+    options: AdamOptions | undefined,
+  ) {
+    super(name, params, options, ADAM_KEYS);
   }
 
-  /** Defaults that differ between Adam and AdamW. */
-  protected decoupledDefault(_c: Convention): { decoupled: boolean; weightDecay: number } {
-    return { decoupled: false, weightDecay: 0 };
+  /** Whether decay is decoupled by default, and the default λ, under a convention. */
+  protected abstract decoupledDefault(c: Convention): { decoupled: boolean; weightDecay: number };
+
+  protected defaultLr(): number {
+    return 1e-3;
   }
 
-  protected resolve(o: AdamOptions, where: string): AdamGroupOptions {
-    const fn = this instanceof AdamW ? 'AdamW' : 'Adam';
-    const convention = checkConvention(fn, where, o.convention);
-    const pt = convention === 'pytorch';
+  protected resolve(o: AdamOptions, where: string, convention: Convention) {
+    const fn = this.name;
     const betas = o.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2) throw new ValueError(fn, `${where}: betas must be a pair [β1, β2], got ${describe(betas)}`);
     const d = this.decoupledDefault(convention);
     return {
-      lr: checkHyper(fn, where, 'lr', o.lr ?? 1e-3, 'nonneg'),
-      betas: [checkHyper(fn, where, 'betas[0]', betas[0], 'unit'), checkHyper(fn, where, 'betas[1]', betas[1], 'unit')],
-      eps: checkHyper(fn, where, 'eps', o.eps ?? (pt ? 1e-8 : 1e-7), 'nonneg'),
-      weightDecay: checkHyper(fn, where, 'weightDecay', o.weightDecay ?? d.weightDecay, 'nonneg'),
-      amsgrad: checkFlag(fn, where, 'amsgrad', o.amsgrad ?? false),
-      decoupledWeightDecay: checkFlag(fn, where, 'decoupledWeightDecay', o.decoupledWeightDecay ?? d.decoupled),
-      epsilonHat: checkFlag(fn, where, 'epsilonHat', o.epsilonHat ?? convention === 'keras'),
-      maximize: checkFlag(fn, where, 'maximize', o.maximize ?? false),
-      convention,
-      skipNonFinite: checkFlag(fn, where, 'skipNonFinite', o.skipNonFinite ?? false),
+      betas: [checkNumber(fn, `${where}: betas[0]`, betas[0], 'unit'), checkNumber(fn, `${where}: betas[1]`, betas[1], 'unit')] as [number, number],
+      eps: checkNumber(fn, `${where}: eps`, o.eps ?? (convention === 'pytorch' ? 1e-8 : 1e-7), 'nonneg'),
+      weightDecay: checkNumber(fn, `${where}: weightDecay`, o.weightDecay ?? d.weightDecay, 'nonneg'),
+      amsgrad: checkBoolean(fn, `${where}: amsgrad`, o.amsgrad ?? false),
+      decoupledWeightDecay: checkBoolean(fn, `${where}: decoupledWeightDecay`, o.decoupledWeightDecay ?? d.decoupled),
+      epsilonHat: checkBoolean(fn, `${where}: epsilonHat`, o.epsilonHat ?? convention === 'keras'),
+      maximize: checkBoolean(fn, `${where}: maximize`, o.maximize ?? false),
     };
   }
 
@@ -97,14 +87,8 @@ export class Adam extends Optimizer<AdamOptions, AdamGroupOptions> {
     const v = (b.expAvgSq ??= new Float64Array(n));
     const vmax = amsgrad ? (b.maxExpAvgSq ??= new Float64Array(n)) : null;
     const t = ++st.step;
-    if (wd !== 0 && decoupledWeightDecay) {
-      if (convention === 'keras') for (let i = 0; i < n; i++) p[i] = p[i] - p[i] * wd * lr;
-      else {
-        const f = 1 - lr * wd;
-        for (let i = 0; i < n; i++) p[i] *= f;
-      }
-    }
-    const coupled = wd !== 0 && !decoupledWeightDecay;
+    if (wd !== 0 && decoupledWeightDecay) decayWeights(p, lr, wd, convention !== 'keras');
+    const l2 = decoupledWeightDecay ? 0 : wd;
     let bc1: number;
     let bc2: number;
     if (convention === 'tfjs') {
@@ -126,8 +110,7 @@ export class Adam extends Optimizer<AdamOptions, AdamGroupOptions> {
       const stepSize = lr / bc1;
       const bc2Sqrt = Math.sqrt(bc2);
       for (let i = 0; i < n; i++) {
-        let d = maximize ? -g[i] : g[i];
-        if (coupled) d = d + wd * p[i];
+        const d = gradTerm(g[i], p[i], maximize, l2);
         const mi = lerp(m[i], d, a1);
         m[i] = mi;
         let vi = v[i] * beta2 + a2 * d * d;
@@ -145,8 +128,7 @@ export class Adam extends Optimizer<AdamOptions, AdamGroupOptions> {
     // The moment-update form, decided once rather than by comparing strings per element.
     const form = convention === 'keras' ? 1 : convention === 'tfjs' ? 2 : 0;
     for (let i = 0; i < n; i++) {
-      let d = maximize ? -g[i] : g[i];
-      if (coupled) d = d + wd * p[i];
+      const d = gradTerm(g[i], p[i], maximize, l2);
       let mi: number;
       let vi: number;
       if (form === 1) {
@@ -173,17 +155,43 @@ export class Adam extends Optimizer<AdamOptions, AdamGroupOptions> {
 }
 
 /**
+ * Adam (Kingma & Ba 2015), PyTorch's `torch.optim.Adam` (`_single_tensor_adam`):
+ *
+ * ```text
+ * t ← t + 1;  g ← g + λ·p (L2; AdamW instead: p ← p·(1 − lr·λ) first)
+ * m ← lerp(m, g, 1 − β1);  v ← β2·v + (1 − β2)·g²
+ * amsgrad: v̄ ← max(v̄, v) (the raw v), else v̄ = v
+ * p ← p − (lr / (1 − β1ᵗ)) · m / (√v̄ / √(1 − β2ᵗ) + ε)
+ * ```
+ *
+ * ε is added after bias correction (to √v̂), as in PyTorch, TF.js, optax and the textbook.
+ * `convention: 'keras'` uses Keras' ε̂ (added to the uncorrected √v), ε 1e−7, its moment-update
+ * form and its decoupled decay p ← p − p·λ·lr; `'tfjs'` uses ε 1e−7 and TF.js' running products
+ * β^t for the bias corrections.
+ * @example new Adam([p], { lr: 1e-3 });
+ */
+export class Adam extends AdamFamily {
+  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdamOptions>[], options?: AdamOptions) {
+    super('Adam', params, options);
+  }
+
+  protected decoupledDefault() {
+    return { decoupled: false, weightDecay: 0 };
+  }
+}
+
+/**
  * AdamW (Loshchilov & Hutter 2019), PyTorch's `torch.optim.AdamW`: Adam with decoupled weight decay
  * p ← p·(1 − lr·λ) applied before the Adam update; default λ = 0.01. With `convention: 'keras'`,
  * Keras' AdamW: λ default 0.004, decay p ← p − p·λ·lr, ε̂ 1e−7. TF.js has no AdamW.
  * @example new AdamW([p], { lr: 1e-3, weightDecay: 0.01 });
  */
-export class AdamW extends Adam {
+export class AdamW extends AdamFamily {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdamOptions>[], options?: AdamOptions) {
-    super(params, options);
+    super('AdamW', params, options);
   }
 
-  protected override decoupledDefault(c: Convention): { decoupled: boolean; weightDecay: number } {
+  protected decoupledDefault(c: Convention) {
     if (c === 'tfjs') throw new ValueError('AdamW', "convention 'tfjs' is not available (TF.js has no AdamW; use Adam)");
     return { decoupled: true, weightDecay: c === 'keras' ? 0.004 : 0.01 };
   }

@@ -1,5 +1,6 @@
 import { ValueError, describe } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkNumberWhere } from '../validate.js';
 
 function tensors(fn: string, grads: unknown): Tensor[] {
   if (!Array.isArray(grads)) throw new ValueError(fn, `grads must be an array of Tensors, got ${describe(grads)}`);
@@ -22,7 +23,7 @@ function tensors(fn: string, grads: unknown): Tensor[] {
 export function clipGradNorm(grads: readonly (Tensor | null)[], maxNorm: number, normType: number = 2): number {
   const fn = 'clipGradNorm';
   const gs = tensors(fn, grads);
-  if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm) || maxNorm < 0) throw new ValueError(fn, `maxNorm must be a non-negative number, got ${describe(maxNorm)}`);
+  checkNumberWhere(fn, 'maxNorm', maxNorm, 'a non-negative number', (v) => v >= 0);
   if (normType !== 2 && normType !== Infinity) throw new ValueError(fn, `normType must be 2 or Infinity, got ${describe(normType)}`);
   let total = 0;
   if (normType === Infinity) {
@@ -52,7 +53,7 @@ export function clipGradNorm(grads: readonly (Tensor | null)[], maxNorm: number,
 export function clipGradValue(grads: readonly (Tensor | null)[], clip: number): void {
   const fn = 'clipGradValue';
   const gs = tensors(fn, grads);
-  if (typeof clip !== 'number' || Number.isNaN(clip) || clip < 0) throw new ValueError(fn, `clip must be a non-negative number, got ${describe(clip)}`);
+  checkNumberWhere(fn, 'clip', clip, 'a non-negative number', (v) => v >= 0);
   for (const g of gs) {
     const d = g.data;
     for (let i = 0; i < d.length; i++) {

@@ -2,10 +2,19 @@ import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { decodeFloat64, encodeFloat64 } from '../base64.js';
-import { ownObject } from '../util.js';
+import { checkBoolean, checkChoice, checkNumber, checkOptions, checkRecord } from '../validate.js';
 
 /** Which framework's defaults and conventions an optimizer follows. */
 export type Convention = 'pytorch' | 'keras' | 'tfjs';
+
+const CONVENTIONS = ['pytorch', 'keras', 'tfjs'] as const;
+
+/** The resolved options every group has. */
+export interface BaseGroupOptions {
+  lr: number;
+  convention: Convention;
+  skipNonFinite: boolean;
+}
 
 /** Options every optimizer takes. */
 export interface BaseOptimizerOptions {
@@ -16,6 +25,10 @@ export interface BaseOptimizerOptions {
   /** Skip the whole step (and return false) when any gradient is NaN or ±∞. Default false: propagate, like PyTorch. */
   skipNonFinite?: boolean;
 }
+
+/** Any optimizer, whatever its options. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyOptimizer = Optimizer<any, BaseGroupOptions>;
 
 /** A parameter group: its own parameters and option overrides (PyTorch's param_groups). */
 export type ParamGroupSpec<O> = { params: readonly Tensor[] } & O;
@@ -49,44 +62,72 @@ const VERSION = 1;
  * Subclasses implement `resolve` (validate a group's options) and `update` (one fused pass over a
  * parameter, writing the parameter and its state in place).
  */
-export abstract class Optimizer<O extends BaseOptimizerOptions, R extends { lr: number; skipNonFinite: boolean }> {
+export abstract class Optimizer<O extends BaseOptimizerOptions, R extends BaseGroupOptions> {
   /** The parameter groups; each carries its resolved options (schedulers change `lr` here). */
   readonly paramGroups: ParamGroup<R>[];
   /** Number of steps that were skipped because of non-finite gradients (with `skipNonFinite`). */
   skippedSteps = 0;
   protected readonly state: (ParamState | null)[];
   private readonly flat: Tensor[];
-  private readonly name: string;
+  /** The algorithm's name, as error messages and state dicts give it (`"AdamW"`). */
+  readonly name: string;
+  /** Every option name a group may set. */
+  private readonly optionKeys: readonly string[];
 
-  protected constructor(name: string, params: readonly Tensor[] | readonly ParamGroupSpec<O>[], defaults: O | undefined) {
+  /**
+   * @param name the algorithm, passed by each optimizer's constructor (a subclass of `AdamW` is
+   *   still AdamW in its state dict).
+   * @param ownKeys the optimizer's option names beyond lr, convention and skipNonFinite.
+   */
+  protected constructor(name: string, params: readonly Tensor[] | readonly ParamGroupSpec<O>[], defaults: O | undefined, ownKeys: readonly string[]) {
     this.name = name;
-    if (defaults !== undefined && (defaults === null || typeof defaults !== 'object' || Array.isArray(defaults))) {
-      throw new ValueError(name, `options must be an object, got ${describe(defaults)}`);
-    }
+    this.optionKeys = ['lr', 'convention', 'skipNonFinite', ...ownKeys];
+    const base = checkOptions<O>(name, defaults, this.optionKeys);
     if (!Array.isArray(params) || params.length === 0) {
       throw new ValueError(name, `params must be a non-empty array of Tensors or parameter groups, got ${describe(params)}`);
     }
-    const specs: ParamGroupSpec<O>[] = params[0] instanceof Tensor ? [{ params: params as Tensor[] } as unknown as ParamGroupSpec<O>] : (params as ParamGroupSpec<O>[]);
+    const specs: unknown[] = params[0] instanceof Tensor ? [{ params }] : params;
     const seen = new Set<Tensor>();
     this.paramGroups = specs.map((spec, gi) => {
-      if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.params)) {
+      if (spec === null || typeof spec !== 'object' || !Array.isArray((spec as { params?: unknown }).params)) {
         throw new ValueError(name, `params[${gi}] must be a Tensor or a group { params: Tensor[], … }, got ${describe(spec)}`);
       }
-      spec.params.forEach((p, pi) => {
+      const { params: ps, ...overrides } = checkOptions<{ params: unknown[] }>(name, spec, ['params', ...this.optionKeys], [], `params[${gi}]`) as { params: unknown[] };
+      ps.forEach((p, pi) => {
         if (!(p instanceof Tensor)) throw new ValueError(name, `group ${gi} params[${pi}] is ${describe(p)} (expected a Tensor)`);
         if (seen.has(p)) throw new ValueError(name, `group ${gi} params[${pi}] appears more than once (each parameter may be optimized once)`);
         seen.add(p);
       });
-      const { params: ps, ...overrides } = spec;
-      const merged = { ...(defaults ?? {}), ...overrides } as unknown as O;
-      return { params: ps.slice(), ...this.resolve(merged, `group ${gi}`) } as ParamGroup<R>;
+      return { params: (ps as Tensor[]).slice(), ...this.resolveGroup({ ...base, ...overrides } as O, `group ${gi}`) } as ParamGroup<R>;
     });
     this.flat = this.paramGroups.flatMap((g) => g.params);
     this.state = this.flat.map(() => null);
   }
 
-  /** Validates merged options and fills in the convention's defaults. */
-  protected abstract resolve(options: O, where: string): R;
+  /**
+   * Resolves one group's options: the options every optimizer shares (convention first, since it
+   * sets the defaults; then lr and skipNonFinite), then the optimizer's own through {@link resolve}.
+   */
+  private resolveGroup(o: O, where: string): R {
+    const fn = this.name;
+    const convention = checkChoice(fn, `${where}: convention`, o.convention ?? 'pytorch', CONVENTIONS);
+    const lrDefault = this.defaultLr(convention);
+    if (o.lr === undefined && lrDefault === null) {
+      throw new ValueError(fn, `${where}: lr is required with convention '${convention}' (the framework has no default learning rate for ${fn})`);
+    }
+    const shared: BaseGroupOptions = {
+      lr: checkNumber(fn, `${where}: lr`, o.lr ?? lrDefault, 'nonneg'),
+      convention,
+      skipNonFinite: checkBoolean(fn, `${where}: skipNonFinite`, o.skipNonFinite ?? false),
+    };
+    return { ...shared, ...this.resolve(o, where, convention) } as R;
+  }
+
+  /** The default learning rate under a convention; null where the framework requires one. */
+  protected abstract defaultLr(convention: Convention): number | null;
+
+  /** Validates a group's own options (not lr, convention, skipNonFinite) and fills in the convention's defaults. */
+  protected abstract resolve(options: O, where: string, convention: Convention): Omit<R, keyof BaseGroupOptions>;
 
   /**
    * Applies one update to parameter `p` with gradient `g` (already validated), creating or
@@ -106,9 +147,7 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends { lr: 
 
   /** Sets the learning rate of every group. */
   set lr(value: number) {
-    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-      throw new ValueError(this.name, `lr must be a non-negative finite number, got ${describe(value)}`);
-    }
+    checkNumber(this.name, 'lr', value, 'nonneg');
     for (const g of this.paramGroups) g.lr = value;
   }
 
@@ -205,7 +244,7 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends { lr: 
    */
   loadStateDict(dict: OptimizerStateDict): void {
     const fn = `${this.name}.loadStateDict`;
-    const d = ownObject(fn, 'state dict', dict, ['format', 'version', 'type', 'groups', 'state']);
+    const d = checkRecord(fn, 'state dict', dict, ['format', 'version', 'type', 'groups', 'state']);
     if (d.format !== FORMAT) throw new ValueError(fn, `format is ${describe(d.format)} (expected "${FORMAT}")`);
     if (d.version !== VERSION) throw new ValueError(fn, `version is ${describe(d.version)} (expected ${VERSION})`);
     if (d.type !== this.name) throw new ValueError(fn, `the state dict is for ${describe(d.type)}, not ${this.name}`);
@@ -215,13 +254,13 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends { lr: 
     const groups = d.groups.map((g: unknown, gi: number) => {
       const own = this.paramGroups[gi];
       const keys = [...Object.keys(own).filter((key) => key !== 'params'), 'numParams'];
-      const gd = ownObject(fn, `groups[${gi}]`, g, keys);
+      const gd = checkRecord(fn, `groups[${gi}]`, g, keys);
       if (gd.numParams !== own.params.length) {
         throw new ValueError(fn, `groups[${gi}].numParams is ${describe(gd.numParams)} but the group has ${own.params.length} parameters`);
       }
       const { numParams: _n, ...opts } = gd;
       for (const key of keys) if (!(key in gd)) throw new ValueError(fn, `groups[${gi}] is missing ${key}`);
-      return this.resolve(opts as unknown as O, `groups[${gi}]`);
+      return this.resolveGroup(opts as unknown as O, `groups[${gi}]`);
     });
     if (!Array.isArray(d.state) || d.state.length !== this.flat.length) {
       throw new ValueError(fn, `state must be an array of ${this.flat.length} entries (one per parameter), got ${describe(d.state)}`);
@@ -229,15 +268,15 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends { lr: 
     const expected = this.bufferNames();
     const states = d.state.map((s: unknown, i: number): ParamState | null => {
       if (s === null) return null;
-      const sd = ownObject(fn, `state[${i}]`, s, ['step', 'buffers', 'scalars']);
+      const sd = checkRecord(fn, `state[${i}]`, s, ['step', 'buffers', 'scalars']);
       if (typeof sd.step !== 'number' || !Number.isSafeInteger(sd.step) || sd.step < 0) {
         throw new ValueError(fn, `state[${i}].step is ${describe(sd.step)} (expected a non-negative integer)`);
       }
       const size = this.flat[i].size;
-      const bufIn = ownObject(fn, `state[${i}].buffers`, sd.buffers ?? {}, expected.buffers);
+      const bufIn = checkRecord(fn, `state[${i}].buffers`, sd.buffers ?? {}, expected.buffers);
       const buffers: Record<string, Float64Array> = {};
       for (const [k, v] of Object.entries(bufIn)) buffers[k] = decodeFloat64(fn, `state[${i}].buffers.${k}`, v, size);
-      const scIn = ownObject(fn, `state[${i}].scalars`, sd.scalars ?? {}, expected.scalars);
+      const scIn = checkRecord(fn, `state[${i}].scalars`, sd.scalars ?? {}, expected.scalars);
       const scalars: Record<string, number> = {};
       for (const [k, v] of Object.entries(scIn)) {
         const num = typeof v === 'string' && ['NaN', 'Infinity', '-Infinity'].includes(v) ? Number(v) : v;
@@ -260,32 +299,26 @@ function allFinite(g: Float64Array): boolean {
   return true;
 }
 
-/** Shared hyperparameter checks, PyTorch's rules. @internal */
-export function checkHyper(fn: string, where: string, name: string, value: unknown, rule: 'nonneg' | 'unit' | 'pos'): number {
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (rule === 'nonneg' ? value >= 0 : rule === 'pos' ? value > 0 : value >= 0 && value < 1);
-  if (!ok) {
-    const expected = rule === 'nonneg' ? 'a non-negative finite number' : rule === 'pos' ? 'a positive finite number' : 'a number in [0, 1)';
-    throw new ValueError(fn, `${where}: ${name} must be ${expected}, got ${describe(value)}`);
-  }
-  return value as number;
+/**
+ * The gradient an update works with: −g when maximizing, then + λ·p for coupled (L2) weight
+ * decay, `l2` being λ or 0 when the decay is decoupled or off (adding 0·p would turn −0 into +0 and
+ * ∞·0 into NaN, so 0 adds nothing). The first line of every optimizer's loop. @internal
+ */
+export function gradTerm(g: number, p: number, maximize: boolean, l2: number): number {
+  const d = maximize ? -g : g;
+  return l2 === 0 ? d : d + l2 * p;
 }
 
-/** Checks a boolean option. @internal */
-export function checkFlag(fn: string, where: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ValueError(fn, `${where}: ${name} must be a boolean, got ${describe(value)}`);
-  return value;
-}
-
-/** Validates the convention name. @internal */
-export function checkConvention(fn: string, where: string, value: unknown): Convention {
-  const c = value ?? 'pytorch';
-  if (c !== 'pytorch' && c !== 'keras' && c !== 'tfjs') {
-    throw new ValueError(fn, `${where}: convention must be 'pytorch', 'keras' or 'tfjs', got ${describe(c)}`);
-  }
-  return c;
+/**
+ * Decoupled weight decay, applied to the parameter before the update: PyTorch's AdamW form
+ * p ← p·(1 − lr·λ) (`multiply`), or Keras' p ← p − p·λ·lr. @internal
+ */
+export function decayWeights(p: Float64Array, lr: number, wd: number, multiply: boolean): void {
+  const n = p.length;
+  if (multiply) {
+    const f = 1 - lr * wd;
+    for (let i = 0; i < n; i++) p[i] *= f;
+  } else for (let i = 0; i < n; i++) p[i] = p[i] - p[i] * wd * lr;
 }
 
 /** PyTorch's `lerp`: a + w·(b − a) for w < 0.5, else b − (b − a)·(1 − w) (same rounding as torch). @internal */

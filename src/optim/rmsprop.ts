@@ -1,6 +1,6 @@
-import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, checkConvention, checkFlag, checkHyper, lerp, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { checkBoolean, checkNumber } from '../validate.js';
+import { Optimizer, decayWeights, gradTerm, lerp, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 /** Options of {@link RMSprop}. */
 export interface RMSpropOptions extends BaseOptimizerOptions {
@@ -25,8 +25,7 @@ export interface RMSpropOptions extends BaseOptimizerOptions {
 }
 
 /** RMSprop's resolved per-group options. */
-export interface RMSpropGroupOptions {
-  lr: number;
+export interface RMSpropGroupOptions extends BaseGroupOptions {
   alpha: number;
   eps: number;
   weightDecay: number;
@@ -36,8 +35,6 @@ export interface RMSpropGroupOptions {
   lrInMomentum: boolean;
   decoupledWeightDecay: boolean;
   maximize: boolean;
-  convention: Convention;
-  skipNonFinite: boolean;
 }
 
 /**
@@ -57,27 +54,27 @@ export interface RMSpropGroupOptions {
  */
 export class RMSprop extends Optimizer<RMSpropOptions, RMSpropGroupOptions> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<RMSpropOptions>[], options?: RMSpropOptions) {
-    super('RMSprop', params, options);
+    super('RMSprop', params, options, ['alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'epsInsideSqrt', 'lrInMomentum', 'decoupledWeightDecay', 'maximize']);
   }
 
-  protected resolve(o: RMSpropOptions, where: string): RMSpropGroupOptions {
+  protected defaultLr(c: Convention): number | null {
+    // tf.train.rmsprop has no default learning rate.
+    return c === 'tfjs' ? null : c === 'pytorch' ? 0.01 : 1e-3;
+  }
+
+  protected resolve(o: RMSpropOptions, where: string, convention: Convention) {
     const fn = 'RMSprop';
-    const convention = checkConvention(fn, where, o.convention);
     const pt = convention === 'pytorch';
-    if (o.lr === undefined && convention === 'tfjs') throw new ValueError(fn, `${where}: lr is required with convention 'tfjs'`);
     return {
-      lr: checkHyper(fn, where, 'lr', o.lr ?? (pt ? 0.01 : 1e-3), 'nonneg'),
-      alpha: checkHyper(fn, where, 'alpha', o.alpha ?? (pt ? 0.99 : 0.9), 'unit'),
-      eps: checkHyper(fn, where, 'eps', o.eps ?? (pt ? 1e-8 : 1e-7), 'nonneg'),
-      weightDecay: checkHyper(fn, where, 'weightDecay', o.weightDecay ?? 0, 'nonneg'),
-      momentum: checkHyper(fn, where, 'momentum', o.momentum ?? 0, 'nonneg'),
-      centered: checkFlag(fn, where, 'centered', o.centered ?? false),
-      epsInsideSqrt: checkFlag(fn, where, 'epsInsideSqrt', o.epsInsideSqrt ?? !pt),
-      lrInMomentum: checkFlag(fn, where, 'lrInMomentum', o.lrInMomentum ?? !pt),
-      decoupledWeightDecay: checkFlag(fn, where, 'decoupledWeightDecay', o.decoupledWeightDecay ?? convention === 'keras'),
-      maximize: checkFlag(fn, where, 'maximize', o.maximize ?? false),
-      convention,
-      skipNonFinite: checkFlag(fn, where, 'skipNonFinite', o.skipNonFinite ?? false),
+      alpha: checkNumber(fn, `${where}: alpha`, o.alpha ?? (pt ? 0.99 : 0.9), 'unit'),
+      eps: checkNumber(fn, `${where}: eps`, o.eps ?? (pt ? 1e-8 : 1e-7), 'nonneg'),
+      weightDecay: checkNumber(fn, `${where}: weightDecay`, o.weightDecay ?? 0, 'nonneg'),
+      momentum: checkNumber(fn, `${where}: momentum`, o.momentum ?? 0, 'nonneg'),
+      centered: checkBoolean(fn, `${where}: centered`, o.centered ?? false),
+      epsInsideSqrt: checkBoolean(fn, `${where}: epsInsideSqrt`, o.epsInsideSqrt ?? !pt),
+      lrInMomentum: checkBoolean(fn, `${where}: lrInMomentum`, o.lrInMomentum ?? !pt),
+      decoupledWeightDecay: checkBoolean(fn, `${where}: decoupledWeightDecay`, o.decoupledWeightDecay ?? convention === 'keras'),
+      maximize: checkBoolean(fn, `${where}: maximize`, o.maximize ?? false),
     };
   }
 
@@ -93,14 +90,13 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropGroupOptions> {
     const gbar = centered ? (b.gradAvg ??= new Float64Array(n)) : null;
     const buf = mu > 0 ? (b.momentumBuffer ??= new Float64Array(n)) : null;
     st.step++;
-    if (wd !== 0 && decoupledWeightDecay) for (let i = 0; i < n; i++) p[i] = p[i] - p[i] * wd * lr;
-    const coupled = wd !== 0 && !decoupledWeightDecay;
+    if (wd !== 0 && decoupledWeightDecay) decayWeights(p, lr, wd, false);
+    const l2 = decoupledWeightDecay ? 0 : wd;
     const tfjsCentered = o.convention === 'tfjs' && centered && epsInsideSqrt;
     const torchLerp = o.convention === 'pytorch';
     const a1 = 1 - alpha;
     for (let i = 0; i < n; i++) {
-      let d = maximize ? -g[i] : g[i];
-      if (coupled) d = d + wd * p[i];
+      const d = gradTerm(g[i], p[i], maximize, l2);
       const vi = v[i] * alpha + a1 * d * d;
       v[i] = vi;
       let denom: number;

@@ -1,7 +1,7 @@
 import { ValueError, describe } from '../errors.js';
-import type { Optimizer } from './optimizer.js';
+import { checkInteger, checkNumber, checkNumberWhere, checkOptions } from '../validate.js';
+import type { AnyOptimizer } from './optimizer.js';
 
-type AnyOptimizer = Optimizer<any, { lr: number; skipNonFinite: boolean }>;
 
 /**
  * Base of the learning-rate schedulers. Like PyTorch's, construction performs step 0 (setting the
@@ -45,15 +45,6 @@ export abstract class LRScheduler {
   }
 }
 
-function positiveInt(fn: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new ValueError(fn, `${name} must be a positive integer, got ${describe(v)}`);
-  return v;
-}
-
-function finite(fn: string, name: string, v: unknown, check: (x: number) => boolean = () => true, expected = 'a finite number'): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) throw new ValueError(fn, `${name} must be ${expected}, got ${describe(v)}`);
-  return v;
-}
 
 /**
  * Multiplies the lr by `gamma` every `stepSize` epochs: lr_e = lr_0·γ^⌊e/stepSize⌋ (PyTorch `StepLR`).
@@ -65,8 +56,9 @@ export class StepLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, options: { stepSize: number; gamma?: number }) {
     super(optimizer, 'StepLR');
-    this.stepSize = positiveInt('StepLR', 'options.stepSize', options?.stepSize);
-    this.gamma = finite('StepLR', 'options.gamma', options.gamma ?? 0.1, (x) => x >= 0, 'a non-negative finite number');
+    const o = checkOptions<typeof options>('StepLR', options, ['stepSize', 'gamma']);
+    this.stepSize = checkInteger('StepLR', 'options.stepSize', o.stepSize);
+    this.gamma = checkNumber('StepLR', 'options.gamma', o.gamma ?? 0.1, 'nonneg');
     this.step();
   }
 
@@ -85,7 +77,8 @@ export class ExponentialLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, options: { gamma: number }) {
     super(optimizer, 'ExponentialLR');
-    this.gamma = finite('ExponentialLR', 'options.gamma', options?.gamma, (x) => x >= 0, 'a non-negative finite number');
+    const o = checkOptions<typeof options>('ExponentialLR', options, ['gamma']);
+    this.gamma = checkNumber('ExponentialLR', 'options.gamma', o.gamma, 'nonneg');
     this.step();
   }
 
@@ -110,8 +103,9 @@ export class CosineAnnealingLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, options: { tMax: number; etaMin?: number }) {
     super(optimizer, 'CosineAnnealingLR');
-    this.tMax = positiveInt('CosineAnnealingLR', 'options.tMax', options?.tMax);
-    this.etaMin = finite('CosineAnnealingLR', 'options.etaMin', options.etaMin ?? 0, (x) => x >= 0, 'a non-negative finite number');
+    const o = checkOptions<typeof options>('CosineAnnealingLR', options, ['tMax', 'etaMin']);
+    this.tMax = checkInteger('CosineAnnealingLR', 'options.tMax', o.tMax);
+    this.etaMin = checkNumber('CosineAnnealingLR', 'options.etaMin', o.etaMin ?? 0, 'nonneg');
     this.step();
   }
 
@@ -138,12 +132,12 @@ export class LinearWarmup extends LRScheduler {
   readonly endFactor: number;
   readonly totalIters: number;
 
-  constructor(optimizer: AnyOptimizer, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+  constructor(optimizer: AnyOptimizer, options?: { startFactor?: number; endFactor?: number; totalIters?: number }) {
     super(optimizer, 'LinearWarmup');
-    const o = options ?? {};
-    this.startFactor = finite('LinearWarmup', 'options.startFactor', o.startFactor ?? 1 / 3, (x) => x > 0 && x <= 1, 'a number in (0, 1]');
-    this.endFactor = finite('LinearWarmup', 'options.endFactor', o.endFactor ?? 1, (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
-    this.totalIters = positiveInt('LinearWarmup', 'options.totalIters', o.totalIters ?? 5);
+    const o = checkOptions<NonNullable<typeof options>>('LinearWarmup', options, ['startFactor', 'endFactor', 'totalIters']);
+    this.startFactor = checkNumberWhere('LinearWarmup', 'options.startFactor', o.startFactor ?? 1 / 3, 'a number in (0, 1]', (x) => x > 0 && x <= 1);
+    this.endFactor = checkNumber('LinearWarmup', 'options.endFactor', o.endFactor ?? 1, 'prob');
+    this.totalIters = checkInteger('LinearWarmup', 'options.totalIters', o.totalIters ?? 5);
     this.step();
   }
 

@@ -1,6 +1,7 @@
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, checkConvention, checkFlag, checkHyper, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { checkBoolean, checkNumber } from '../validate.js';
+import { Optimizer, decayWeights, gradTerm, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 /** Options of {@link SGD}. */
 export interface SGDOptions extends BaseOptimizerOptions {
@@ -25,8 +26,7 @@ export interface SGDOptions extends BaseOptimizerOptions {
 }
 
 /** SGD's resolved per-group options. */
-export interface SGDGroupOptions {
-  lr: number;
+export interface SGDGroupOptions extends BaseGroupOptions {
   momentum: number;
   dampening: number;
   nesterov: boolean;
@@ -34,8 +34,6 @@ export interface SGDGroupOptions {
   maximize: boolean;
   lrInMomentum: boolean;
   decoupledWeightDecay: boolean;
-  convention: Convention;
-  skipNonFinite: boolean;
 }
 
 /**
@@ -58,25 +56,25 @@ export interface SGDGroupOptions {
  */
 export class SGD extends Optimizer<SGDOptions, SGDGroupOptions> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<SGDOptions>[], options?: SGDOptions) {
-    super('SGD', params, options);
+    super('SGD', params, options, ['momentum', 'dampening', 'nesterov', 'weightDecay', 'maximize', 'lrInMomentum', 'decoupledWeightDecay']);
   }
 
-  protected resolve(o: SGDOptions, where: string): SGDGroupOptions {
+  protected defaultLr(c: Convention): number | null {
+    // tf.train.sgd / tf.train.momentum have no default learning rate.
+    return c === 'tfjs' ? null : c === 'keras' ? 0.01 : 1e-3;
+  }
+
+  protected resolve(o: SGDOptions, where: string, convention: Convention) {
     const fn = 'SGD';
-    const convention = checkConvention(fn, where, o.convention);
     const keras = convention === 'keras';
-    if (o.lr === undefined && convention === 'tfjs') throw new ValueError(fn, `${where}: lr is required with convention 'tfjs' (tf.train.sgd/momentum have no default)`);
-    const r: SGDGroupOptions = {
-      lr: checkHyper(fn, where, 'lr', o.lr ?? (keras ? 0.01 : 1e-3), 'nonneg'),
-      momentum: checkHyper(fn, where, 'momentum', o.momentum ?? 0, 'nonneg'),
-      dampening: checkHyper(fn, where, 'dampening', o.dampening ?? 0, 'nonneg'),
-      nesterov: checkFlag(fn, where, 'nesterov', o.nesterov ?? false),
-      weightDecay: checkHyper(fn, where, 'weightDecay', o.weightDecay ?? 0, 'nonneg'),
-      maximize: checkFlag(fn, where, 'maximize', o.maximize ?? false),
-      lrInMomentum: checkFlag(fn, where, 'lrInMomentum', o.lrInMomentum ?? keras),
-      decoupledWeightDecay: checkFlag(fn, where, 'decoupledWeightDecay', o.decoupledWeightDecay ?? keras),
-      convention,
-      skipNonFinite: checkFlag(fn, where, 'skipNonFinite', o.skipNonFinite ?? false),
+    const r = {
+      momentum: checkNumber(fn, `${where}: momentum`, o.momentum ?? 0, 'nonneg'),
+      dampening: checkNumber(fn, `${where}: dampening`, o.dampening ?? 0, 'nonneg'),
+      nesterov: checkBoolean(fn, `${where}: nesterov`, o.nesterov ?? false),
+      weightDecay: checkNumber(fn, `${where}: weightDecay`, o.weightDecay ?? 0, 'nonneg'),
+      maximize: checkBoolean(fn, `${where}: maximize`, o.maximize ?? false),
+      lrInMomentum: checkBoolean(fn, `${where}: lrInMomentum`, o.lrInMomentum ?? keras),
+      decoupledWeightDecay: checkBoolean(fn, `${where}: decoupledWeightDecay`, o.decoupledWeightDecay ?? keras),
     };
     if (r.nesterov && (r.momentum <= 0 || r.dampening !== 0)) {
       throw new ValueError(fn, `${where}: nesterov requires momentum > 0 and dampening 0, got momentum ${r.momentum}, dampening ${r.dampening}`);
@@ -92,11 +90,11 @@ export class SGD extends Optimizer<SGDOptions, SGDGroupOptions> {
   protected update(p: Float64Array, g: Float64Array, st: ParamState, o: SGDGroupOptions): void {
     const { lr, momentum: mu, dampening, nesterov, weightDecay: wd, maximize, lrInMomentum, decoupledWeightDecay } = o;
     const n = p.length;
-    const coupled = wd !== 0 && !decoupledWeightDecay;
-    if (wd !== 0 && decoupledWeightDecay) for (let i = 0; i < n; i++) p[i] = p[i] - p[i] * wd * lr;
+    const l2 = decoupledWeightDecay ? 0 : wd;
+    if (wd !== 0 && decoupledWeightDecay) decayWeights(p, lr, wd, false);
     st.step++;
     if (mu === 0) {
-      if (!maximize && !coupled) {
+      if (!maximize && l2 === 0) {
         // The common case, kept branch-free: p ← p − lr·g.
         const nlr = -lr;
         if (lrInMomentum) for (let i = 0; i < n; i++) p[i] = p[i] - g[i] * lr;
@@ -104,8 +102,7 @@ export class SGD extends Optimizer<SGDOptions, SGDGroupOptions> {
         return;
       }
       for (let i = 0; i < n; i++) {
-        let d = maximize ? -g[i] : g[i];
-        if (coupled) d = d + wd * p[i];
+        const d = gradTerm(g[i], p[i], maximize, l2);
         p[i] = lrInMomentum ? p[i] - d * lr : p[i] + -lr * d;
       }
       return;
@@ -116,8 +113,7 @@ export class SGD extends Optimizer<SGDOptions, SGDGroupOptions> {
     if (lrInMomentum) {
       // Keras: m = m·μ − g·lr; p += nesterov ? m·μ − g·lr : m.
       for (let i = 0; i < n; i++) {
-        let d = maximize ? -g[i] : g[i];
-        if (coupled) d = d + wd * p[i];
+        const d = gradTerm(g[i], p[i], maximize, l2);
         const m = buf[i] * mu - d * lr;
         buf[i] = m;
         p[i] = p[i] + (nesterov ? m * mu - d * lr : m);
@@ -126,8 +122,7 @@ export class SGD extends Optimizer<SGDOptions, SGDGroupOptions> {
     }
     const keep = 1 - dampening;
     for (let i = 0; i < n; i++) {
-      let d = maximize ? -g[i] : g[i];
-      if (coupled) d = d + wd * p[i];
+      let d = gradTerm(g[i], p[i], maximize, l2);
       const b = first ? d : mu * buf[i] + keep * d;
       buf[i] = b;
       if (nesterov) d = d + mu * b;

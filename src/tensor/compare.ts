@@ -1,5 +1,5 @@
-import { optionsOf, numberArg, booleanArg } from '../util.js';
-import { broadcastShapes, broadcastStrides, sameShape, shapeSize, stridesOf } from './shape.js';
+import { checkBoolean, checkNumber, checkOptions } from '../validate.js';
+import { broadcastShapes, broadcastStrides, sameShape, shapeSize, stridedOffsets } from './shape.js';
 import { asTensor, type TensorLike } from './tensor.js';
 
 /** Tolerances of {@link allClose}. */
@@ -24,7 +24,31 @@ export interface CloseOptions {
  * @example allClose([1, 2], [1, 2 + 1e-9]); // => true
  */
 export function allClose(a: TensorLike, b: TensorLike, options?: CloseOptions): boolean {
-  return firstMismatches('allClose', a, b, options, 1).count === 0;
+  return firstMismatches('allClose', a, b, closeOptions('allClose', options), 1).count === 0;
+}
+
+/** Resolved tolerances of the isclose rule. @internal */
+export interface Tolerances {
+  rtol: number;
+  atol: number;
+  equalNan: boolean;
+}
+
+/** The keys of {@link CloseOptions}. @internal */
+export const CLOSE_KEYS: readonly string[] = ['rtol', 'atol', 'equalNan'];
+
+/**
+ * Reads rtol/atol/equalNan with NumPy's defaults; `extraKeys` are further options the caller
+ * accepts (they are returned unchecked in `rest`). @internal
+ */
+export function closeOptions(fn: string, options: unknown, extraKeys: readonly string[] = []): Tolerances & { rest: Record<string, unknown> } {
+  const o = checkOptions<Record<string, unknown>>(fn, options, [...CLOSE_KEYS, ...extraKeys]);
+  return {
+    rtol: checkNumber(fn, 'options.rtol', o.rtol ?? 1e-5, 'nonneg'),
+    atol: checkNumber(fn, 'options.atol', o.atol ?? 1e-8, 'nonneg'),
+    equalNan: checkBoolean(fn, 'options.equalNan', o.equalNan ?? false),
+    rest: o,
+  };
 }
 
 /** @internal Result of comparing two tensors element by element. */
@@ -43,34 +67,19 @@ export interface Mismatches {
  * |a − b| / |b|, a NaN mismatch counting as worst). Stops after `limit` mismatches when given.
  * @internal
  */
-export function firstMismatches(fn: string, a: TensorLike, b: TensorLike, options: CloseOptions | undefined, limit = Infinity): Mismatches {
-  const opts = optionsOf(fn, options);
-  const rtol = numberArg(fn, 'options.rtol', opts.rtol ?? 1e-5, 'a non-negative number', (v) => v >= 0);
-  const atol = numberArg(fn, 'options.atol', opts.atol ?? 1e-8, 'a non-negative number', (v) => v >= 0);
-  const equalNan = booleanArg(fn, 'options.equalNan', opts.equalNan ?? false);
+export function firstMismatches(fn: string, a: TensorLike, b: TensorLike, tol: Tolerances, limit = Infinity): Mismatches {
+  const { rtol, atol, equalNan } = tol;
   const A = asTensor(a, fn, 'a');
   const B = asTensor(b, fn, 'b');
   const shape = broadcastShapes(fn, A.shape, B.shape);
   const size = shapeSize(shape);
-  const sa = broadcastStrides(A.shape, shape);
-  const sb = broadcastStrides(B.shape, shape);
-  const st = stridesOf(shape);
-  const result: Mismatches = { shape, count: 0, worst: -1, worstA: NaN, worstB: NaN, worstRel: -1 };
   const aligned = sameShape(A.shape, B.shape);
+  const offA = aligned ? null : stridedOffsets(shape, broadcastStrides(A.shape, shape));
+  const offB = aligned ? null : stridedOffsets(shape, broadcastStrides(B.shape, shape));
+  const result: Mismatches = { shape, count: 0, worst: -1, worstA: NaN, worstB: NaN, worstRel: -1 };
   for (let i = 0; i < size; i++) {
-    let ia = i;
-    let ib = i;
-    if (!aligned) {
-      ia = 0;
-      ib = 0;
-      let rem = i;
-      for (let d = 0; d < shape.length; d++) {
-        const idx = Math.floor(rem / st[d]);
-        rem -= idx * st[d];
-        ia += idx * sa[d];
-        ib += idx * sb[d];
-      }
-    }
+    const ia = offA === null ? i : offA[i];
+    const ib = offB === null ? i : offB[i];
     const x = A.data[ia];
     const y = B.data[ib];
     let close: boolean;

@@ -1,4 +1,4 @@
-import { broadcastShapes, broadcastStrides, sameShape, shapeSize } from './shape.js';
+import { broadcastShapes, broadcastStrides, sameShape, shapeSize, stridedOffsets } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
 // Operation codes for the shared row kernel. The switch runs once per contiguous row, never per element.
@@ -99,27 +99,15 @@ function binary(fn: string, op: number, a: TensorLike, b: TensorLike): Tensor {
       stB.push(sb[i]);
     }
   }
+  // Rows of the innermost (coalesced) dimension; one strided offset per row and operand.
   const last = dims.length - 1;
   const n = dims[last];
+  const outerDims = dims.slice(0, last);
+  const rowsA = stridedOffsets(outerDims, stA.slice(0, last));
+  const rowsB = stridedOffsets(outerDims, stB.slice(0, last));
   const ia = stA[last];
   const ib = stB[last];
-  const outer = size / n;
-  const counter = new Array<number>(last).fill(0);
-  let offA = 0;
-  let offB = 0;
-  for (let row = 0, o = 0; row < outer; row++, o += n) {
-    rowKernel(op, out, o, A.data, offA, ia, B.data, offB, ib, n);
-    // Advance the odometer over the outer dimensions.
-    for (let d = last - 1; d >= 0; d--) {
-      counter[d]++;
-      offA += stA[d];
-      offB += stB[d];
-      if (counter[d] < dims[d]) break;
-      offA -= stA[d] * dims[d];
-      offB -= stB[d] * dims[d];
-      counter[d] = 0;
-    }
-  }
+  for (let row = 0, o = 0; row < rowsA.length; row++, o += n) rowKernel(op, out, o, A.data, rowsA[row], ia, B.data, rowsB[row], ib, n);
   return new Tensor(out, shape);
 }
 

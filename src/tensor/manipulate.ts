@@ -1,5 +1,5 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
-import { normalizeAxis, shapeSize, stridesOf } from './shape.js';
+import { axisLayout, normalizeAxis, shapeSize, stridedOffsets, stridesOf } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
 /**
@@ -49,17 +49,9 @@ export function permute(X: Tensor, perm: readonly number[]): Tensor {
   const last = rank - 1;
   const n = shape[last];
   const s = st[last];
-  const counter = new Array<number>(rank).fill(0);
-  let off = 0;
-  for (let o = 0; o < out.length; o += n) {
-    for (let i = 0, j = off; i < n; i++, j += s) out[o + i] = src[j];
-    for (let d = last - 1; d >= 0; d--) {
-      counter[d]++;
-      off += st[d];
-      if (counter[d] < shape[d]) break;
-      off -= st[d] * shape[d];
-      counter[d] = 0;
-    }
+  const rows = stridedOffsets(shape.slice(0, last), st.slice(0, last));
+  for (let r = 0, o = 0; r < rows.length; r++, o += n) {
+    for (let i = 0, j = rows[r]; i < n; i++, j += s) out[o + i] = src[j];
   }
   return new Tensor(out, shape);
 }
@@ -103,8 +95,7 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   }
   const shape = ts[0].shape.slice();
   shape[ax] = total;
-  const outer = shapeSize(shape.slice(0, ax));
-  const inner = shapeSize(shape.slice(ax + 1));
+  const { outer, inner } = axisLayout(shape, ax);
   const out = new Float64Array(shapeSize(shape));
   const rowLen = total * inner;
   let colOff = 0;

@@ -1,5 +1,5 @@
 import { ShapeError, formatShape } from '../errors.js';
-import { broadcastShapes, broadcastStrides, shapeSize, stridesOf } from './shape.js';
+import { broadcastShapes, broadcastStrides, shapeSize, stridedOffsets } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
 /**
@@ -44,19 +44,11 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
   const nBatch = shapeSize(batch);
   const out = new Float64Array(nBatch * M * N);
   if (out.length > 0 && K > 0) {
-    const sa = broadcastStrides(batchA, batch).map((s) => s * M * K);
-    const sb = broadcastStrides(batchB, batch).map((s) => s * K * N);
-    const batchStrides = stridesOf(batch);
+    const offsA = stridedOffsets(batch, broadcastStrides(batchA, batch));
+    const offsB = stridedOffsets(batch, broadcastStrides(batchB, batch));
     for (let t = 0; t < nBatch; t++) {
-      let offA = 0;
-      let offB = 0;
-      let rem = t;
-      for (let d = 0; d < batch.length; d++) {
-        const idx = Math.floor(rem / batchStrides[d]);
-        rem -= idx * batchStrides[d];
-        offA += idx * sa[d];
-        offB += idx * sb[d];
-      }
+      const offA = offsA[t] * M * K;
+      const offB = offsB[t] * K * N;
       gemm(A.data, offA, B.data, offB, out, t * M * N, M, K, N);
     }
   }

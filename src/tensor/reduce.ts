@@ -1,7 +1,7 @@
-import { ValueError, describe, formatShape } from '../errors.js';
-import { optionsOf } from '../util.js';
+import { ValueError, formatShape } from '../errors.js';
+import { checkBoolean, checkOptions } from '../validate.js';
 import { permute } from './manipulate.js';
-import { normalizeAxes, shapeSize } from './shape.js';
+import { axisLayout, normalizeAxes, shapeSize } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
 /** Axis argument of the reductions: one axis (may be negative), several, or all when omitted. */
@@ -50,10 +50,9 @@ export interface VarianceOptions {
  * @example variance([1, 2, 3, 4]).item(); // => 1.6666666666666667
  * @example variance([1, 2, 3, 4], undefined, { unbiased: false }).item(); // => 1.25
  */
-export function variance(x: TensorLike, axis?: Axis, options: VarianceOptions = {}): Tensor {
-  const opts = optionsOf('variance', options);
-  const unbiased = opts.unbiased ?? true;
-  if (typeof unbiased !== 'boolean') throw new ValueError('variance', `options.unbiased must be a boolean, got ${describe(unbiased)}`);
+export function variance(x: TensorLike, axis?: Axis, options?: VarianceOptions): Tensor {
+  const opts = checkOptions<VarianceOptions>('variance', options, ['unbiased', 'keepDims']);
+  const unbiased = checkBoolean('variance', 'options.unbiased', opts.unbiased ?? true);
   const p = plan('variance', x, axis, opts.keepDims ?? false);
   const { outer, reduce: R, inner, data } = p;
   const mu = new Float64Array(outer * inner);
@@ -162,7 +161,7 @@ interface Plan {
 
 function plan(fn: string, x: TensorLike, axis: Axis | undefined, keepDims: boolean): Plan {
   const X = asTensor(x, fn, 'x');
-  if (typeof keepDims !== 'boolean') throw new ValueError(fn, `keepDims must be a boolean, got ${describe(keepDims)}`);
+  checkBoolean(fn, 'keepDims', keepDims);
   const axes = normalizeAxes(fn, axis, X.rank);
   const reduced = new Array<boolean>(X.rank).fill(false);
   for (const a of axes) reduced[a] = true;
@@ -177,8 +176,7 @@ function plan(fn: string, x: TensorLike, axis: Axis | undefined, keepDims: boole
   const lo = axes[0];
   const hi = axes[axes.length - 1];
   if (hi - lo + 1 === axes.length) {
-    const outer = shapeSize(X.shape.slice(0, lo));
-    const inner = shapeSize(X.shape.slice(hi + 1));
+    const { outer, inner } = axisLayout(X.shape, lo, hi);
     return { data: X.data, outer, reduce: R, inner, shape, inputShape: X.shape };
   }
   // Non-adjacent axes: move the reduced axes to the end (one copy), then reduce contiguous rows.

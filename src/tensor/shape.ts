@@ -114,3 +114,55 @@ export function unravelIndex(flat: number, shape: readonly number[]): number[] {
   }
   return idx;
 }
+
+/**
+ * A tensor of `shape` seen as `[outer, n, inner]` around `axis` (already normalized): `outer` is the
+ * product of the dimensions before it, `n` its length, `inner` the product after it. Element k of
+ * line (o, j) is at `(o·n + k)·inner + j`. The layout every per-axis kernel (softmax, the class axis
+ * of the losses, batch normalization, PReLU's channels, concat, reductions) walks.
+ */
+export interface AxisLayout {
+  outer: number;
+  n: number;
+  inner: number;
+}
+
+/**
+ * The {@link AxisLayout} of `shape` around `axis` (normalized, 0 ≤ axis < rank), or around the run
+ * of adjacent axes `axis..last`, whose lengths multiply into `n`.
+ */
+export function axisLayout(shape: readonly number[], axis: number, last = axis): AxisLayout {
+  let outer = 1;
+  let n = 1;
+  let inner = 1;
+  for (let d = 0; d < axis; d++) outer *= shape[d];
+  for (let d = axis; d <= last; d++) n *= shape[d];
+  for (let d = last + 1; d < shape.length; d++) inner *= shape[d];
+  return { outer, n, inner };
+}
+
+/**
+ * The offset of every position of `shape`, in row-major order, into data read with `strides`
+ * (element strides per dimension; 0 on a broadcast dimension). The one strided walk behind
+ * broadcasting reads, batched matmul, permutation and index reporting: an odometer over the
+ * dimensions, no division per element.
+ */
+export function stridedOffsets(shape: readonly number[], strides: readonly number[]): Float64Array {
+  const size = shapeSize(shape);
+  const out = new Float64Array(size);
+  const rank = shape.length;
+  if (size === 0 || rank === 0) return out;
+  const counter = new Array<number>(rank).fill(0);
+  let off = 0;
+  for (let i = 0; i < size; i++) {
+    out[i] = off;
+    for (let d = rank - 1; d >= 0; d--) {
+      counter[d]++;
+      off += strides[d];
+      if (counter[d] < shape[d]) break;
+      off -= strides[d] * shape[d];
+      counter[d] = 0;
+    }
+  }
+  return out;
+}

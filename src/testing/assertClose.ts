@@ -1,5 +1,5 @@
 import { NablaError, formatShape } from '../errors.js';
-import { firstMismatches, type CloseOptions } from '../tensor/compare.js';
+import { closeOptions, firstMismatches, type CloseOptions } from '../tensor/compare.js';
 import { sameShape, unravelIndex } from '../tensor/shape.js';
 import { asTensor, type TensorLike } from '../tensor/tensor.js';
 
@@ -14,16 +14,16 @@ import { asTensor, type TensorLike } from '../tensor/tensor.js';
  * ```
  * @example assertClose([0.1 + 0.2], [0.3], { rtol: 1e-12 }); // passes
  */
-export function assertClose(actual: TensorLike, expected: TensorLike, options: CloseOptions = {}): void {
+export function assertClose(actual: TensorLike, expected: TensorLike, options?: CloseOptions): void {
+  const tol = closeOptions('assertClose', options);
   const A = asTensor(actual, 'assertClose', 'actual');
   const E = asTensor(expected, 'assertClose', 'expected');
   if (!sameShape(A.shape, E.shape)) {
     throw new NablaError('assertClose', `shapes differ: actual is ${formatShape(A.shape)}, expected ${formatShape(E.shape)}`);
   }
-  const m = firstMismatches('assertClose', A, E, options);
+  const m = firstMismatches('assertClose', A, E, tol);
   if (m.count === 0) return;
-  const rtol = options.rtol ?? 1e-5;
-  const atol = options.atol ?? 1e-8;
+  const { rtol, atol } = tol;
   const idx = unravelIndex(m.worst, A.shape);
   const diff = Math.abs(m.worstA - m.worstB);
   throw new NablaError(

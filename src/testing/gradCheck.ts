@@ -2,7 +2,7 @@ import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { createRng } from '../random/rng.js';
 import { sameShape, unravelIndex } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { optionsOf, numberArg } from '../util.js';
+import { checkNumber, checkOptions } from '../validate.js';
 
 /** A forward/backward pair as gradCheck sees it. */
 export interface DifferentiablePair {
@@ -67,12 +67,13 @@ export interface GradCheckResult {
 export function numericalGradient(
   forward: (...xs: Tensor[]) => Tensor,
   inputs: readonly TensorLike[],
-  options: NumericalGradientOptions = {},
+  options?: NumericalGradientOptions,
 ): Tensor[] {
   const fn = 'numericalGradient';
-  const { xs, wrt, eps } = prepare(fn, forward, inputs, options);
+  const opts = checkOptions<NumericalGradientOptions>(fn, options, ['eps', 'dy', 'wrt']);
+  const { xs, wrt, eps } = prepare(fn, forward, inputs, opts);
   const y = callForward(fn, forward, xs);
-  const dy = options.dy === undefined ? new Tensor(new Float64Array(y.size).fill(1), y.shape) : checkDy(fn, options.dy, y);
+  const dy = opts.dy === undefined ? new Tensor(new Float64Array(y.size).fill(1), y.shape) : checkDy(fn, opts.dy, y);
   return numeric(forward, xs, wrt, eps, dy);
 }
 
@@ -85,14 +86,14 @@ export function numericalGradient(
  * const r = gradCheck({ forward: (x) => mul(x, x), backward: (dy, x) => mul(dy, mul(2, x)) }, [[1, 2, 3]]);
  * r.ok; // => true
  */
-export function gradCheck(pair: DifferentiablePair, inputs: readonly TensorLike[], options: GradCheckOptions = {}): GradCheckResult {
+export function gradCheck(pair: DifferentiablePair, inputs: readonly TensorLike[], options?: GradCheckOptions): GradCheckResult {
   const fn = 'gradCheck';
   if (pair === null || typeof pair !== 'object' || typeof pair.forward !== 'function' || typeof pair.backward !== 'function') {
     throw new ValueError(fn, `the first argument must be { forward, backward } functions, got ${describe(pair)}`);
   }
-  const opts = optionsOf(fn, options);
-  const rtol = numberArg(fn, 'options.rtol', opts.rtol ?? 1e-5, 'a non-negative number', (v) => v >= 0);
-  const atol = numberArg(fn, 'options.atol', opts.atol ?? 1e-8, 'a non-negative number', (v) => v >= 0);
+  const opts = checkOptions<GradCheckOptions>(fn, options, ['eps', 'dy', 'wrt', 'rtol', 'atol']);
+  const rtol = checkNumber(fn, 'options.rtol', opts.rtol ?? 1e-5, 'nonneg');
+  const atol = checkNumber(fn, 'options.atol', opts.atol ?? 1e-8, 'nonneg');
   const { xs, wrt, eps } = prepare(fn, pair.forward, inputs, opts);
   const y = callForward(fn, pair.forward, xs);
   let dy: Tensor;
@@ -136,13 +137,12 @@ export function gradCheck(pair: DifferentiablePair, inputs: readonly TensorLike[
   return { ok, maxRelError, worst };
 }
 
-function prepare(fn: string, forward: unknown, inputs: readonly TensorLike[], options: NumericalGradientOptions) {
+function prepare(fn: string, forward: unknown, inputs: readonly TensorLike[], opts: Partial<NumericalGradientOptions>) {
   if (typeof forward !== 'function') throw new ValueError(fn, `forward must be a function, got ${describe(forward)}`);
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw new ValueError(fn, `inputs must be a non-empty array of tensors, got ${describe(inputs)}`);
   }
-  const opts = optionsOf(fn, options);
-  const eps = numberArg(fn, 'options.eps', opts.eps ?? 1e-6, 'a positive finite number', (v) => v > 0 && Number.isFinite(v));
+  const eps = checkNumber(fn, 'options.eps', opts.eps ?? 1e-6, 'pos');
   // Copies: the caller's tensors are never perturbed.
   const xs = inputs.map((x, i) => asTensor(x, fn, `inputs[${i}]`).clone());
   let wrt: number[];

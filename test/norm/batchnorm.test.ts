@@ -203,7 +203,7 @@ describe('BatchNorm layer', () => {
     expect(() => bn.backward([[1, 2, 3]])).toThrow(NablaError);
     expect(() => bn.backward([[1, 2, 3]])).toThrow(/called before forward/);
     expect(JSON.stringify(bn.stateDict())).toBe(before);
-    expect(() => new BatchNorm(3, { eps: 0 })).toThrow('BatchNorm: eps must be a positive finite number, got 0');
+    expect(() => new BatchNorm(3, { eps: 0 })).toThrow('BatchNorm: options.eps must be a positive finite number, got 0');
     expect(() => new BatchNorm(0)).toThrow(/numFeatures must be a positive integer/);
     expect(() => new BatchNorm(3, { momentum: 2 })).toThrow(/momentum must be a number in \[0, 1\] or null/);
     expect(() => batchNorm([[1, 2]], { gamma: [1, 2, 3] })).toThrow(/options.gamma has shape \[3\] but x has 2 channels/);

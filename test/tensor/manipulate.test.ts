@@ -48,6 +48,6 @@ describe('allClose against NumPy', () => {
   it('equalNan and errors', () => {
     expect(allClose([NaN], [NaN], { equalNan: true })).toBe(true);
     expect(() => allClose([1, 2], [1, 2, 3])).toThrow(ShapeError);
-    expect(() => allClose([1], [1], { rtol: -1 })).toThrow(/allClose: options.rtol must be a non-negative number, got -1/);
+    expect(() => allClose([1], [1], { rtol: -1 })).toThrow(/allClose: options.rtol must be a non-negative finite number, got -1/);
   });
 });

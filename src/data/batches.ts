@@ -1,8 +1,8 @@
-import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { ShapeError, formatShape } from '../errors.js';
 import { toLabels, type Labels } from '../labels.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { optionsOf } from '../util.js';
+import { checkBoolean, checkInteger, checkOptions } from '../validate.js';
 
 /** Options of {@link batches}. */
 export interface BatchesOptions extends RandomOptions {
@@ -28,27 +28,25 @@ export interface Batch {
  */
 export function batches(x: TensorLike, y: TensorLike | Labels, options: BatchesOptions): Batch[] {
   const fn = 'batches';
-  const o = optionsOf(fn, options);
+  const o = checkOptions<BatchesOptions>(fn, options, ['batchSize', 'shuffle', 'dropLast', 'rng', 'seed']);
   const X = asTensor(x, fn, 'x');
   const Y = y instanceof Int32Array ? new Tensor(Float64Array.from(y), [y.length]) : asTensor(y, fn, 'y');
   if (X.rank < 1 || Y.rank < 1 || X.shape[0] !== Y.shape[0]) {
     throw new ShapeError(fn, `x has shape ${formatShape(X.shape)} and y has shape ${formatShape(Y.shape)} (they must have the same number of rows)`);
   }
-  const bs = o.batchSize;
-  if (typeof bs !== 'number' || !Number.isSafeInteger(bs) || bs < 1) throw new ValueError(fn, `options.batchSize must be a positive integer, got ${describe(bs)}`);
-  for (const k of ['shuffle', 'dropLast'] as const) {
-    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ValueError(fn, `options.${k} must be a boolean, got ${describe(o[k])}`);
-  }
+  const bs = checkInteger(fn, 'options.batchSize', o.batchSize);
+  const shuffle = checkBoolean(fn, 'options.shuffle', o.shuffle ?? false);
+  const dropLast = checkBoolean(fn, 'options.dropLast', o.dropLast ?? false);
   const N = X.shape[0];
   let order: number[];
-  if (o.shuffle) order = resolveRng(fn, o).permutation(N);
+  if (shuffle) order = resolveRng(fn, o).permutation(N);
   else order = Array.from({ length: N }, (_, i) => i);
   const rowX = N === 0 ? 0 : X.size / N;
   const rowY = N === 0 ? 0 : Y.size / N;
   const out: Batch[] = [];
   for (let start = 0; start < N; start += bs) {
     const count = Math.min(bs, N - start);
-    if (count < bs && o.dropLast) break;
+    if (count < bs && dropLast) break;
     const idx = Int32Array.from(order.slice(start, start + count));
     const bx = new Float64Array(count * rowX);
     const by = new Float64Array(count * rowY);
@@ -59,24 +57,4 @@ export function batches(x: TensorLike, y: TensorLike | Labels, options: BatchesO
     out.push({ x: new Tensor(bx, [count, ...X.shape.slice(1)]), y: new Tensor(by, [count, ...Y.shape.slice(1)]), indices: idx });
   }
   return out;
-}
-
-/**
- * Fraction of rows whose largest logit (first on ties) is at the label: logits `[N, C]`, labels N.
- * @example accuracy([[0.1, 2], [3, 0]], [1, 1]); // => 0.5
- */
-export function accuracy(logits: TensorLike, labels: Labels): number {
-  const fn = 'accuracy';
-  const L = asTensor(logits, fn, 'logits');
-  if (L.rank !== 2) throw new ShapeError(fn, `logits must be [N, C], got shape ${formatShape(L.shape)}`);
-  const [N, C] = L.shape;
-  const y = toLabels(fn, 'labels', labels, C);
-  if (y.length !== N) throw new ShapeError(fn, `labels has ${y.length} entries but logits has ${N} rows`);
-  let hits = 0;
-  for (let i = 0; i < N; i++) {
-    let best = 0;
-    for (let c = 1; c < C; c++) if (L.data[i * C + c] > L.data[i * C + best]) best = c;
-    if (best === y[i]) hits++;
-  }
-  return N === 0 ? NaN : hits / N;
 }
