@@ -72,7 +72,7 @@ describe('functional batchNorm / batchNormBackward vs F.batch_norm and autograd'
       expectMatches(g.dbeta, c.dbetaTrain, 1e-12, 1e-12, 'train dbeta');
     });
   }
-  // fx.casesPending: inputs where nabla is known to differ from PyTorch (issue 17, item 13: the
+  // fx.casesPending: inputs where nabla is known to differ from PyTorch (a known defect: the
   // one-pass statistics overflow for |x| near the float64 maximum). Enable when that is fixed:
   //   for (const c of fx.casesPending as Case[]) it(c.name, () => checkCase(c));
 });

@@ -134,7 +134,7 @@ function checkClipNorm(c: ClipNorm): void {
 describe('clip_grad_norm_ / clip_grad_value_', () => {
   for (const c of fx.clipNorm as ClipNorm[]) it(`clipGradNorm: ${c.name}`, () => checkClipNorm(c));
   // fx.clipNormPending holds the same cases for norm types 1 and 3, which nabla does not accept yet
-  // (issue 17, item 18: clipGradNorm supports only 2 and Infinity). When that lands, run them here:
+  // (clipGradNorm accepts only 2 and Infinity today; PyTorch any p). When that lands, run them here:
   //   for (const c of fx.clipNormPending as ClipNorm[]) it(`clipGradNorm: ${c.name}`, () => checkClipNorm(c));
   it('norm types 1 and 3 are still rejected (remove this test and enable the pending cases when they are supported)', () => {
     for (const c of fx.clipNormPending as ClipNorm[]) {
