@@ -62,3 +62,12 @@ export function decodeFloat64(fn: string, what: string, text: unknown, length: n
   for (let i = 0; i < length; i++) out[i] = view.getFloat64(i * 8, true);
   return out;
 }
+
+/**
+ * Gives a state dict (Float64Arrays in memory) a non-enumerable `toJSON`, so that `JSON.stringify`
+ * writes the JSON-safe form (base64 text) without the in-memory dict ever being encoded. @internal
+ */
+export function withJson<T extends object>(dict: T, toJson: (d: T) => unknown): T {
+  Object.defineProperty(dict, 'toJSON', { value: () => toJson(dict), enumerable: false });
+  return dict;
+}

@@ -23,3 +23,7 @@ export {
   type GradCheckWorst,
   type NumericalGradientOptions,
 } from './testing/gradCheck.js';
+export {
+  valueAndGrad, grad, vjp, accumulateGrads, noGrad, stopGradient, customGrad,
+  type GradOptions, type ValueAndGrad, type Vjp,
+} from './autograd/transforms.js';

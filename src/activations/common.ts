@@ -1,3 +1,4 @@
+import { record, recording } from '../autograd/tape.js';
 import { ShapeError, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
@@ -22,4 +23,13 @@ export function stableSigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
+}
+
+/**
+ * Returns an activation's output `Y = f(X)`, recorded (inside a transform) with its backward
+ * `fBackward(dy, X, arg)` — the pair's own backward, so the derivative is written once. @internal
+ */
+export function recorded<A>(fn: string, Y: Tensor, X: Tensor, fBackward: (dy: Tensor, x: Tensor, arg: A) => Tensor, arg: A): Tensor {
+  if (recording.tape !== null) record(fn, Y, [X], (dy) => [fBackward(dy, X, arg)]);
+  return Y;
 }

@@ -1,6 +1,6 @@
 import { checkNumber } from '../validate.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { backwardArgs } from './common.js';
+import { backwardArgs, recorded } from './common.js';
 
 /**
  * Leaky ReLU: x for x > 0, negativeSlope·x otherwise. Default slope 0.01 (PyTorch; Keras' layer
@@ -23,7 +23,7 @@ export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
     const v = a[i];
     out[i] = v > 0 ? v : v * s;
   }
-  return new Tensor(out, X.shape);
+  return recorded('leakyRelu', new Tensor(out, X.shape), X, leakyReluBackward, s);
 }
 
 /**

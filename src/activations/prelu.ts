@@ -1,4 +1,5 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { record, recording } from '../autograd/tape.js';
 import { axisLayout } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { backwardArgs } from './common.js';
@@ -20,7 +21,7 @@ import { backwardArgs } from './common.js';
  */
 export function prelu(x: TensorLike, alpha: TensorLike): Tensor {
   const X = asTensor(x, 'prelu', 'x');
-  const { a, inner, C } = alphaLayout('prelu', X, alpha);
+  const { A, a, inner, C } = alphaLayout('prelu', X, alpha);
   const d = X.data;
   const out = new Float64Array(X.size);
   // Contiguous runs of `inner` elements share one alpha; channels cycle with period C.
@@ -31,7 +32,14 @@ export function prelu(x: TensorLike, alpha: TensorLike): Tensor {
       out[i] = v > 0 ? v : v * ac;
     }
   }
-  return new Tensor(out, X.shape);
+  const Y = new Tensor(out, X.shape);
+  if (recording.tape !== null) {
+    record('prelu', Y, [X, A], (dy) => {
+      const { dx, dalpha } = preluBackward(dy, X, A);
+      return [dx, dalpha];
+    });
+  }
+  return Y;
 }
 
 /**
@@ -65,10 +73,10 @@ export function preluBackward(dy: TensorLike, x: TensorLike, alpha: TensorLike):
   return { dx: new Tensor(dx, X.shape), dalpha: new Tensor(da, shape) };
 }
 
-function alphaLayout(fn: string, X: Tensor, alpha: TensorLike): { a: Float64Array; inner: number; C: number; shape: readonly number[] } {
+function alphaLayout(fn: string, X: Tensor, alpha: TensorLike): { A: Tensor; a: Float64Array; inner: number; C: number; shape: readonly number[] } {
   if (alpha === undefined || alpha === null) throw new ValueError(fn, `alpha must be a number or a tensor, got ${describe(alpha)}`);
   const A = asTensor(alpha, fn, 'alpha');
-  if (A.size === 1 && A.rank <= 1) return { a: A.data, inner: Math.max(X.size, 1), C: 1, shape: A.shape };
+  if (A.size === 1 && A.rank <= 1) return { A, a: A.data, inner: Math.max(X.size, 1), C: 1, shape: A.shape };
   if (A.rank !== 1) throw new ShapeError(fn, `alpha must be a number or a 1-D [C] tensor, got shape ${formatShape(A.shape)}`);
   if (X.rank < 2 || X.shape[1] !== A.size) {
     throw new ShapeError(
@@ -76,5 +84,5 @@ function alphaLayout(fn: string, X: Tensor, alpha: TensorLike): { a: Float64Arra
       `alpha has ${A.size} channels but x has shape ${formatShape(X.shape)} (per-channel alpha needs x.shape[1] === ${A.size})`,
     );
   }
-  return { a: A.data, inner: axisLayout(X.shape, 1).inner, C: A.size, shape: A.shape };
+  return { A, a: A.data, inner: axisLayout(X.shape, 1).inner, C: A.size, shape: A.shape };
 }

@@ -1,5 +1,5 @@
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { backwardArgs } from './common.js';
+import { backwardArgs, recorded } from './common.js';
 
 /**
  * Rectified linear unit, max(0, x).
@@ -31,7 +31,7 @@ export function relu(x: TensorLike): Tensor {
     const v = a[i];
     out[i] = v === -Infinity ? 0 : +(v > 0) * v + 0;
   }
-  return new Tensor(out, X.shape);
+  return recorded('relu', new Tensor(out, X.shape), X, reluBackward, undefined);
 }
 
 /**

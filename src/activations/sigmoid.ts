@@ -1,5 +1,5 @@
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { backwardArgs, stableSigmoid } from './common.js';
+import { backwardArgs, stableSigmoid, recorded } from './common.js';
 
 /**
  * Logistic sigmoid, σ(x) = 1 / (1 + e^(−x)).
@@ -29,7 +29,7 @@ export function sigmoid(x: TensorLike): Tensor {
   const n = a.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = stableSigmoid(a[i]);
-  return new Tensor(out, X.shape);
+  return recorded('sigmoid', new Tensor(out, X.shape), X, sigmoidBackward, undefined);
 }
 
 /**

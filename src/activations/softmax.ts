@@ -1,6 +1,6 @@
 import { axisLayout, normalizeAxis, type AxisLayout } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { backwardArgs } from './common.js';
+import { backwardArgs, recorded } from './common.js';
 
 /**
  * Softmax along `axis` (default the last).
@@ -19,7 +19,7 @@ export function softmax(x: TensorLike, axis = -1): Tensor {
   const L = layout('softmax', X, axis);
   const out = new Float64Array(X.size);
   softmaxRows(X.data, out, L.outer, L.n, L.inner, false);
-  return new Tensor(out, X.shape);
+  return recorded('softmax', new Tensor(out, X.shape), X, softmaxBackward, axis);
 }
 
 /**
@@ -60,7 +60,7 @@ export function logSoftmax(x: TensorLike, axis = -1): Tensor {
   const L = layout('logSoftmax', X, axis);
   const out = new Float64Array(X.size);
   softmaxRows(X.data, out, L.outer, L.n, L.inner, true);
-  return new Tensor(out, X.shape);
+  return recorded('logSoftmax', new Tensor(out, X.shape), X, logSoftmaxBackward, axis);
 }
 
 /**

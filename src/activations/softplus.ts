@@ -1,6 +1,6 @@
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkNumber, checkNumberWhere, checkOptions } from '../validate.js';
-import { backwardArgs, stableSigmoid } from './common.js';
+import { backwardArgs, stableSigmoid, recorded } from './common.js';
 
 /** Options of {@link softplus}. */
 export interface SoftplusOptions {
@@ -46,7 +46,7 @@ export function softplus(x: TensorLike, options?: SoftplusOptions): Tensor {
     else if (z > 0) out[i] = (z + Math.log1p(Math.exp(-z))) / beta;
     else out[i] = Math.log1p(Math.exp(z)) / beta;
   }
-  return new Tensor(out, X.shape);
+  return recorded('softplus', new Tensor(out, X.shape), X, softplusBackward, { beta, threshold });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { backwardArgs } from './common.js';
+import { backwardArgs, recorded } from './common.js';
 
 /**
  * Hyperbolic tangent.
@@ -23,7 +23,7 @@ export function tanh(x: TensorLike): Tensor {
   const n = a.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]);
-  return new Tensor(out, X.shape);
+  return recorded('tanh', new Tensor(out, X.shape), X, tanhBackward, undefined);
 }
 
 /**

@@ -1,5 +1,4 @@
 import { ValueError, describe } from '../errors.js';
-import { decodeFloat64, encodeFloat64 } from '../base64.js';
 import type { ModuleBase, ModuleStateDict } from '../nn/module.js';
 import type { AnyOptimizer, OptimizerStateDict } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -21,18 +20,17 @@ export function saveState(model: ModuleBase, optimizer?: AnyOptimizer, options?:
   }
   const md = model.stateDict();
   const tensors: Record<string, Tensor> = {};
-  for (const [k, e] of Object.entries(md.tensors)) {
-    const size = e.shape.reduce((a, c) => a * c, 1);
-    tensors[`model.${k}`] = new Tensor(decodeFloat64(fn, k, e.data, size), e.shape);
-  }
-  const metadata: Record<string, string> = { ...(options?.metadata ?? {}), 'nabla.model': JSON.stringify({ scalars: md.scalars }) };
+  for (const [k, e] of Object.entries(md.tensors)) tensors[`model.${k}`] = new Tensor(e.data as Float64Array, e.shape);
+  const modelMeta = md.versions === undefined ? { scalars: md.scalars } : { scalars: md.scalars, versions: md.versions };
+  const metadata: Record<string, string> = { ...(options?.metadata ?? {}), 'nabla.model': JSON.stringify(modelMeta) };
   if (optimizer !== undefined) {
     const od = optimizer.stateDict();
     const params = optimizer.params;
     const state = od.state.map((s, i) => {
       if (s === null) return null;
-      for (const [b, text] of Object.entries(s.buffers)) tensors[`optimizer.${i}.${b}`] = new Tensor(decodeFloat64(fn, b, text, params[i].size), params[i].shape);
-      return { step: s.step, buffers: Object.keys(s.buffers), scalars: s.scalars };
+      for (const [b, data] of Object.entries(s.buffers)) tensors[`optimizer.${i}.${b}`] = new Tensor(data as Float64Array, params[i].shape);
+      const scalars = Object.fromEntries(Object.entries(s.scalars).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? String(v) : v]));
+      return { step: s.step, buffers: Object.keys(s.buffers), scalars };
     });
     metadata['nabla.optimizer'] = JSON.stringify({ ...od, state });
   }
@@ -49,10 +47,11 @@ export function loadState(bytes: Uint8Array | ArrayBuffer, model: ModuleBase, op
   const { tensors, metadata } = readSafetensors(bytes);
   const modelMeta = metadata['nabla.model'];
   if (modelMeta === undefined) throw new ValueError(fn, 'the file has no nabla.model metadata (not written by saveState)');
-  const mm = parseStrictJson(fn, 'nabla.model metadata', modelMeta) as { scalars?: Record<string, number> };
+  const mm = parseStrictJson(fn, 'nabla.model metadata', modelMeta) as { scalars?: Record<string, number>; versions?: Record<string, number> };
   const md: ModuleStateDict = { format: 'nabla.module', version: 1, tensors: {}, scalars: { ...(mm?.scalars ?? {}) } };
+  if (mm?.versions !== undefined) md.versions = mm.versions;
   for (const [k, t] of Object.entries(tensors)) {
-    if (k.startsWith('model.')) md.tensors[k.slice(6)] = { shape: t.shape.slice(), data: encodeFloat64(t.data) };
+    if (k.startsWith('model.')) md.tensors[k.slice(6)] = { shape: t.shape.slice(), data: t.data };
   }
   let od: OptimizerStateDict | null = null;
   if (optimizer !== undefined) {
@@ -67,11 +66,12 @@ export function loadState(bytes: Uint8Array | ArrayBuffer, model: ModuleBase, op
       state: state.map((s: any, i: number) => {
         if (s === null) return null;
         if (typeof s !== 'object' || !Array.isArray(s.buffers)) throw new ValueError(fn, `optimizer state ${i} is malformed`);
-        const buffers: Record<string, string> = {};
+        const buffers: Record<string, Float64Array> = {};
         for (const b of s.buffers) {
+          if (typeof b !== 'string') throw new ValueError(fn, `optimizer state ${i} names a buffer ${describe(b)} (expected a buffer name)`);
           const t = tensors[`optimizer.${i}.${b}`];
-          if (t === undefined) throw new ValueError(fn, `optimizer buffer optimizer.${i}.${String(b)} is missing`);
-          buffers[b] = encodeFloat64(t.data);
+          if (t === undefined) throw new ValueError(fn, `optimizer buffer optimizer.${i}.${b} is missing`);
+          buffers[b] = t.data;
         }
         return { step: s.step, buffers, scalars: { ...(s.scalars ?? {}) } };
       }),

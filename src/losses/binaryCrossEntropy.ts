@@ -1,5 +1,5 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { LOG_KEYS, broadcastOption, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
+import { LOG_KEYS, broadcastOption, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /** Options of {@link binaryCrossEntropy}. */
 export interface BinaryCrossEntropyOptions extends LogLossOptions {
@@ -31,7 +31,7 @@ export function binaryCrossEntropy(input: TensorLike, target: TensorLike, option
     const l = (y[i] - 1) * Math.max(Math.log1p(-a[i]), -100) - y[i] * Math.max(Math.log(a[i]), -100);
     v[i] = w === null ? l : l * w[i];
   }
-  return reduceLoss(v, I.shape, p);
+  return recordLoss(fn, reduceLoss(v, I.shape, p), I, T, binaryCrossEntropyBackward, p.o);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { stableSigmoid } from '../activations/common.js';
-import { LOG_KEYS, broadcastOption, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
+import { LOG_KEYS, broadcastOption, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /** Options of {@link binaryCrossEntropyWithLogits}. */
 export interface BinaryCrossEntropyWithLogitsOptions extends LogLossOptions {
@@ -35,7 +35,7 @@ export function binaryCrossEntropyWithLogits(input: TensorLike, target: TensorLi
     const l = pw === null ? (1 - y[i]) * x - logSig : (1 - y[i]) * x - ((pw[i] - 1) * y[i] + 1) * logSig;
     v[i] = w === null ? l : l * w[i];
   }
-  return reduceLoss(v, I.shape, p);
+  return recordLoss(fn, reduceLoss(v, I.shape, p), I, T, binaryCrossEntropyWithLogitsBackward, p.o);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ShapeError, formatShape } from '../errors.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { LOG_KEYS, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
+import { LOG_KEYS, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /**
  * Cross-entropy on probabilities (the course notes' −Σ y log o), one value per sample:
@@ -27,7 +27,7 @@ export function categoricalCrossEntropy(input: TensorLike, target: TensorLike, o
     for (let c = i * C; c < (i + 1) * C; c++) if (y[c] !== 0) l -= y[c] * Math.log(a[c]);
     v[i] = l;
   }
-  return reduceLoss(v, shape, p);
+  return recordLoss(fn, reduceLoss(v, shape, p), P, T, categoricalCrossEntropyBackward, p.o);
 }
 
 /**

@@ -3,7 +3,7 @@ import { rowLogSumExp, softmaxRows } from '../activations/softmax.js';
 import type { Labels } from '../labels.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { CLASS_KEYS, classLayout, classOptions, classTarget, weightedCount, type ClassLayout, type ClassTarget } from './classes.js';
-import { LOG_KEYS, gradScale, parseLossOptions, reduceLoss, upstream, type LogLossOptions, type ParsedLoss, type UpstreamOptions } from './reduction.js';
+import { LOG_KEYS, gradScale, parseLossOptions, reduceLoss, upstream, type LogLossOptions, type ParsedLoss, type UpstreamOptions, recordLoss } from './reduction.js';
 import { checkNumber } from '../validate.js';
 
 /** Options of {@link crossEntropy}. */
@@ -71,7 +71,7 @@ export function crossEntropy(input: TensorLike, target: Labels | TensorLike, opt
       }
     }
   }
-  return reduceLoss(v, L.lossShape, p, t.labels !== null ? weightedCount(t.labels, w, ignore) : count);
+  return recordLoss('crossEntropy', reduceLoss(v, L.lossShape, p, t.labels !== null ? weightedCount(t.labels, w, ignore) : count), s.I, target, crossEntropyBackward, p.o);
 }
 
 /**

@@ -2,7 +2,7 @@ import { ShapeError, formatShape } from '../errors.js';
 import type { Labels } from '../labels.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { classLayout, classTarget } from './classes.js';
-import { LOG_KEYS, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
+import { LOG_KEYS, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /**
  * The textbook's log-likelihood objective e = −log o_y on probabilities (with `base: 2`,
@@ -21,7 +21,7 @@ export function logLikelihoodLoss(input: TensorLike, target: Labels | number, op
   const { P, y, C, p, shape } = prepareLabels(fn, input, target, options);
   const v = new Float64Array(y.length);
   for (let i = 0; i < y.length; i++) v[i] = -Math.log(P.data[i * C + y[i]]);
-  return reduceLoss(v, shape, p);
+  return recordLoss(fn, reduceLoss(v, shape, p), P, target, logLikelihoodLossBackward, p.o);
 }
 
 /**

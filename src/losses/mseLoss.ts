@@ -1,5 +1,5 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions, type UpstreamOptions } from './reduction.js';
+import { parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /**
  * Mean squared error, PyTorch's `F.mse_loss`: (p − t)² elementwise, then the reduction.
@@ -22,7 +22,7 @@ export function mseLoss(input: TensorLike, target: TensorLike, options?: Reducti
     const d = a[i] - b[i];
     v[i] = d * d;
   }
-  return reduceLoss(v, I.shape, p);
+  return recordLoss('mseLoss', reduceLoss(v, I.shape, p), I, T, mseLossBackward, p.o, 'negate');
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Labels } from '../labels.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { CLASS_KEYS, classLayout, classOptions, classTarget, weightedCount } from './classes.js';
-import { LOG_KEYS, gradScale, parseLossOptions, reduceLoss, upstream, type LogLossOptions, type UpstreamOptions } from './reduction.js';
+import { LOG_KEYS, gradScale, parseLossOptions, reduceLoss, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /** Options of {@link nllLoss}. */
 export interface NllLossOptions extends LogLossOptions {
@@ -34,7 +34,7 @@ export function nllLoss(input: TensorLike, target: Labels | TensorLike, options?
     const o = Math.floor(pos / inner);
     v[pos] = -wy * I.data[o * C * inner + c * inner + (pos - o * inner)];
   }
-  return reduceLoss(v, L.lossShape, p, weightedCount(y, w, ignore));
+  return recordLoss(fn, reduceLoss(v, L.lossShape, p, weightedCount(y, w, ignore)), I, target, nllLossBackward, p.o);
 }
 
 /**

@@ -1,6 +1,7 @@
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { isTracked, record, recording } from '../autograd/tape.js';
+import { NablaError, ShapeError, ValueError, formatShape } from '../errors.js';
 import { pairwiseSum } from '../tensor/reduce.js';
-import { broadcastStrides, sameShape, stridedOffsets, unravelIndex } from '../tensor/shape.js';
+import { expandTo, sameShape, unravelIndex } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkChoice, checkNumberWhere, checkOptions } from '../validate.js';
 
@@ -128,10 +129,7 @@ export function broadcastOption(fn: string, arg: string, value: TensorLike, shap
   if (sameShape(W.shape, shape)) return W.data;
   const ok = W.rank <= shape.length && W.shape.every((d, i) => d === 1 || d === shape[shape.length - W.rank + i]);
   if (!ok) throw new ShapeError(fn, `${arg} has shape ${formatShape(W.shape)}, which cannot be broadcast to the input's shape ${formatShape(shape)}`);
-  const offsets = stridedOffsets(shape, broadcastStrides(W.shape, shape));
-  const out = new Float64Array(offsets.length);
-  for (let i = 0; i < out.length; i++) out[i] = W.data[offsets[i]];
-  return out;
+  return expandTo(W.data, W.shape, shape);
 }
 
 /** Requires every element in [0, 1] (NaN fails), naming the first offender. @internal */
@@ -143,4 +141,34 @@ export function checkUnitInterval(fn: string, arg: string, t: Tensor): void {
       throw new ValueError(fn, `${arg}[${unravelIndex(i, t.shape).join(',')}] is ${v} (every ${arg === 'input' ? 'probability' : 'target'} must be in [0, 1])`);
     }
   }
+}
+
+/**
+ * Returns a loss value, recorded (inside a transform) with the loss's own backward: the gradient
+ * with respect to the input, `lossBackward(input, target, { ...options, dy })`. With respect to the
+ * target: `negate` for losses of (input − target) alone (mseLoss: d/dtarget = −d/dinput); for every
+ * other loss a tracked target is an error rather than a silently missing gradient. @internal
+ */
+export function recordLoss(
+  fn: string,
+  value: Tensor,
+  input: Tensor,
+  target: unknown,
+  lossBackward: (input: Tensor, target: any, options: Record<string, unknown>) => Tensor,
+  options: Record<string, unknown>,
+  targetGrad: 'negate' | 'none' = 'none',
+): Tensor {
+  if (recording.tape === null) return value;
+  const T = target instanceof Tensor ? target : null;
+  if (T !== null && targetGrad === 'none' && isTracked(T)) {
+    throw new NablaError(fn, 'target depends on a differentiated tensor, but this loss is differentiated with respect to its input only (wrap the target in stopGradient to use it as a constant)');
+  }
+  record(fn, value, [input, T], (dy) => {
+    const g = lossBackward(input, target, { ...options, dy });
+    if (targetGrad === 'none') return [g, null];
+    const gt = new Float64Array(g.size);
+    for (let i = 0; i < gt.length; i++) gt[i] = -g.data[i];
+    return [g, new Tensor(gt, g.shape)];
+  });
+  return value;
 }

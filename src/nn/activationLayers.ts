@@ -1,4 +1,3 @@
-import { NablaError, ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { leakyRelu, leakyReluBackward } from '../activations/leakyRelu.js';
 import { prelu, preluBackward } from '../activations/prelu.js';
 import { relu, reluBackward } from '../activations/relu.js';
@@ -6,137 +5,122 @@ import { sigmoid, sigmoidBackward } from '../activations/sigmoid.js';
 import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from '../activations/softmax.js';
 import { softplus, softplusBackward, type SoftplusOptions } from '../activations/softplus.js';
 import { tanh, tanhBackward } from '../activations/tanh.js';
+import { isTracked, record, recording } from '../autograd/tape.js';
+import { ShapeError, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { checkInteger, checkNumber, checkOptions } from '../validate.js';
-import { ModuleBase, accumulateGrad, type StateEntries } from './module.js';
+import { checkFunction, checkInteger, checkNumber, checkOptions } from '../validate.js';
+import { ModuleBase, accumulateGrad, takeCache } from './module.js';
 
 /**
- * A parameter-free layer around a functional pair `f(x)` / `fBackward(dy, x)`: forward caches x
- * (all the backward needs) and backward calls the pair's backward — no formula is repeated here.
+ * A parameter-free layer made from any forward/backward pair `f(x)` / `fBackward(dy, x)` — how
+ * nabla's activation layers are built, and how a user's own activation becomes a layer:
+ *
+ * ```ts
+ * const Swish = new ActivationLayer('Swish', silu, siluBackward);
+ * ```
+ *
+ * `forward` caches x (all the backward needs) and `backward` calls the pair's backward: no formula
+ * is repeated. Under autograd the layer records itself with the pair's backward when `f` does not
+ * record on its own (a pair written as plain loops).
  */
-abstract class ActivationLayer extends ModuleBase {
+export class ActivationLayer extends ModuleBase {
+  protected override readonly kind: string;
   private x: Tensor | null = null;
-  protected abstract f(x: Tensor): Tensor;
-  protected abstract fBackward(dy: Tensor, x: Tensor): Tensor;
+  private readonly f: (x: Tensor) => Tensor;
+  private readonly fBackward: (dy: Tensor, x: Tensor) => Tensor;
 
-  forward(x: TensorLike): Tensor {
-    const X = asTensor(x, `${this.kind}.forward`, 'x');
-    const y = this.f(X);
-    this.x = X;
-    return y;
+  /**
+   * @param name the layer's name in messages (`"ReLU"`).
+   * @param f the activation, `(x) => y` (same shape).
+   * @param fBackward its backward, `(dy, x) => dL/dx`.
+   */
+  constructor(name: string, f: (x: Tensor) => Tensor, fBackward: (dy: Tensor, x: Tensor) => Tensor) {
+    super();
+    this.kind = name;
+    this.f = checkFunction('ActivationLayer', 'f', f);
+    this.fBackward = checkFunction('ActivationLayer', 'fBackward', fBackward);
   }
 
-  backward(dy: TensorLike): Tensor {
+  override forward(x: TensorLike): Tensor {
+    const X = asTensor(x, `${this.kind}.forward`, 'x');
+    const Y = this.f(X);
+    if (recording.tape !== null && isTracked(X) && !isTracked(Y)) record(this.kind, Y, [X], (dy) => [this.fBackward(dy, X)]);
+    this.x = X;
+    return Y;
+  }
+
+  override backward(dy: TensorLike): Tensor {
     const fn = `${this.kind}.backward`;
-    const X = this.x;
-    if (X === null) throw new NablaError(fn, 'called before forward (forward caches the input that backward needs)');
+    const X = takeCache(fn, this.x);
     const D = asTensor(dy, fn, 'dy');
     if (!sameShape(D.shape, X.shape)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but the last forward's output has shape ${formatShape(X.shape)}`);
+    this.x = null;
     return this.fBackward(D, X);
   }
 
-  parameters(): Tensor[] {
-    return [];
+  override backwardReady(): boolean {
+    return this.x !== null;
   }
 
-  stateEntries(): StateEntries {
-    return { tensors: {}, scalars: {} };
+  protected override ownParameters(): [string, Tensor][] {
+    return [];
   }
 }
 
 /** Layer form of {@link sigmoid}. */
 export class Sigmoid extends ActivationLayer {
-  protected readonly kind = 'Sigmoid';
-  protected f(x: Tensor): Tensor {
-    return sigmoid(x);
-  }
-  protected fBackward(dy: Tensor, x: Tensor): Tensor {
-    return sigmoidBackward(dy, x);
+  constructor() {
+    super('Sigmoid', sigmoid, sigmoidBackward);
   }
 }
 
 /** Layer form of {@link tanh}. */
 export class Tanh extends ActivationLayer {
-  protected readonly kind = 'Tanh';
-  protected f(x: Tensor): Tensor {
-    return tanh(x);
-  }
-  protected fBackward(dy: Tensor, x: Tensor): Tensor {
-    return tanhBackward(dy, x);
+  constructor() {
+    super('Tanh', tanh, tanhBackward);
   }
 }
 
 /** Layer form of {@link relu}. */
 export class ReLU extends ActivationLayer {
-  protected readonly kind = 'ReLU';
-  protected f(x: Tensor): Tensor {
-    return relu(x);
-  }
-  protected fBackward(dy: Tensor, x: Tensor): Tensor {
-    return reluBackward(dy, x);
+  constructor() {
+    super('ReLU', relu, reluBackward);
   }
 }
 
 /** Layer form of {@link leakyRelu}, default slope 0.01 (PyTorch). */
 export class LeakyReLU extends ActivationLayer {
-  protected readonly kind = 'LeakyReLU';
   readonly negativeSlope: number;
   constructor(negativeSlope = 0.01) {
-    super();
-    leakyRelu([0], negativeSlope); // validates the slope with leakyRelu's own message
+    checkNumber('LeakyReLU', 'negativeSlope', negativeSlope);
+    super('LeakyReLU', (x) => leakyRelu(x, negativeSlope), (dy, x) => leakyReluBackward(dy, x, negativeSlope));
     this.negativeSlope = negativeSlope;
-  }
-  protected f(x: Tensor): Tensor {
-    return leakyRelu(x, this.negativeSlope);
-  }
-  protected fBackward(dy: Tensor, x: Tensor): Tensor {
-    return leakyReluBackward(dy, x, this.negativeSlope);
   }
 }
 
 /** Layer form of {@link softplus}. */
 export class Softplus extends ActivationLayer {
-  protected readonly kind = 'Softplus';
   readonly options: SoftplusOptions;
-  constructor(options: SoftplusOptions = {}) {
-    super();
-    softplus([0], options);
-    this.options = { ...options };
-  }
-  protected f(x: Tensor): Tensor {
-    return softplus(x, this.options);
-  }
-  protected fBackward(dy: Tensor, x: Tensor): Tensor {
-    return softplusBackward(dy, x, this.options);
+  constructor(options?: SoftplusOptions) {
+    softplus([0], options); // validates the options with softplus's own messages
+    const o: SoftplusOptions = { ...(options ?? {}) };
+    super('Softplus', (x) => softplus(x, o), (dy, x) => softplusBackward(dy, x, o));
+    this.options = o;
   }
 }
 
 /** Layer form of {@link softmax} along `axis` (default −1). */
 export class Softmax extends ActivationLayer {
-  protected readonly kind = 'Softmax';
   constructor(readonly axis = -1) {
-    super();
-  }
-  protected f(x: Tensor): Tensor {
-    return softmax(x, this.axis);
-  }
-  protected fBackward(dy: Tensor, x: Tensor): Tensor {
-    return softmaxBackward(dy, x, this.axis);
+    super('Softmax', (x) => softmax(x, axis), (dy, x) => softmaxBackward(dy, x, axis));
   }
 }
 
 /** Layer form of {@link logSoftmax} along `axis` (default −1). */
 export class LogSoftmax extends ActivationLayer {
-  protected readonly kind = 'LogSoftmax';
   constructor(readonly axis = -1) {
-    super();
-  }
-  protected f(x: Tensor): Tensor {
-    return logSoftmax(x, this.axis);
-  }
-  protected fBackward(dy: Tensor, x: Tensor): Tensor {
-    return logSoftmaxBackward(dy, x, this.axis);
+    super('LogSoftmax', (x) => logSoftmax(x, axis), (dy, x) => logSoftmaxBackward(dy, x, axis));
   }
 }
 
@@ -146,7 +130,7 @@ export class LogSoftmax extends ActivationLayer {
  * accumulates `alpha.grad`. PyTorch advises against weight decay on alpha.
  */
 export class PReLU extends ModuleBase {
-  protected readonly kind = 'PReLU';
+  protected override readonly kind = 'PReLU';
   /** `[numParameters]`. */
   readonly alpha: Tensor;
   private x: Tensor | null = null;
@@ -159,26 +143,26 @@ export class PReLU extends ModuleBase {
     this.alpha = new Tensor(new Float64Array(n).fill(init), [n]);
   }
 
-  forward(x: TensorLike): Tensor {
+  override forward(x: TensorLike): Tensor {
     const X = asTensor(x, 'PReLU.forward', 'x');
     const y = prelu(X, this.alpha);
     this.x = X;
     return y;
   }
 
-  backward(dy: TensorLike): Tensor {
-    const fn = 'PReLU.backward';
-    if (this.x === null) throw new NablaError(fn, 'called before forward (forward caches the input that backward needs)');
-    const { dx, dalpha } = preluBackward(dy, this.x, this.alpha);
+  override backward(dy: TensorLike): Tensor {
+    const X = takeCache('PReLU.backward', this.x);
+    const { dx, dalpha } = preluBackward(dy, X, this.alpha);
+    this.x = null;
     accumulateGrad(this.alpha, dalpha.data);
     return dx;
   }
 
-  parameters(): Tensor[] {
-    return [this.alpha];
+  override backwardReady(): boolean {
+    return this.x !== null;
   }
 
-  stateEntries(): StateEntries {
-    return { tensors: { alpha: this.alpha }, scalars: {} };
+  protected override ownParameters(): [string, Tensor][] {
+    return [['alpha', this.alpha]];
   }
 }

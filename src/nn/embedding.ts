@@ -1,9 +1,11 @@
-import { NablaError, ShapeError, ValueError, formatShape } from '../errors.js';
+import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { drawNormal, initialize, type Initializer } from '../init/common.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkFunction, checkInteger, checkOptions } from '../validate.js';
-import { ModuleBase, gradBuffer, type StateEntries } from './module.js';
+import { sameShape } from '../tensor/shape.js';
+import { scatterAdd, take } from '../tensor/structure.js';
+import { ModuleBase, gradBuffer, takeCache } from './module.js';
 
 /**
  * A lookup table of `numEmbeddings` learnable vectors of size `dim` (PyTorch's `nn.Embedding`;
@@ -19,13 +21,12 @@ import { ModuleBase, gradBuffer, type StateEntries } from './module.js';
  * @example const emb = new Embedding(10000, 64, { seed: 0 }); emb.forward([[3, 17, 3]]).shape; // => [1, 3, 64]
  */
 export class Embedding extends ModuleBase {
-  protected readonly kind = 'Embedding';
+  protected override readonly kind = 'Embedding';
   readonly numEmbeddings: number;
   readonly dim: number;
   /** `[numEmbeddings, dim]`. */
   readonly weight: Tensor;
-  private ids: Int32Array | null = null;
-  private idShape: readonly number[] = [];
+  private cache: { ids: Int32Array; shape: readonly number[] } | null = null;
 
   constructor(numEmbeddings: number, dim: number, options?: RandomOptions & { init?: Initializer }) {
     super();
@@ -41,7 +42,7 @@ export class Embedding extends ModuleBase {
     this.weight = w;
   }
 
-  forward(x: TensorLike | Int32Array): Tensor {
+  override forward(x: TensorLike | Int32Array): Tensor {
     const fn = 'Embedding.forward';
     const X = x instanceof Int32Array ? new Tensor(Float64Array.from(x), [x.length]) : asTensor(x, fn, 'ids');
     const ids = new Int32Array(X.size);
@@ -52,38 +53,28 @@ export class Embedding extends ModuleBase {
       }
       ids[i] = v;
     }
-    const d = this.dim;
-    const out = new Float64Array(ids.length * d);
-    const w = this.weight.data;
-    for (let i = 0; i < ids.length; i++) out.set(w.subarray(ids[i] * d, ids[i] * d + d), i * d);
-    this.ids = ids;
-    this.idShape = X.shape;
-    return new Tensor(out, [...X.shape, d]);
+    // A gather of weight rows: take() records it, with a scatter-add backward, under autograd.
+    const y = take(this.weight, new Tensor(Float64Array.from(ids), X.shape), 0);
+    this.cache = { ids, shape: X.shape };
+    return y;
   }
 
-  backward(dy: TensorLike): Tensor {
+  override backward(dy: TensorLike): Tensor {
     const fn = 'Embedding.backward';
-    const ids = this.ids;
-    if (ids === null) throw new NablaError(fn, 'called before forward (forward caches the ids that backward needs)');
+    const { ids, shape } = takeCache(fn, this.cache);
     const D = asTensor(dy, fn, 'dy');
-    const d = this.dim;
-    if (D.size !== ids.length * d || D.shape[D.rank - 1] !== d) {
-      throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but the last forward's output has shape ${formatShape([...this.idShape, d])}`);
-    }
-    const g = gradBuffer(this.weight);
-    const src = D.data;
-    for (let i = 0; i < ids.length; i++) {
-      const row = ids[i] * d;
-      for (let j = 0; j < d; j++) g[row + j] += src[i * d + j];
-    }
-    return new Tensor(new Float64Array(ids.length), this.idShape);
+    const expected = [...shape, this.dim];
+    if (!sameShape(D.shape, expected)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but the last forward's output has shape ${formatShape(expected)}`);
+    this.cache = null;
+    scatterAdd(gradBuffer(this.weight), D.data, ids, 1, this.numEmbeddings, this.dim);
+    return new Tensor(new Float64Array(ids.length), shape);
   }
 
-  parameters(): Tensor[] {
-    return [this.weight];
+  override backwardReady(): boolean {
+    return this.cache !== null;
   }
 
-  stateEntries(): StateEntries {
-    return { tensors: { weight: this.weight }, scalars: {} };
+  protected override ownParameters(): [string, Tensor][] {
+    return [['weight', this.weight]];
   }
 }

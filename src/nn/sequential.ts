@@ -1,17 +1,23 @@
-import { ValueError, describe } from '../errors.js';
-import type { Tensor, TensorLike } from '../tensor/tensor.js';
-import { ModuleBase, type Module, type StateEntries } from './module.js';
+import { NablaError, ValueError, describe } from '../errors.js';
+import { asTensor, type Tensor, type TensorLike } from '../tensor/tensor.js';
+import { ModuleBase, type Module } from './module.js';
 
 /**
  * Modules applied in order: forward runs them first to last, backward last to first (each one's
  * dL/dx is the previous one's dy). `parameters()` lists every child's parameters in order; `train()`
  * / `eval()` / `zeroGrad()` reach every child; the state dict names entries `"<index>.<name>"`
  * (`"0.weight"`, `"1.runningMean"`), like PyTorch.
+ *
+ * An error inside names the layer (`Sequential[2] Linear.forward: …`), and a forward or backward
+ * that fails changes nothing: running statistics and counters are restored, and a backward checks
+ * that every layer has a forward to differentiate before any gradient is accumulated.
  * @example const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
  */
 export class Sequential extends ModuleBase {
-  protected readonly kind = 'Sequential';
+  protected override readonly kind = 'Sequential';
   readonly modules: readonly Module[];
+  /** False after a forward that threw: the layers' caches no longer belong to one forward. */
+  private consistent = true;
 
   constructor(...modules: Module[]) {
     super();
@@ -23,48 +29,62 @@ export class Sequential extends ModuleBase {
     this.modules = modules.slice();
   }
 
-  forward(x: TensorLike): Tensor {
-    let y = x;
-    for (const m of this.modules) y = m.forward(y);
-    return y as Tensor;
+  override namedChildren(): [string, Module][] {
+    return this.modules.map((m, i) => [String(i), m]);
   }
 
-  backward(dy: TensorLike): Tensor {
-    let g = dy;
-    for (let i = this.modules.length - 1; i >= 0; i--) g = this.modules[i].backward(g);
-    return g as Tensor;
+  override forward(x: TensorLike): Tensor {
+    const restore = this.snapshotState();
+    let y: TensorLike = x;
+    let i = 0;
+    try {
+      for (; i < this.modules.length; i++) y = this.modules[i].forward(y);
+    } catch (e) {
+      restore();
+      this.consistent = false;
+      throw located(e, i);
+    }
+    this.consistent = true;
+    // An empty Sequential is the identity; it still returns a Tensor.
+    return this.modules.length === 0 ? asTensor(x, 'Sequential.forward', 'x') : (y as Tensor);
   }
 
-  parameters(): Tensor[] {
-    return this.modules.flatMap((m) => m.parameters());
-  }
-
-  override train(): this {
-    this.training = true;
-    for (const m of this.modules) m.train();
-    return this;
-  }
-
-  override eval(): this {
-    this.training = false;
-    for (const m of this.modules) m.eval();
-    return this;
-  }
-
-  override zeroGrad(): void {
-    for (const m of this.modules) m.zeroGrad();
-  }
-
-  stateEntries(): StateEntries {
-    const out: StateEntries = { tensors: {}, scalars: {} };
-    this.modules.forEach((m, i) => {
-      if (!(m instanceof ModuleBase)) {
-        throw new ValueError('Sequential.stateDict', `modules[${i}] is not a nabla ModuleBase (extend ModuleBase to give a custom module a state dict)`);
+  override backward(dy: TensorLike): Tensor {
+    const fn = 'Sequential.backward';
+    if (!this.consistent) throw new NablaError(fn, 'the last forward failed, so there is no forward to differentiate (run forward again)');
+    for (let i = this.modules.length - 1; i >= 0; i--) {
+      const m = this.modules[i];
+      if (m instanceof ModuleBase && !m.backwardReady()) {
+        // Let the layer say why (it throws without writing: it has no cache), before any gradient is written.
+        try {
+          m.backward(dy);
+        } catch (e) {
+          throw located(e, i);
+        }
+        throw new NablaError(`Sequential[${i}] backward`, 'the layer has no forward to differentiate');
       }
-      const e = m.stateEntries();
-      for (const [k, t] of Object.entries(e.tensors)) out.tensors[`${i}.${k}`] = t;
-      for (const [k, s] of Object.entries(e.scalars)) out.scalars[`${i}.${k}`] = s;
-    });
-    return out;
+    }
+    let g: TensorLike = dy;
+    let i = this.modules.length - 1;
+    try {
+      for (; i >= 0; i--) g = this.modules[i].backward(g);
+    } catch (e) {
+      throw located(e, i);
+    }
+    return this.modules.length === 0 ? asTensor(dy, fn, 'dy') : (g as Tensor);
   }
+
+  override backwardReady(): boolean {
+    return this.consistent && this.modules.every((m) => !(m instanceof ModuleBase) || m.backwardReady());
+  }
+}
+
+/** The same error with the layer's position in front of its function name. */
+function located(e: unknown, i: number): unknown {
+  if (!(e instanceof NablaError)) return e;
+  const Ctor = e.constructor as new (fn: string, message: string) => NablaError;
+  const message = e.message.startsWith(`${e.fn}: `) ? e.message.slice(e.fn.length + 2) : e.message;
+  const out = new Ctor(`Sequential[${i}] ${e.fn}`, message);
+  (out as { cause?: unknown }).cause = e;
+  return out;
 }

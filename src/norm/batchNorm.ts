@@ -1,3 +1,4 @@
+import { record, recording } from '../autograd/tape.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { axisLayout, normalizeAxis, sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
@@ -38,7 +39,17 @@ export function batchNorm(x: TensorLike, options?: BatchNormOptions): Tensor {
   const s = setup('batchNorm', x, options, true);
   const out = new Float64Array(s.X.size);
   normalizeInto(s.X.data, s.L, s.mean, s.invstd, s.gamma, s.beta, out, null);
-  return new Tensor(out, s.X.shape);
+  const Y = new Tensor(out, s.X.shape);
+  if (recording.tape !== null) {
+    const { beta, ...rest } = s.o;
+    const G = rest.gamma instanceof Tensor ? rest.gamma : null;
+    const B = beta instanceof Tensor ? beta : null;
+    record('batchNorm', Y, [s.X, G, B], (dy) => {
+      const g = batchNormBackward(dy, s.X, rest);
+      return [g.dx, g.dgamma, g.dbeta];
+    });
+  }
+  return Y;
 }
 
 /**
@@ -285,8 +296,8 @@ function setup(fn: string, x: TensorLike, options: BatchNormOptions | undefined,
     throw new ValueError(fn, `options.mean and options.variance must be given together (got only ${givenMean === null ? 'variance' : 'mean'})`);
   }
   const training = givenMean === null;
-  if (givenMean !== null && givenVar !== null) return { X, L, gamma, beta, mean: givenMean, invstd: inverseStd(givenVar, eps), training };
+  if (givenMean !== null && givenVar !== null) return { o, X, L, gamma, beta, mean: givenMean, invstd: inverseStd(givenVar, eps), training };
   if (L.n === 0) throw new ShapeError(fn, `x has shape ${formatShape(X.shape)}: no values per channel to compute batch statistics from`);
   const st = channelStats(X.data, L);
-  return { X, L, gamma, beta, mean: st.mean, invstd: inverseStd(st.m2, eps, L.n), training };
+  return { o, X, L, gamma, beta, mean: st.mean, invstd: inverseStd(st.m2, eps, L.n), training };
 }

@@ -1,9 +1,10 @@
-import { NablaError, ShapeError, ValueError, describe, formatShape } from '../errors.js';
-import { ModuleBase, accumulateGrad, type StateEntries } from '../nn/module.js';
+import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { record, recording } from '../autograd/tape.js';
+import { ModuleBase, accumulateGrad, takeCache, type ScalarEntry } from '../nn/module.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions } from '../validate.js';
-import { backwardKernel, channelLayout, channelStats, inverseStd, mergeStats, normalizeInto, type ChannelLayout } from './batchNorm.js';
+import { backwardKernel, batchNormBackward, channelLayout, channelStats, inverseStd, mergeStats, normalizeInto, type ChannelLayout } from './batchNorm.js';
 
 /** Options of {@link BatchNorm}. */
 export interface BatchNormLayerOptions {
@@ -50,7 +51,7 @@ interface Cache {
  * bn.runningMean.toArray(); // => [0.4, 0.8]
  */
 export class BatchNorm extends ModuleBase {
-  protected readonly kind = 'BatchNorm';
+  protected override readonly kind = 'BatchNorm';
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number | null;
@@ -69,6 +70,7 @@ export class BatchNorm extends ModuleBase {
   /** Training batches seen (PyTorch's `num_batches_tracked`). */
   numBatchesTracked = 0;
   private cache: Cache | null = null;
+  private xhatBuffer: Float64Array | null = null;
 
   constructor(numFeatures: number, options?: BatchNormLayerOptions) {
     super();
@@ -97,16 +99,21 @@ export class BatchNorm extends ModuleBase {
     this.runningVar = this.trackRunningStats ? new Tensor(new Float64Array(numFeatures).fill(1), [numFeatures]) : null;
   }
 
-  forward(x: TensorLike): Tensor {
+  override forward(x: TensorLike): Tensor {
     const fn = 'BatchNorm.forward';
     const X = asTensor(x, fn, 'x');
     const L = this.layout(fn, X);
     const useBatch = this.training || !this.trackRunningStats;
     if (useBatch && L.n <= 1) {
-      throw new ValueError(fn, `Expected more than 1 value per channel when training, got input of shape ${formatShape(X.shape)}`);
+      throw new ValueError(
+        fn,
+        `expected more than 1 value per channel when training, got input of shape ${formatShape(X.shape)} ` +
+          '(a last batch of one row? batches(x, y, { dropLast: true }) drops it; or call eval() to use the running statistics)',
+      );
     }
     let mean: Float64Array;
     let invstd: Float64Array;
+    let variance: Float64Array | null = null;
     if (useBatch) {
       const st = channelStats(X.data, L);
       mean = st.mean;
@@ -114,22 +121,34 @@ export class BatchNorm extends ModuleBase {
       if (this.training && this.trackRunningStats) this.updateRunning(st.mean, st.m2, L.n);
     } else {
       mean = (this.runningMean as Tensor).data.slice();
-      invstd = inverseStd((this.runningVar as Tensor).data, this.eps);
+      variance = (this.runningVar as Tensor).data.slice();
+      invstd = inverseStd(variance, this.eps);
     }
-    const prev = this.cache;
-    const xhat = prev !== null && prev.xhat.length === X.size ? prev.xhat : new Float64Array(X.size);
+    const recordingNow = recording.tape !== null;
+    // The x̂ buffer is reused across steps on the explicit path; a recorded forward keeps its own.
+    const xhat = !recordingNow && this.xhatBuffer !== null && this.xhatBuffer.length === X.size ? this.xhatBuffer : new Float64Array(X.size);
+    if (!recordingNow) this.xhatBuffer = xhat;
     const out = new Float64Array(X.size);
     normalizeInto(X.data, L, mean, invstd, this.gamma?.data ?? null, this.beta?.data ?? null, out, xhat);
     this.cache = { xhat, invstd, shape: X.shape, L, batchStats: useBatch };
-    return new Tensor(out, X.shape);
+    const Y = new Tensor(out, X.shape);
+    if (recordingNow) {
+      // The functional pair's backward, with the statistics this forward used (constants in eval mode).
+      const opts = { gamma: this.gamma ?? undefined, eps: this.eps, axis: this.axis, ...(variance === null ? {} : { mean, variance }) };
+      record('BatchNorm', Y, [X, this.gamma, this.beta], (dy) => {
+        const g = batchNormBackward(dy, X, opts);
+        return [g.dx, g.dgamma, g.dbeta];
+      });
+    }
+    return Y;
   }
 
-  backward(dy: TensorLike): Tensor {
+  override backward(dy: TensorLike): Tensor {
     const fn = 'BatchNorm.backward';
-    const c = this.cache;
-    if (c === null) throw new NablaError(fn, 'called before forward (forward caches the normalized input that backward needs)');
+    const c = takeCache(fn, this.cache);
     const D = asTensor(dy, fn, 'dy');
     if (!sameShape(D.shape, c.shape)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but the last forward's output has shape ${formatShape(c.shape)}`);
+    this.cache = null;
     const { dx, dgamma, dbeta } = backwardKernel(D.data, c.xhat, c.L, c.invstd, this.gamma?.data ?? null, c.batchStats);
     if (this.gamma !== null && this.beta !== null) {
       accumulateGrad(this.gamma, dgamma);
@@ -138,23 +157,32 @@ export class BatchNorm extends ModuleBase {
     return new Tensor(dx, c.shape);
   }
 
-  parameters(): Tensor[] {
-    return this.gamma !== null && this.beta !== null ? [this.gamma, this.beta] : [];
+  override backwardReady(): boolean {
+    return this.cache !== null;
   }
 
-  stateEntries(): StateEntries {
-    const tensors: Record<string, Tensor> = {};
-    if (this.gamma !== null && this.beta !== null) {
-      tensors.gamma = this.gamma;
-      tensors.beta = this.beta;
+  protected override ownParameters(): [string, Tensor][] {
+    return this.gamma !== null && this.beta !== null ? [['gamma', this.gamma], ['beta', this.beta]] : [];
+  }
+
+  protected override ownBuffers(): [string, Tensor][] {
+    return this.runningMean !== null && this.runningVar !== null ? [['runningMean', this.runningMean], ['runningVar', this.runningVar]] : [];
+  }
+
+  protected override ownScalars(): [string, ScalarEntry][] {
+    if (this.runningMean === null) return [];
+    return [['numBatchesTracked', { get: () => this.numBatchesTracked, set: (v) => (this.numBatchesTracked = v), integer: true }]];
+  }
+
+  /** A running variance must be ≥ 0 (NaN included in the refusal): a negative one poisons every eval forward. */
+  protected override checkLoaded(fn: string, values: Map<Tensor, Float64Array>): void {
+    const rv = this.runningVar === null ? undefined : values.get(this.runningVar);
+    if (rv !== undefined) {
+      for (let c = 0; c < rv.length; c++) {
+        if (!(rv[c] >= 0)) throw new ValueError(fn, `runningVar[${c}] is ${rv[c]} (a variance must be ≥ 0)`);
+      }
     }
-    const scalars: StateEntries['scalars'] = {};
-    if (this.runningMean !== null && this.runningVar !== null) {
-      tensors.runningMean = this.runningMean;
-      tensors.runningVar = this.runningVar;
-      scalars.numBatchesTracked = { get: () => this.numBatchesTracked, set: (v) => (this.numBatchesTracked = v), integer: true };
-    }
-    return { tensors, scalars };
+    super.checkLoaded(fn, values);
   }
 
   /** Checks x against this layer (rank, channel count) and returns its channel layout. @internal */

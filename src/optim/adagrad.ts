@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBoolean, checkNumber } from '../validate.js';
-import { Optimizer, decayWeights, gradTerm, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { Optimizer, checkNonNegative, decayWeights, gradTerm, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 /** Options of {@link Adagrad}. */
 export interface AdagradOptions extends BaseOptimizerOptions {
@@ -69,6 +69,10 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradGroupOptions> {
       decoupledWeightDecay: checkBoolean(fn, `${where}: decoupledWeightDecay`, o.decoupledWeightDecay ?? convention === 'keras'),
       maximize: checkBoolean(fn, `${where}: maximize`, o.maximize ?? false),
     };
+  }
+
+  protected override checkState(fn: string, where: string, st: ParamState): void {
+    checkNonNegative(fn, `${where}.buffers.sum`, st.buffers.sum);
   }
 
   protected bufferNames() {

@@ -1,7 +1,7 @@
 import { ValueError, describe } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBoolean, checkNumber } from '../validate.js';
-import { Optimizer, decayWeights, gradTerm, lerp, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { Optimizer, checkNonNegative, decayWeights, gradTerm, lerp, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW}. */
 export interface AdamOptions extends BaseOptimizerOptions {
@@ -72,6 +72,11 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamGroupOptions> {
       epsilonHat: checkBoolean(fn, `${where}: epsilonHat`, o.epsilonHat ?? convention === 'keras'),
       maximize: checkBoolean(fn, `${where}: maximize`, o.maximize ?? false),
     };
+  }
+
+  protected override checkState(fn: string, where: string, st: ParamState): void {
+    checkNonNegative(fn, `${where}.buffers.expAvgSq`, st.buffers.expAvgSq);
+    checkNonNegative(fn, `${where}.buffers.maxExpAvgSq`, st.buffers.maxExpAvgSq);
   }
 
   protected bufferNames() {

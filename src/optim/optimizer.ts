@@ -1,7 +1,7 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { decodeFloat64, encodeFloat64 } from '../base64.js';
+import { decodeFloat64, encodeFloat64, withJson } from '../base64.js';
 import { checkBoolean, checkChoice, checkNumber, checkOptions, checkRecord } from '../validate.js';
 
 /** Which framework's defaults and conventions an optimizer follows. */
@@ -49,7 +49,11 @@ export interface OptimizerStateDict {
   version: 1;
   type: string;
   groups: Record<string, unknown>[];
-  state: ({ step: number; buffers: Record<string, string>; scalars: Record<string, number | string> } | null)[];
+  /**
+   * Per parameter: the step count, buffers (Float64Array copies in memory; base64 of little-endian
+   * float64 after `JSON.stringify`) and scalars (non-finite ones as "NaN"/"Infinity" strings in JSON).
+   */
+  state: ({ step: number; buffers: Record<string, Float64Array | string>; scalars: Record<string, number | string> } | null)[];
 }
 
 const FORMAT = 'nabla.optimizer';
@@ -220,7 +224,7 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends BaseGr
    * count, buffers as base64 of little-endian float64 (exact, NaN and −0 included) and scalars.
    */
   stateDict(): OptimizerStateDict {
-    return {
+    const dict: OptimizerStateDict = {
       format: FORMAT,
       version: VERSION,
       type: this.name,
@@ -230,11 +234,12 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends BaseGr
           ? null
           : {
               step: s.step,
-              buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, v]) => [k, encodeFloat64(v)])),
-              scalars: Object.fromEntries(Object.entries(s.scalars).map(([k, v]) => [k, Number.isFinite(v) ? v : String(v)])),
+              buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, v]) => [k, v.slice()])),
+              scalars: { ...s.scalars },
             },
       ),
     };
+    return withJson(dict, optimizerDictToJson);
   }
 
   /**
@@ -275,7 +280,13 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends BaseGr
       const size = this.flat[i].size;
       const bufIn = checkRecord(fn, `state[${i}].buffers`, sd.buffers ?? {}, expected.buffers);
       const buffers: Record<string, Float64Array> = {};
-      for (const [k, v] of Object.entries(bufIn)) buffers[k] = decodeFloat64(fn, `state[${i}].buffers.${k}`, v, size);
+      for (const [k, v] of Object.entries(bufIn)) {
+        const what = `state[${i}].buffers.${k}`;
+        if (v instanceof Float64Array) {
+          if (v.length !== size) throw new ValueError(fn, `${what} has ${v.length} values (expected ${size})`);
+          buffers[k] = v.slice();
+        } else buffers[k] = decodeFloat64(fn, what, v, size);
+      }
       const scIn = checkRecord(fn, `state[${i}].scalars`, sd.scalars ?? {}, expected.scalars);
       const scalars: Record<string, number> = {};
       for (const [k, v] of Object.entries(scIn)) {
@@ -283,12 +294,20 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends BaseGr
         if (typeof num !== 'number') throw new ValueError(fn, `state[${i}].scalars.${k} is ${describe(v)} (expected a number)`);
         scalars[k] = num;
       }
-      return { step: sd.step, buffers, scalars };
+      const st: ParamState = { step: sd.step, buffers, scalars };
+      this.checkState(fn, `state[${i}]`, st);
+      return st;
     });
     // All validated: assign.
     groups.forEach((r, gi) => Object.assign(this.paramGroups[gi], r));
     for (let i = 0; i < states.length; i++) this.state[i] = states[i];
   }
+
+  /**
+   * Rejects state no step could have produced and the next step would be poisoned by — a negative
+   * second-moment buffer (Adam's expAvgSq, Adagrad's sum, RMSprop's squareAvg) under √. Default: none.
+   */
+  protected checkState(_fn: string, _where: string, _state: ParamState): void {}
 
   /** Names of the buffers and scalars this optimizer may keep per parameter. */
   protected abstract bufferNames(): { buffers: string[]; scalars: string[] };
@@ -326,3 +345,26 @@ export function lerp(a: number, b: number, w: number): number {
   return w < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w);
 }
 
+
+/** Throws unless every value of `buffer` is ≥ 0 (NaN fails too). @internal */
+export function checkNonNegative(fn: string, what: string, buffer: Float64Array | undefined): void {
+  if (buffer === undefined) return;
+  for (let i = 0; i < buffer.length; i++) {
+    if (!(buffer[i] >= 0)) throw new ValueError(fn, `${what}[${i}] is ${buffer[i]} (this buffer accumulates squares: it must be ≥ 0)`);
+  }
+}
+
+function optimizerDictToJson(d: OptimizerStateDict): unknown {
+  return {
+    ...d,
+    state: d.state.map((s) =>
+      s === null
+        ? null
+        : {
+            step: s.step,
+            buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, v]) => [k, v instanceof Float64Array ? encodeFloat64(v) : v])),
+            scalars: Object.fromEntries(Object.entries(s.scalars).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? String(v) : v])),
+          },
+    ),
+  };
+}

@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBoolean, checkNumber } from '../validate.js';
-import { Optimizer, decayWeights, gradTerm, lerp, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { Optimizer, checkNonNegative, decayWeights, gradTerm, lerp, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 /** Options of {@link RMSprop}. */
 export interface RMSpropOptions extends BaseOptimizerOptions {
@@ -76,6 +76,10 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropGroupOptions> {
       decoupledWeightDecay: checkBoolean(fn, `${where}: decoupledWeightDecay`, o.decoupledWeightDecay ?? convention === 'keras'),
       maximize: checkBoolean(fn, `${where}: maximize`, o.maximize ?? false),
     };
+  }
+
+  protected override checkState(fn: string, where: string, st: ParamState): void {
+    checkNonNegative(fn, `${where}.buffers.squareAvg`, st.buffers.squareAvg);
   }
 
   protected bufferNames() {

@@ -1,33 +1,60 @@
 import { ValueError, describe } from '../errors.js';
+import { checkInteger, checkNumber } from '../validate.js';
 import { checkShape, shapeSize } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /**
- * A tensor of the given shape filled with zeros. Also an initializer: the second argument (the
- * initializers' options) is accepted and ignored, so `zeros` can be passed wherever an initializer is.
+ * A tensor of the given shape filled with zeros. It can also serve as a layer's initializer
+ * (`new Linear(3, 4, { init: zeros })`): the initializers' options argument is simply not read.
  * @example zeros([2, 3]).toArray(); // => [[0, 0, 0], [0, 0, 0]]
  */
-export function zeros(shape: readonly number[], _options?: object): Tensor {
-  const dims = checkShape('zeros', 'shape', shape);
-  return new Tensor(new Float64Array(shapeSize(dims)), dims);
+export function zeros(shape: readonly number[]): Tensor {
+  return filled('zeros', shape, 0);
 }
 
 /**
- * A tensor of the given shape filled with ones.
+ * A tensor of the given shape filled with ones (usable as an initializer, like {@link zeros}).
  * @example ones([2]).toArray(); // => [1, 1]
  */
-export function ones(shape: readonly number[], _options?: object): Tensor {
-  return full(shape, 1, 'ones');
+export function ones(shape: readonly number[]): Tensor {
+  return filled('ones', shape, 1);
 }
 
 /**
  * A tensor of the given shape filled with `value`.
  * @example full([2], 7).toArray(); // => [7, 7]
  */
-export function full(shape: readonly number[], value: number, fn = 'full'): Tensor {
+export function full(shape: readonly number[], value: number): Tensor {
+  if (typeof value !== 'number') throw new ValueError('full', `value must be a number, got ${describe(value)}`);
+  return filled('full', shape, value);
+}
+
+function filled(fn: string, shape: readonly number[], value: number): Tensor {
   const dims = checkShape(fn, 'shape', shape);
-  if (typeof value !== 'number') throw new ValueError(fn, `value must be a number, got ${describe(value)}`);
-  return new Tensor(new Float64Array(shapeSize(dims)).fill(value), dims);
+  const data = new Float64Array(shapeSize(dims));
+  if (!Object.is(value, 0)) data.fill(value);
+  return new Tensor(data, dims);
+}
+
+/**
+ * `num` evenly spaced values from `start` to `stop` inclusive, computed as NumPy's `linspace`:
+ * step = (stop − start)/(num − 1), value i = i·step + start, and the last value exactly `stop`.
+ * (PyTorch's `linspace` fills the second half from `stop` backwards, so a few values can differ in
+ * the last bit.) `num` = 1 gives `[start]`; 0 an empty tensor. No gradient.
+ * @example linspace(0, 1, 5).toArray(); // => [0, 0.25, 0.5, 0.75, 1]
+ */
+export function linspace(start: number, stop: number, num: number): Tensor {
+  const fn = 'linspace';
+  checkNumber(fn, 'start', start);
+  checkNumber(fn, 'stop', stop);
+  checkInteger(fn, 'num', num, 0);
+  const data = new Float64Array(num);
+  const div = num - 1;
+  const delta = stop - start;
+  const step = div > 0 ? delta / div : NaN;
+  for (let i = 0; i < num; i++) data[i] = div > 0 ? (step === 0 ? (i / div) * delta : i * step) + start : i * delta + start;
+  if (num > 1) data[num - 1] = stop;
+  return new Tensor(data, [num]);
 }
 
 /**

@@ -1,4 +1,7 @@
 import { broadcastShapes, broadcastStrides, sameShape, shapeSize, stridedOffsets } from './shape.js';
+import { record, recording } from '../autograd/tape.js';
+import { checkNumberWhere } from '../validate.js';
+import { sumTo } from './reduce.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
 // Operation codes for the shared row kernel. The switch runs once per contiguous row, never per element.
@@ -9,6 +12,12 @@ const DIV = 3;
 const POW = 4;
 const MAXIMUM = 5;
 const MINIMUM = 6;
+// Comparisons: 0/1 results, no gradient.
+const EQUAL = 7;
+const GREATER = 8;
+const GREATER_EQUAL = 9;
+const LESS = 10;
+const LESS_EQUAL = 11;
 
 /**
  * Elementwise a + b with NumPy broadcasting.
@@ -60,9 +69,44 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
   return binary('minimum', MINIMUM, a, b);
 }
 
+/**
+ * Elementwise a == b as 1 or 0, with NumPy broadcasting (NaN equals nothing). Comparisons have no
+ * gradient: they are constants to autograd.
+ * @example equal([1, 2], [1, 3]).toArray(); // => [1, 0]
+ */
+export function equal(a: TensorLike, b: TensorLike): Tensor {
+  return binary('equal', EQUAL, a, b);
+}
+
+/** Elementwise a > b as 1 or 0, with broadcasting. @example greater([1, 3], 2).toArray(); // => [0, 1] */
+export function greater(a: TensorLike, b: TensorLike): Tensor {
+  return binary('greater', GREATER, a, b);
+}
+
+/** Elementwise a ≥ b as 1 or 0, with broadcasting. @example greaterEqual([1, 2], 2).toArray(); // => [0, 1] */
+export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
+  return binary('greaterEqual', GREATER_EQUAL, a, b);
+}
+
+/** Elementwise a < b as 1 or 0, with broadcasting. @example less([1, 3], 2).toArray(); // => [1, 0] */
+export function less(a: TensorLike, b: TensorLike): Tensor {
+  return binary('less', LESS, a, b);
+}
+
+/** Elementwise a ≤ b as 1 or 0, with broadcasting. @example lessEqual([2, 3], 2).toArray(); // => [1, 0] */
+export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
+  return binary('lessEqual', LESS_EQUAL, a, b);
+}
+
 function binary(fn: string, op: number, a: TensorLike, b: TensorLike): Tensor {
   const A = asTensor(a, fn, 'a');
   const B = asTensor(b, fn, 'b');
+  const Y = binaryKernel(fn, op, A, B);
+  if (op < EQUAL && recording.tape !== null) record(fn, Y, [A, B], (dy) => binaryBackward(op, dy, A, B));
+  return Y;
+}
+
+function binaryKernel(fn: string, op: number, A: Tensor, B: Tensor): Tensor {
   if (sameShape(A.shape, B.shape)) {
     const out = new Float64Array(A.size);
     rowKernel(op, out, 0, A.data, 0, 1, B.data, 0, 1, A.size);
@@ -146,6 +190,21 @@ function rowKernel(
         out[o + i] = x > y || x !== x ? x : y;
       }
       return;
+    case EQUAL:
+      for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = +(a[ia] === b[ib]);
+      return;
+    case GREATER:
+      for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = +(a[ia] > b[ib]);
+      return;
+    case GREATER_EQUAL:
+      for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = +(a[ia] >= b[ib]);
+      return;
+    case LESS:
+      for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = +(a[ia] < b[ib]);
+      return;
+    case LESS_EQUAL:
+      for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = +(a[ia] <= b[ib]);
+      return;
     default:
       for (let i = 0; i < n; i++, ia += sa, ib += sb) {
         const x = a[ia];
@@ -168,6 +227,9 @@ const LOG = 2;
 const SQRT = 3;
 const ABS = 4;
 const SQUARE = 5;
+const LOG1P = 6;
+const EXPM1 = 7;
+const SIGN = 8;
 
 /** Elementwise −x. @example neg([1, -2]).toArray(); // => [-1, 2] */
 export function neg(x: TensorLike): Tensor {
@@ -199,8 +261,40 @@ export function square(x: TensorLike): Tensor {
   return unary('square', SQUARE, x);
 }
 
+/**
+ * Elementwise log(1 + x), accurate for tiny x where log(1 + x) would lose every digit
+ * (log1p(1e−20) = 1e−20). log1p(−1) = −∞; below −1, NaN.
+ * @example log1p([0, 1e-20]).toArray(); // => [0, 1e-20]
+ */
+export function log1p(x: TensorLike): Tensor {
+  return unary('log1p', LOG1P, x);
+}
+
+/**
+ * Elementwise eˣ − 1, accurate for tiny x (expm1(1e−20) = 1e−20); expm1(−∞) = −1.
+ * @example expm1([0, 1e-20]).toArray(); // => [0, 1e-20]
+ */
+export function expm1(x: TensorLike): Tensor {
+  return unary('expm1', EXPM1, x);
+}
+
+/**
+ * Elementwise sign: −1, 0 or 1; sign(±0) = +0 and sign(NaN) = NaN (NumPy's rule; PyTorch 1.13
+ * returns 0 for NaN). Its gradient is 0 everywhere.
+ * @example sign([-2, 0, 3]).toArray(); // => [-1, 0, 1]
+ */
+export function sign(x: TensorLike): Tensor {
+  return unary('sign', SIGN, x);
+}
+
 function unary(fn: string, op: number, x: TensorLike): Tensor {
   const X = asTensor(x, fn, 'x');
+  const Y = unaryKernel(op, X);
+  if (recording.tape !== null) record(fn, Y, [X], (dy) => [unaryBackward(op, dy, X, Y)]);
+  return Y;
+}
+
+function unaryKernel(op: number, X: Tensor): Tensor {
   const a = X.data;
   const n = a.length;
   const out = new Float64Array(n);
@@ -220,8 +314,179 @@ function unary(fn: string, op: number, x: TensorLike): Tensor {
     case ABS:
       for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]);
       break;
+    case LOG1P:
+      for (let i = 0; i < n; i++) out[i] = Math.log1p(a[i]);
+      break;
+    case EXPM1:
+      for (let i = 0; i < n; i++) out[i] = Math.expm1(a[i]);
+      break;
+    case SIGN:
+      for (let i = 0; i < n; i++) {
+        const v = a[i];
+        out[i] = v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : v;
+      }
+      break;
     default:
       for (let i = 0; i < n; i++) out[i] = a[i] * a[i];
   }
   return new Tensor(out, X.shape);
+}
+
+/**
+ * Elementwise choice: `a` where `cond` is nonzero, else `b`, all three broadcast together (NumPy's
+ * `where`, PyTorch's `torch.where` with a 0/1 condition). The gradient goes to `a` where cond holds
+ * and to `b` elsewhere; `cond` has none.
+ * @example where([1, 0, 1], [1, 2, 3], [-1, -2, -3]).toArray(); // => [1, -2, 3]
+ */
+export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  const fn = 'where';
+  const C = asTensor(cond, fn, 'cond');
+  const A = asTensor(a, fn, 'a');
+  const B = asTensor(b, fn, 'b');
+  const shape = broadcastShapes(fn, broadcastShapes(fn, C.shape, A.shape), B.shape);
+  const n = shapeSize(shape);
+  const offC = stridedOffsets(shape, broadcastStrides(C.shape, shape));
+  const offA = stridedOffsets(shape, broadcastStrides(A.shape, shape));
+  const offB = stridedOffsets(shape, broadcastStrides(B.shape, shape));
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = C.data[offC[i]] !== 0 ? A.data[offA[i]] : B.data[offB[i]];
+  const Y = new Tensor(out, shape);
+  if (recording.tape !== null) {
+    record(fn, Y, [C, A, B], (dy) => {
+      const ga = new Float64Array(n);
+      const gb = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        if (C.data[offC[i]] !== 0) ga[i] = dy.data[i];
+        else gb[i] = dy.data[i];
+      }
+      return [null, sumTo(new Tensor(ga, shape), A.shape), sumTo(new Tensor(gb, shape), B.shape)];
+    });
+  }
+  return Y;
+}
+
+/**
+ * Clamps every element into [min, max] (either bound may be omitted; `min > max` gives max
+ * everywhere, as PyTorch). NaN stays NaN. The gradient passes where min ≤ x ≤ max — at the bounds
+ * too, PyTorch's rule — and is 0 outside and at NaN.
+ * @example clamp([-2, 0.5, 3], 0, 1).toArray(); // => [0, 0.5, 1]
+ */
+export function clamp(x: TensorLike, min?: number | null, max?: number | null): Tensor {
+  const fn = 'clamp';
+  const X = asTensor(x, fn, 'x');
+  const lo = min === undefined || min === null ? -Infinity : checkNumberWhere(fn, 'min', min, 'a number (not NaN) or null', (v) => v === v);
+  const hi = max === undefined || max === null ? Infinity : checkNumberWhere(fn, 'max', max, 'a number (not NaN) or null', (v) => v === v);
+  const a = X.data;
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    out[i] = v !== v ? v : Math.min(Math.max(v, lo), hi);
+  }
+  const Y = new Tensor(out, X.shape);
+  if (recording.tape !== null) {
+    record(fn, Y, [X], (dy) => {
+      const g = new Float64Array(n);
+      for (let i = 0; i < n; i++) g[i] = a[i] >= lo && a[i] <= hi ? dy.data[i] : 0;
+      return [new Tensor(g, X.shape)];
+    });
+  }
+  return Y;
+}
+
+/**
+ * dL/dx of a unary op from dL/dy, x and y = f(x), PyTorch's formulas (derivatives.yaml): neg −dy;
+ * exp dy·y; log dy/x; sqrt dy/(2y); abs dy·sgn(x) (0 at 0 and NaN); square dy·2x; log1p dy/(x + 1);
+ * expm1 dy·(y + 1); sign 0.
+ */
+function unaryBackward(op: number, dy: Tensor, X: Tensor, Y: Tensor): Tensor {
+  const g = dy.data;
+  const x = X.data;
+  const y = Y.data;
+  const n = g.length;
+  const out = new Float64Array(n);
+  switch (op) {
+    case NEG:
+      for (let i = 0; i < n; i++) out[i] = -g[i];
+      break;
+    case EXP:
+      for (let i = 0; i < n; i++) out[i] = g[i] * y[i];
+      break;
+    case LOG:
+      for (let i = 0; i < n; i++) out[i] = g[i] / x[i];
+      break;
+    case SQRT:
+      for (let i = 0; i < n; i++) out[i] = g[i] / (2 * y[i]);
+      break;
+    case ABS:
+      // dy·sgn(x) with sgn(±0) = sgn(NaN) = 0, as PyTorch.
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = v > 0 ? g[i] : v < 0 ? -g[i] : 0 * g[i];
+      }
+      break;
+    case SQUARE:
+      for (let i = 0; i < n; i++) out[i] = g[i] * (2 * x[i]);
+      break;
+    case LOG1P:
+      for (let i = 0; i < n; i++) out[i] = g[i] / (x[i] + 1);
+      break;
+    case EXPM1:
+      for (let i = 0; i < n; i++) out[i] = g[i] * (y[i] + 1);
+      break;
+    default:
+      break; // sign: zero gradient
+  }
+  return new Tensor(out, X.shape);
+}
+
+/**
+ * dL/da and dL/db of a binary op from dL/dy (the broadcast shape), each summed back to its input's
+ * shape, PyTorch's formulas: mul (dy·b, dy·a); div (dy/b, −dy·((a/b)/b)); pow (dy·(b·a^(b−1)), 0
+ * where b = 0; dy·(a^b·log a), 0 where a = 0 and b ≥ 0); maximum/minimum: dy to the larger
+ * (smaller), split in halves on ties.
+ */
+function binaryBackward(op: number, dy: Tensor, A: Tensor, B: Tensor): [Tensor, Tensor] {
+  if (op === ADD) return [sumTo(dy, A.shape), sumTo(dy, B.shape)];
+  if (op === SUB) return [sumTo(dy, A.shape), sumTo(unaryKernel(NEG, dy), B.shape)];
+  const shape = dy.shape;
+  const n = dy.size;
+  const g = dy.data;
+  const a = A.data;
+  const b = B.data;
+  const offA = sameShape(A.shape, shape) ? null : stridedOffsets(shape, broadcastStrides(A.shape, shape));
+  const offB = sameShape(B.shape, shape) ? null : stridedOffsets(shape, broadcastStrides(B.shape, shape));
+  const ga = new Float64Array(n);
+  const gb = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = a[offA === null ? i : offA[i]];
+    const y = b[offB === null ? i : offB[i]];
+    const d = g[i];
+    switch (op) {
+      case MUL:
+        ga[i] = d * y;
+        gb[i] = d * x;
+        break;
+      case DIV:
+        ga[i] = d / y;
+        gb[i] = -d * (x / y / y);
+        break;
+      case POW:
+        ga[i] = y === 0 ? 0 : d * (y * powC(x, y - 1));
+        gb[i] = x === 0 && y >= 0 ? 0 : d * (powC(x, y) * Math.log(x));
+        break;
+      case MAXIMUM: {
+        const h = x === y ? d / 2 : d;
+        ga[i] = x < y ? 0 : h;
+        gb[i] = x > y ? 0 : h;
+        break;
+      }
+      default: {
+        const h = x === y ? d / 2 : d;
+        ga[i] = x > y ? 0 : h;
+        gb[i] = x < y ? 0 : h;
+      }
+    }
+  }
+  return [sumTo(new Tensor(ga, shape), A.shape), sumTo(new Tensor(gb, shape), B.shape)];
 }

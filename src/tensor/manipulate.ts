@@ -1,4 +1,5 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { record, recording } from '../autograd/tape.js';
 import { axisLayout, normalizeAxis, shapeSize, stridedOffsets, stridesOf } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
@@ -26,7 +27,13 @@ export function transpose(x: TensorLike, axes?: readonly number[]): Tensor {
       return n;
     });
   }
-  return permute(X, perm);
+  const Y = permute(X, perm);
+  if (recording.tape !== null) {
+    const inverse = new Array<number>(rank);
+    for (let i = 0; i < rank; i++) inverse[perm[i]] = i;
+    record('transpose', Y, [X], (dy) => [permute(dy, inverse)]);
+  }
+  return Y;
 }
 
 /** @internal Copies X with its axes permuted (perm already validated). */
@@ -77,6 +84,29 @@ export function transpose2d(src: Float64Array, r: number, c: number, out: Float6
  */
 export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   const ts = toList('concat', xs);
+  const Y = concatTensors(ts, axis);
+  if (recording.tape !== null) {
+    const ax = normalizeAxis('concat', axis, ts[0].rank);
+    record('concat', Y, ts, (dy) => splitAlong(dy, ax, ts));
+  }
+  return Y;
+}
+
+/** The pieces of dy along `axis` with the shapes of `parts` (the gradient of concat). */
+function splitAlong(dy: Tensor, axis: number, parts: readonly Tensor[]): Tensor[] {
+  const { outer, inner } = axisLayout(dy.shape, axis);
+  const rowLen = dy.shape[axis] * inner;
+  let colOff = 0;
+  return parts.map((t) => {
+    const chunk = t.shape[axis] * inner;
+    const out = new Float64Array(t.size);
+    for (let o = 0; o < outer; o++) out.set(dy.data.subarray(o * rowLen + colOff, o * rowLen + colOff + chunk), o * chunk);
+    colOff += chunk;
+    return new Tensor(out, t.shape);
+  });
+}
+
+function concatTensors(ts: readonly Tensor[], axis: number): Tensor {
   const rank = ts[0].rank;
   if (rank === 0) throw new ShapeError('concat', 'xs[0] is a scalar (expected tensors of rank ≥ 1; use stack to join scalars)');
   const ax = normalizeAxis('concat', axis, rank);
@@ -123,7 +153,12 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
   const ax = normalizeAxis('stack', axis, base.length + 1);
   const expanded = base.slice();
   expanded.splice(ax, 0, 1);
-  return concat(ts.map((t) => new Tensor(t.data, expanded)), ax);
+  const Y = concatTensors(ts.map((t) => new Tensor(t.data, expanded)), ax);
+  if (recording.tape !== null) {
+    const views = ts.map((t) => new Tensor(t.data, expanded));
+    record('stack', Y, ts, (dy) => splitAlong(dy, ax, views).map((g, k) => new Tensor(g.data, ts[k].shape)));
+  }
+  return Y;
 }
 
 function toList(fn: string, xs: readonly TensorLike[]): Tensor[] {

@@ -1,5 +1,8 @@
 import { ShapeError, formatShape } from '../errors.js';
-import { broadcastShapes, broadcastStrides, shapeSize, stridedOffsets } from './shape.js';
+import { record, recording } from '../autograd/tape.js';
+import { permute } from './manipulate.js';
+import { sumTo } from './reduce.js';
+import { broadcastShapes, broadcastStrides, sameShape, shapeSize, stridedOffsets } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
 /**
@@ -23,24 +26,7 @@ import { Tensor, asTensor, type TensorLike } from './tensor.js';
 export function matmul(a: TensorLike, b: TensorLike): Tensor {
   const A = asTensor(a, 'matmul', 'a');
   const B = asTensor(b, 'matmul', 'b');
-  if (A.rank === 0 || B.rank === 0) {
-    throw new ShapeError('matmul', `${A.rank === 0 ? 'a' : 'b'} is a scalar (expected rank ≥ 1; use mul for scalars)`);
-  }
-  const aShape = A.rank === 1 ? [1, A.shape[0]] : A.shape.slice();
-  const bShape = B.rank === 1 ? [B.shape[0], 1] : B.shape.slice();
-  const M = aShape[aShape.length - 2];
-  const K = aShape[aShape.length - 1];
-  const K2 = bShape[bShape.length - 2];
-  const N = bShape[bShape.length - 1];
-  if (K !== K2) {
-    throw new ShapeError(
-      'matmul',
-      `inner dimensions differ: a is ${formatShape(A.shape)}, b is ${formatShape(B.shape)} (a's last dim must equal b's ${B.rank === 1 ? 'only' : 'second-to-last'})`,
-    );
-  }
-  const batchA = aShape.slice(0, -2);
-  const batchB = bShape.slice(0, -2);
-  const batch = broadcastShapes('matmul', batchA, batchB);
+  const { M, K, N, batch, batchA, batchB, outShape } = matmulShapes('matmul', A, B);
   const nBatch = shapeSize(batch);
   const out = new Float64Array(nBatch * M * N);
   if (out.length > 0 && K > 0) {
@@ -52,10 +38,69 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
       gemm(A.data, offA, B.data, offB, out, t * M * N, M, K, N);
     }
   }
-  const shape = [...batch];
-  if (A.rank > 1) shape.push(M);
-  if (B.rank > 1) shape.push(N);
-  return new Tensor(out, shape);
+  const Y = new Tensor(out, outShape);
+  if (recording.tape !== null) {
+    record('matmul', Y, [A, B], (dy) => {
+      const { da, db } = matmulBackward(dy, A, B);
+      return [da, db];
+    });
+  }
+  return Y;
+}
+
+/**
+ * Gradients of {@link matmul}: with C = A·B, dA = dC·Bᵀ and dB = Aᵀ·dC, each summed over the batch
+ * dimensions its operand was broadcast along, and shaped like the operand (1-D operands included).
+ * @example matmulBackward([[1]], [[1, 2]], [[3], [4]]).da.toArray(); // => [[3, 4]]
+ */
+export function matmulBackward(dy: TensorLike, a: TensorLike, b: TensorLike): { da: Tensor; db: Tensor } {
+  const fn = 'matmulBackward';
+  const A = asTensor(a, fn, 'a');
+  const B = asTensor(b, fn, 'b');
+  const D = asTensor(dy, fn, 'dy');
+  const { M, N, batch, aShape, bShape, outShape } = matmulShapes(fn, A, B);
+  if (!sameShape(D.shape, outShape)) {
+    throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but matmul(a, b) has shape ${formatShape(outShape)}`);
+  }
+  const A2 = new Tensor(A.data, aShape);
+  const B2 = new Tensor(B.data, bShape);
+  const D2 = new Tensor(D.data, [...batch, M, N]);
+  const da = sumTo(matmul(D2, swapLastTwo(B2)), aShape);
+  const db = sumTo(matmul(swapLastTwo(A2), D2), bShape);
+  return { da: new Tensor(da.data, A.shape), db: new Tensor(db.data, B.shape) };
+}
+
+function swapLastTwo(t: Tensor): Tensor {
+  const perm = t.shape.map((_, i) => i);
+  perm[t.rank - 2] = t.rank - 1;
+  perm[t.rank - 1] = t.rank - 2;
+  return permute(t, perm);
+}
+
+/** The shapes of a matmul: operands as matrices (1-D promoted), batch dims, and the result's shape. */
+function matmulShapes(fn: string, A: Tensor, B: Tensor) {
+  if (A.rank === 0 || B.rank === 0) {
+    throw new ShapeError(fn, `${A.rank === 0 ? 'a' : 'b'} is a scalar (expected rank ≥ 1; use mul for scalars)`);
+  }
+  const aShape = A.rank === 1 ? [1, A.shape[0]] : A.shape.slice();
+  const bShape = B.rank === 1 ? [B.shape[0], 1] : B.shape.slice();
+  const M = aShape[aShape.length - 2];
+  const K = aShape[aShape.length - 1];
+  const K2 = bShape[bShape.length - 2];
+  const N = bShape[bShape.length - 1];
+  if (K !== K2) {
+    throw new ShapeError(
+      fn,
+      `inner dimensions differ: a is ${formatShape(A.shape)}, b is ${formatShape(B.shape)} (a's last dim must equal b's ${B.rank === 1 ? 'only' : 'second-to-last'})`,
+    );
+  }
+  const batchA = aShape.slice(0, -2);
+  const batchB = bShape.slice(0, -2);
+  const batch = broadcastShapes(fn, batchA, batchB);
+  const outShape = [...batch];
+  if (A.rank > 1) outShape.push(M);
+  if (B.rank > 1) outShape.push(N);
+  return { aShape, bShape, M, K, N, batch, batchA, batchB, outShape };
 }
 
 const MR = 4;

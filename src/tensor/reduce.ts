@@ -1,7 +1,8 @@
 import { ValueError, formatShape } from '../errors.js';
 import { checkBoolean, checkOptions } from '../validate.js';
 import { permute } from './manipulate.js';
-import { axisLayout, normalizeAxes, shapeSize } from './shape.js';
+import { record, recording } from '../autograd/tape.js';
+import { axisLayout, expandTo, normalizeAxes, sameShape, shapeSize } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
 /** Axis argument of the reductions: one axis (may be negative), several, or all when omitted. */
@@ -20,7 +21,9 @@ export function sum(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const p = plan('sum', x, axis, keepDims);
   const out = new Float64Array(p.outer * p.inner);
   sumInto(p, out);
-  return new Tensor(out, p.shape);
+  const Y = new Tensor(out, p.shape);
+  if (recording.tape !== null) record('sum', Y, [p.X], (dy) => [new Tensor(expandTo(dy.data, p.keptShape, p.X.shape), p.X.shape)]);
+  return Y;
 }
 
 /**
@@ -33,7 +36,15 @@ export function mean(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const out = new Float64Array(p.outer * p.inner);
   sumInto(p, out);
   for (let i = 0; i < out.length; i++) out[i] /= p.reduce;
-  return new Tensor(out, p.shape);
+  const Y = new Tensor(out, p.shape);
+  if (recording.tape !== null) {
+    record('mean', Y, [p.X], (dy) => {
+      const g = expandTo(dy.data, p.keptShape, p.X.shape);
+      for (let i = 0; i < g.length; i++) g[i] /= p.reduce;
+      return [new Tensor(g, p.X.shape)];
+    });
+  }
+  return Y;
 }
 
 /** Options of {@link variance}. */
@@ -51,9 +62,16 @@ export interface VarianceOptions {
  * @example variance([1, 2, 3, 4], undefined, { unbiased: false }).item(); // => 1.25
  */
 export function variance(x: TensorLike, axis?: Axis, options?: VarianceOptions): Tensor {
-  const opts = checkOptions<VarianceOptions>('variance', options, ['unbiased', 'keepDims']);
-  const unbiased = checkBoolean('variance', 'options.unbiased', opts.unbiased ?? true);
-  const p = plan('variance', x, axis, opts.keepDims ?? false);
+  const { Y, p, mu, denom } = varianceOf('variance', x, axis, options);
+  if (recording.tape !== null) record('variance', Y, [p.X], (dy) => [varianceBackward(dy, p, mu, denom)]);
+  return Y;
+}
+
+/** The variance with what its backward needs: the plan, the means, and n − ddof. */
+function varianceOf(fn: string, x: TensorLike, axis: Axis | undefined, options: VarianceOptions | undefined) {
+  const opts = checkOptions<VarianceOptions>(fn, options, ['unbiased', 'keepDims']);
+  const unbiased = checkBoolean(fn, 'options.unbiased', opts.unbiased ?? true);
+  const p = plan(fn, x, axis, opts.keepDims ?? false);
   const { outer, reduce: R, inner, data } = p;
   const mu = new Float64Array(outer * inner);
   sumInto(p, mu);
@@ -84,7 +102,86 @@ export function variance(x: TensorLike, axis?: Axis, options?: VarianceOptions):
       for (let j = 0; j < inner; j++) out[ob + j] /= denom;
     }
   }
-  return new Tensor(out, p.shape);
+  return { Y: new Tensor(out, p.shape), p, mu, denom };
+}
+
+/** dL/dx of variance: (2/(n − ddof))·dy·(x − μ), PyTorch's `var_backward`. */
+function varianceBackward(dy: Tensor, p: Plan, mu: Float64Array, denom: number): Tensor {
+  const X = p.X;
+  const g = expandTo(dy.data, p.keptShape, X.shape);
+  const m = expandTo(mu, p.keptShape, X.shape);
+  const k = 2 / denom;
+  for (let i = 0; i < g.length; i++) g[i] = k * g[i] * (X.data[i] - m[i]);
+  return new Tensor(g, X.shape);
+}
+
+/**
+ * Standard deviation over `axis`: √variance, with `variance`'s options (unbiased by default, like
+ * `torch.std`; `unbiased: false` is `np.std`). Differentiable through variance and sqrt.
+ * @example std([1, 2, 3, 4]).item(); // => 1.2909944487358056
+ */
+export function std(x: TensorLike, axis?: Axis, options?: VarianceOptions): Tensor {
+  const { Y: V, p, mu, denom } = varianceOf('std', x, axis, options);
+  const out = new Float64Array(V.size);
+  for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(V.data[i]);
+  const Y = new Tensor(out, V.shape);
+  if (recording.tape !== null) {
+    // d std = d var / (2·std), and 0 where std = 0 (PyTorch's std_backward).
+    record('std', Y, [p.X], (dy) => {
+      const g = new Float64Array(out.length);
+      for (let i = 0; i < g.length; i++) g[i] = out[i] === 0 ? 0 : dy.data[i] / (2 * out[i]);
+      return [varianceBackward(new Tensor(g, V.shape), p, mu, denom)];
+    });
+  }
+  return Y;
+}
+
+/**
+ * log Σ eˣ over `axis` (all elements when omitted), without overflow:
+ *
+ * ```math
+ * \operatorname{lse}(x) = m + \log \sum_i e^{x_i - m}, \quad m = \max_i x_i, \qquad
+ * \frac{\partial\, \operatorname{lse}}{\partial x_i} = e^{x_i - \operatorname{lse}(x)}
+ * ```
+ *
+ * A line whose maximum is ±∞ gives that infinity (all −∞: −∞, as `torch.logsumexp`); NaN
+ * propagates. An empty line gives −∞ (log 0).
+ * @example logSumExp([1000, 1000]).item(); // => 1000.6931471805599
+ */
+export function logSumExp(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
+  const p = plan('logSumExp', x, axis, keepDims);
+  const { outer, reduce: R, inner, data } = p;
+  const out = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const base = o * R * inner + j;
+      let m = -Infinity;
+      for (let r = 0, q = base; r < R; r++, q += inner) {
+        const v = data[q];
+        if (v > m || v !== v) m = v;
+        if (m !== m) break;
+      }
+      if (m === Infinity || m === -Infinity || m !== m) {
+        out[o * inner + j] = m;
+        continue;
+      }
+      let s = 0;
+      for (let r = 0, q = base; r < R; r++, q += inner) s += Math.exp(data[q] - m);
+      out[o * inner + j] = m + Math.log(s);
+    }
+  }
+  const Y = new Tensor(out, p.shape);
+  if (recording.tape !== null) {
+    record('logSumExp', Y, [p.X], (dy) => {
+      // dx = dy · e^(x − lse), PyTorch's logsumexp_backward.
+      const X = p.X;
+      const g = expandTo(dy.data, p.keptShape, X.shape);
+      const l = expandTo(out, p.keptShape, X.shape);
+      for (let i = 0; i < g.length; i++) g[i] = g[i] * Math.exp(X.data[i] - l[i]);
+      return [new Tensor(g, X.shape)];
+    });
+  }
+  return Y;
 }
 
 /**
@@ -145,7 +242,27 @@ function extreme(fn: string, x: TensorLike, axis: Axis | undefined, keepDims: bo
       out[o * inner + j] = wantIndex ? bestIdx : best;
     }
   }
-  return new Tensor(out, p.shape);
+  const Y = new Tensor(out, p.shape);
+  if (!wantIndex && recording.tape !== null) record(fn, Y, [p.X], (dy) => [extremeBackward(dy, p, out)]);
+  return Y;
+}
+
+/**
+ * dL/dx of max/min: dy shared evenly among the elements equal to the result (PyTorch's `amax`/
+ * `amin` rule; a NaN result gives NaN, as there 0 elements compare equal).
+ */
+function extremeBackward(dy: Tensor, p: Plan, result: Float64Array): Tensor {
+  const X = p.X;
+  const r = expandTo(result, p.keptShape, X.shape);
+  const mask = new Float64Array(X.size);
+  for (let i = 0; i < mask.length; i++) mask[i] = X.data[i] === r[i] ? 1 : 0;
+  // Ties per reduced line: the same reduction of the mask.
+  const count = new Float64Array(result.length);
+  sumInto({ ...p, data: p.moved === null ? mask : permute(new Tensor(mask, X.shape), p.moved).data }, count);
+  const c = expandTo(count, p.keptShape, X.shape);
+  const g = expandTo(dy.data, p.keptShape, X.shape);
+  for (let i = 0; i < g.length; i++) g[i] = (mask[i] * g[i]) / c[i];
+  return new Tensor(g, X.shape);
 }
 
 interface Plan {
@@ -157,12 +274,22 @@ interface Plan {
   /** Output shape (with or without kept dims). */
   shape: number[];
   inputShape: readonly number[];
+  /** The input. */
+  X: Tensor;
+  /** The input's shape with every reduced axis 1 (what a gradient broadcasts from). */
+  keptShape: number[];
+  /** The permutation that put non-adjacent reduced axes last, or null when none was needed. */
+  moved: number[] | null;
 }
 
 function plan(fn: string, x: TensorLike, axis: Axis | undefined, keepDims: boolean): Plan {
   const X = asTensor(x, fn, 'x');
   checkBoolean(fn, 'keepDims', keepDims);
-  const axes = normalizeAxes(fn, axis, X.rank);
+  return planOf(X, normalizeAxes(fn, axis, X.rank), keepDims);
+}
+
+/** The [outer, reduce, inner] plan for reducing X over `axes` (sorted, distinct, valid). */
+function planOf(X: Tensor, axes: readonly number[], keepDims: boolean): Plan {
   const reduced = new Array<boolean>(X.rank).fill(false);
   for (const a of axes) reduced[a] = true;
   const shape: number[] = [];
@@ -172,18 +299,20 @@ function plan(fn: string, x: TensorLike, axis: Axis | undefined, keepDims: boole
   }
   let R = 1;
   for (const a of axes) R *= X.shape[a];
-  if (axes.length === 0) return { data: X.data, outer: X.size, reduce: 1, inner: 1, shape, inputShape: X.shape };
+  const keptShape = X.shape.map((d, i) => (reduced[i] ? 1 : d));
+  const base = { shape, inputShape: X.shape, X, keptShape, moved: null };
+  if (axes.length === 0) return { ...base, data: X.data, outer: X.size, reduce: 1, inner: 1 };
   const lo = axes[0];
   const hi = axes[axes.length - 1];
   if (hi - lo + 1 === axes.length) {
     const { outer, inner } = axisLayout(X.shape, lo, hi);
-    return { data: X.data, outer, reduce: R, inner, shape, inputShape: X.shape };
+    return { ...base, data: X.data, outer, reduce: R, inner };
   }
   // Non-adjacent axes: move the reduced axes to the end (one copy), then reduce contiguous rows.
   const kept: number[] = [];
   for (let d = 0; d < X.rank; d++) if (!reduced[d]) kept.push(d);
-  const moved = permute(X, [...kept, ...axes]);
-  return { data: moved.data, outer: shapeSize(kept.map((d) => X.shape[d])), reduce: R, inner: 1, shape, inputShape: X.shape };
+  const perm = [...kept, ...axes];
+  return { ...base, moved: perm, data: permute(X, perm).data, outer: shapeSize(kept.map((d) => X.shape[d])), reduce: R, inner: 1 };
 }
 
 function sumInto(p: Plan, out: Float64Array): void {
@@ -242,4 +371,20 @@ export function pairwiseSum(a: Float64Array, start: number, n: number): number {
   let n2 = Math.floor(n / 2);
   n2 -= n2 % 8;
   return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
+}
+
+/**
+ * `g` summed over the dimensions that broadcasting added or stretched, so that it has `shape`:
+ * the gradient of a broadcast input (NumPy alignment on the right). @internal
+ */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.rank - shape.length;
+  const axes: number[] = [];
+  for (let d = 0; d < g.rank; d++) if (d < lead || (shape[d - lead] === 1 && g.shape[d] !== 1)) axes.push(d);
+  if (axes.length === 0) return new Tensor(g.data, shape);
+  const p = planOf(g, axes, false);
+  const out = new Float64Array(p.outer * p.inner);
+  sumInto(p, out);
+  return new Tensor(out, shape);
 }

@@ -166,3 +166,15 @@ export function stridedOffsets(shape: readonly number[], strides: readonly numbe
   }
   return out;
 }
+
+/**
+ * The values of a tensor of shape `from` broadcast (NumPy's rules, `from` already known to
+ * broadcast) to shape `to`, as a new contiguous array: `np.broadcast_to(x, to).copy()`.
+ */
+export function expandTo(src: Float64Array, from: readonly number[], to: readonly number[]): Float64Array {
+  if (sameShape(from, to)) return src.slice();
+  const offsets = stridedOffsets(to, broadcastStrides(from, to));
+  const out = new Float64Array(offsets.length);
+  for (let i = 0; i < out.length; i++) out[i] = src[offsets[i]];
+  return out;
+}

@@ -1,4 +1,5 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { record, recording } from '../autograd/tape.js';
 import { checkShape, shapeSize, stridesOf } from './shape.js';
 
 /** A nested array of numbers of any depth: `number[]`, `number[][]`, … */
@@ -83,7 +84,9 @@ export class Tensor {
    * One dimension may be `-1`, inferred from the size.
    */
   reshape(shape: readonly number[]): Tensor {
-    return new Tensor(this.data, resolveReshape('reshape', this.shape, this.size, shape));
+    const Y = new Tensor(this.data, resolveReshape('reshape', this.shape, this.size, shape));
+    if (recording.tape !== null) record('reshape', Y, [this], (dy) => [new Tensor(dy.data, this.shape)]);
+    return Y;
   }
 
   /** A deep copy with its own data (the gradient is not copied). */
@@ -96,7 +99,8 @@ export class Tensor {
   }
 }
 
-function resolveReshape(fn: string, from: readonly number[], size: number, shape: unknown): number[] {
+/** The shape `shape` (one −1 inferred) for a tensor of `size` elements, validated. @internal */
+export function resolveReshape(fn: string, from: readonly number[], size: number, shape: unknown): number[] {
   if (!Array.isArray(shape)) throw new ValueError(fn, `shape must be an array of dimensions, got ${describe(shape)}`);
   let infer = -1;
   let known = 1;

@@ -1,4 +1,5 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { vjp } from '../autograd/transforms.js';
 import { createRng } from '../random/rng.js';
 import { sameShape, unravelIndex } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
@@ -78,7 +79,8 @@ export function numericalGradient(
 }
 
 /**
- * Checks a backward function against central differences in float64. With no `dy`, the upstream
+ * Checks a backward function against central differences in float64: a `{ forward, backward }`
+ * pair, or a plain function of tensors whose analytic gradient autograd computes. With no `dy`, the upstream
  * gradient is a fixed pseudo-random tensor (uniform in [−1, 1) from `createRng(0)`), so errors that
  * cancel under an all-ones `dy` (softmax, for one) are still caught.
  *
@@ -86,11 +88,10 @@ export function numericalGradient(
  * const r = gradCheck({ forward: (x) => mul(x, x), backward: (dy, x) => mul(dy, mul(2, x)) }, [[1, 2, 3]]);
  * r.ok; // => true
  */
-export function gradCheck(pair: DifferentiablePair, inputs: readonly TensorLike[], options?: GradCheckOptions): GradCheckResult {
+export function gradCheck(pairOrFn: DifferentiablePair | ((...xs: Tensor[]) => Tensor), inputs: readonly TensorLike[], options?: GradCheckOptions): GradCheckResult {
   const fn = 'gradCheck';
-  if (pair === null || typeof pair !== 'object' || typeof pair.forward !== 'function' || typeof pair.backward !== 'function') {
-    throw new ValueError(fn, `the first argument must be { forward, backward } functions, got ${describe(pair)}`);
-  }
+  const pair = asPair(fn, pairOrFn);
+  const plain = typeof pairOrFn === 'function';
   const opts = checkOptions<GradCheckOptions>(fn, options, ['eps', 'dy', 'wrt', 'rtol', 'atol']);
   const rtol = checkNumber(fn, 'options.rtol', opts.rtol ?? 1e-5, 'nonneg');
   const atol = checkNumber(fn, 'options.atol', opts.atol ?? 1e-8, 'nonneg');
@@ -107,6 +108,8 @@ export function gradCheck(pair: DifferentiablePair, inputs: readonly TensorLike[
   else if (Array.isArray(raw)) analytic = raw as Tensor[];
   else if (raw !== null && typeof raw === 'object') analytic = Object.values(raw as Record<string, Tensor>);
   else throw new ValueError(fn, `backward returned ${describe(raw)} (expected a Tensor, an array of Tensors or an object of Tensors)`);
+  // A plain function's gradients come for every input; keep the checked ones.
+  if (plain) analytic = wrt.map((k) => analytic[k]);
   if (analytic.length !== wrt.length) {
     throw new ValueError(fn, `backward returned ${analytic.length} gradient(s) for ${wrt.length} checked input(s)`);
   }
@@ -135,6 +138,22 @@ export function gradCheck(pair: DifferentiablePair, inputs: readonly TensorLike[
     }
   }
   return { ok, maxRelError, worst };
+}
+
+/**
+ * A pair to check: the pair itself, or for a plain function `f` its forward with the analytic
+ * gradient from autograd (`vjp`), so a composite written with nabla's ops is checked as it is.
+ */
+function asPair(fn: string, pairOrFn: unknown): DifferentiablePair {
+  if (typeof pairOrFn === 'function') {
+    const f = pairOrFn as (...xs: Tensor[]) => Tensor;
+    return { forward: f, backward: (dy, ...xs) => vjp(f, ...xs).backward(dy) };
+  }
+  const pair = pairOrFn as DifferentiablePair;
+  if (pair === null || typeof pair !== 'object' || typeof pair.forward !== 'function' || typeof pair.backward !== 'function') {
+    throw new ValueError(fn, `the first argument must be a function or a { forward, backward } pair, got ${describe(pair)}`);
+  }
+  return pair;
 }
 
 function prepare(fn: string, forward: unknown, inputs: readonly TensorLike[], opts: Partial<NumericalGradientOptions>) {

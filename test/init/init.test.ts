@@ -3,7 +3,7 @@ import * as nabla from '../../src/index.js';
 import {
   ShapeError, TRUNCATED_NORMAL_STD, ValueError, calculateGain, computeFans, constant, createRng, eye, fanInUniform, getDefaultRng,
   heNormal, heUniform, lecunNormal, lecunUniform, matmul, normal, ones, orthogonal, setSeed, transpose, uniform, xavierNormal,
-  xavierUniform, zeros, type Tensor,
+  xavierUniform, zeros, Linear, type Tensor, type Initializer,
 } from '../../src/index.js';
 import { loadFixture } from '../helpers/fixtures.js';
 
@@ -159,10 +159,12 @@ describe('the default generator', () => {
 });
 
 describe('constant, zeros, ones', () => {
-  it('fill and accept the initializer signature', () => {
+  it('fill, and serve as layer initializers (which pass an options argument they do not read)', () => {
     expect(constant([2], 0.5).toArray()).toEqual([0.5, 0.5]);
-    expect(zeros([2], { seed: 1 }).toArray()).toEqual([0, 0]);
-    expect(ones([1, 2], {}).toArray()).toEqual([[1, 1]]);
+    const asInit: Initializer[] = [zeros, ones];
+    expect(asInit[0]([2], { rng: createRng(1) }).toArray()).toEqual([0, 0]);
+    expect(asInit[1]([1, 2], { rng: createRng(1) }).toArray()).toEqual([[1, 1]]);
+    expect(new Linear(2, 3, { init: zeros }).weight.toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
   });
 });
 

@@ -85,7 +85,7 @@ describe('gradCheck', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => gradCheck({} as never, [[1]])).toThrow(/gradCheck: the first argument must be \{ forward, backward \}/);
+    expect(() => gradCheck({} as never, [[1]])).toThrow(/gradCheck: the first argument must be a function or a \{ forward, backward \} pair/);
     expect(() => gradCheck(square, [])).toThrow(/inputs must be a non-empty array/);
     expect(() => gradCheck(square, [[1]], { eps: 0 })).toThrow(/options.eps must be a positive finite number, got 0/);
     expect(() => gradCheck(square, [[1]], { dy: [1, 2] })).toThrow(/options.dy has shape \[2\] but forward's output has shape \[1\]/);

@@ -1,0 +1,78 @@
+import { record, recording } from '../autograd/tape.js';
+import { ShapeError, formatShape } from '../errors.js';
+import { transpose2d } from './manipulate.js';
+import { gemm } from './matmul.js';
+import { sameShape, shapeSize } from './shape.js';
+import { Tensor, asTensor, type TensorLike } from './tensor.js';
+
+/**
+ * The affine map of a fully connected layer, y = x·W + b, with W `[in, out]` (nabla's layout — the
+ * transpose of PyTorch's `(out, in)`, so `F.linear(x, Wᵀ, b)` in PyTorch) and b `[out]` or omitted.
+ * x is `[…, in]`: every leading dimension is batch.
+ *
+ * ```math
+ * y_{\cdot j} = \sum_k x_{\cdot k} W_{kj} + b_j
+ * ```
+ * @example linear([[1, 2]], [[1, 0], [0, 1]], [10, 20]).toArray(); // => [[11, 22]]
+ */
+export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor {
+  const fn = 'linear';
+  const X = asTensor(x, fn, 'x');
+  const W = asTensor(weight, fn, 'weight');
+  const B = bias === undefined || bias === null ? null : asTensor(bias, fn, 'bias');
+  const { M, K, N } = linearShapes(fn, X, W);
+  if (B !== null && (B.rank !== 1 || B.size !== N)) throw new ShapeError(fn, `bias has shape ${formatShape(B.shape)} but weight has ${N} outputs (expected [${N}])`);
+  const out = new Float64Array(M * N);
+  gemm(X.data, 0, W.data, 0, out, 0, M, K, N);
+  if (B !== null) {
+    const b = B.data;
+    for (let i = 0, r = 0; i < M; i++, r += N) for (let j = 0; j < N; j++) out[r + j] += b[j];
+  }
+  const Y = new Tensor(out, [...X.shape.slice(0, -1), N]);
+  if (recording.tape !== null) {
+    record(fn, Y, [X, W, B], (dy) => {
+      const g = linearBackward(dy, X, W);
+      return [g.dx, g.dweight, B === null ? null : g.dbias];
+    });
+  }
+  return Y;
+}
+
+/**
+ * Gradients of {@link linear}: dx = dy·Wᵀ, dW = xᵀ·dy (x's batch dimensions flattened into rows),
+ * db = Σ dy over the rows.
+ * @example linearBackward([[1, 1]], [[1, 2]], [[1, 0], [0, 1]]).dweight.toArray(); // => [[1, 1], [2, 2]]
+ */
+export function linearBackward(dy: TensorLike, x: TensorLike, weight: TensorLike): { dx: Tensor; dweight: Tensor; dbias: Tensor } {
+  const fn = 'linearBackward';
+  const X = asTensor(x, fn, 'x');
+  const W = asTensor(weight, fn, 'weight');
+  const D = asTensor(dy, fn, 'dy');
+  const { M, K, N } = linearShapes(fn, X, W);
+  const yShape = [...X.shape.slice(0, -1), N];
+  if (!sameShape(D.shape, yShape)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but linear(x, weight) has shape ${formatShape(yShape)}`);
+  const d = D.data;
+  // dW = xᵀ·dy
+  const xT = new Float64Array(K * M);
+  transpose2d(X.data, M, K, xT);
+  const dW = new Float64Array(K * N);
+  gemm(xT, 0, d, 0, dW, 0, K, M, N);
+  // db = Σ_rows dy
+  const db = new Float64Array(N);
+  for (let i = 0, r = 0; i < M; i++, r += N) for (let j = 0; j < N; j++) db[j] += d[r + j];
+  // dx = dy·Wᵀ
+  const wT = new Float64Array(K * N);
+  transpose2d(W.data, K, N, wT);
+  const dx = new Float64Array(M * K);
+  gemm(d, 0, wT, 0, dx, 0, M, N, K);
+  return { dx: new Tensor(dx, X.shape), dweight: new Tensor(dW, W.shape), dbias: new Tensor(db, [N]) };
+}
+
+function linearShapes(fn: string, X: Tensor, W: Tensor): { M: number; K: number; N: number } {
+  if (W.rank !== 2) throw new ShapeError(fn, `weight must be [in, out], got shape ${formatShape(W.shape)}`);
+  const [K, N] = W.shape;
+  if (X.rank < 1 || X.shape[X.rank - 1] !== K) {
+    throw new ShapeError(fn, `x has shape ${formatShape(X.shape)} but weight is ${formatShape(W.shape)} (x's last dimension must equal weight's first, ${K})`);
+  }
+  return { M: shapeSize(X.shape.slice(0, -1)), K, N };
+}
