@@ -52,6 +52,14 @@ export class Sequential extends ModuleBase {
   override backward(dy: TensorLike): Tensor {
     const fn = 'Sequential.backward';
     if (!this.consistent) throw new NablaError(fn, 'the last forward failed, so there is no forward to differentiate (run forward again)');
+    const first = this.modules.findIndex((m, i) => this.modules.indexOf(m) !== i);
+    if (first >= 0) {
+      const i = this.modules.indexOf(this.modules[first]);
+      throw new NablaError(
+        fn,
+        `modules[${i}] and modules[${first}] are the same ${this.modules[i].constructor.name}: the explicit backward has one cache per layer (differentiate a model that reuses a layer with accumulateGrads)`,
+      );
+    }
     for (let i = this.modules.length - 1; i >= 0; i--) {
       const m = this.modules[i];
       if (m instanceof ModuleBase && !m.backwardReady()) {
