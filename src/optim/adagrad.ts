@@ -96,7 +96,7 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradGroupOptions> {
       const s = sum[i] + d * d;
       sum[i] = s;
       const std = epsInsideSqrt ? Math.sqrt(s + eps) : Math.sqrt(s) + eps;
-      p[i] = p[i] + -clr * (d / std);
+      p[i] = p[i] + (-clr * d) / std; // p.addcdiv_(g, std, value=−clr)
     }
   }
 }

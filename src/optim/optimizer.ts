@@ -340,9 +340,48 @@ export function decayWeights(p: Float64Array, lr: number, wd: number, multiply: 
   } else for (let i = 0; i < n; i++) p[i] = p[i] - p[i] * wd * lr;
 }
 
-/** PyTorch's `lerp`: a + w·(b − a) for w < 0.5, else b − (b − a)·(1 − w) (same rounding as torch). @internal */
-export function lerp(a: number, b: number, w: number): number {
-  return w < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w);
+/**
+ * βᵗ for an integer step t ≥ 0, correctly rounded: what C's `pow` returns for PyTorch's
+ * `beta ** step` (glibc's pow is correctly rounded), where `Math.pow`'s last bit differs for some
+ * inputs (0.9⁴, 0.999¹⁶). Method: exponentiation by squaring in double-double arithmetic (≈106-bit
+ * products, Dekker's exact two-product with Veltkamp's split — no fused multiply-add needed), then
+ * one rounding. Exact for results above 2⁻⁹⁶⁹; smaller ones (deep in the underflow that makes a bias
+ * correction 1 − βᵗ equal 1 anyway) are within an ulp. @internal
+ */
+export function powStep(beta: number, t: number): number {
+  let rh = 1;
+  let rl = 0;
+  let bh = beta;
+  let bl = 0;
+  for (let n = t; n > 0; n = Math.floor(n / 2)) {
+    if (n % 2 === 1) {
+      const p = twoProduct(rh, bh);
+      const lo = p.lo + (rh * bl + rl * bh);
+      rh = p.hi + lo;
+      rl = lo - (rh - p.hi);
+    }
+    if (n > 1) {
+      const q = twoProduct(bh, bh);
+      const lo = q.lo + 2 * bh * bl;
+      bh = q.hi + lo;
+      bl = lo - (bh - q.hi);
+    }
+  }
+  return rh + rl;
+}
+
+const SPLIT = 134217729; // 2^27 + 1
+
+/** a·b = hi + lo exactly (Dekker 1971), for |a·b| far from overflow and underflow. */
+function twoProduct(a: number, b: number): { hi: number; lo: number } {
+  const hi = a * b;
+  let t = SPLIT * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return { hi, lo: al * bl - (hi - ah * bh - al * bh - ah * bl) };
 }
 
 
