@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { conv2d, conv2dBackward, createRng, gradCheck, NablaError, ShapeError, Tensor, tensor, ValueError, zeros, type Conv2dOptions } from '../../src/index.js';
 import { expectMatches, fromFix, loadFixture, type FixTensor } from '../helpers/fixtures.js';
 
-const fx = loadFixture('torch/conv.json');
+const fx = loadFixture('torch/conv15.json');
 
 interface ConvCase {
   name: string;

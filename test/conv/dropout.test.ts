@@ -3,7 +3,7 @@ import { createRng, dropout, setSeed, Tensor, tensor, ValueError } from '../../s
 import { dropoutBackward, dropoutMask } from '../../src/conv/dropout.js';
 import { expectMatches, fromFix, loadFixture, type FixTensor } from '../helpers/fixtures.js';
 
-const fx = loadFixture('torch/conv.json');
+const fx = loadFixture('torch/conv15.json');
 
 interface DropCase {
   seed: number;

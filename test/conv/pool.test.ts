@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { avgPool2d, avgPool2dBackward, createRng, gradCheck, maxPool2d, maxPool2dBackward, ShapeError, Tensor, tensor, ValueError, type AvgPool2dOptions, type MaxPool2dOptions } from '../../src/index.js';
 import { expectMatches, fromFix, loadFixture, type FixTensor } from '../helpers/fixtures.js';
 
-const fx = loadFixture('torch/conv.json');
+const fx = loadFixture('torch/conv15.json');
 
 interface PoolCase<O> {
   name: string;
