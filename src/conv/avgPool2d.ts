@@ -2,16 +2,16 @@ import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkOptions } from '../validate.js';
-import { poolGeometry, type Pair, type Pool } from './geometry.js';
+import { poolGeometry, type Pair2d, type Pool } from './geometry.js';
 
 /** Options of {@link avgPool2d} and {@link avgPool2dBackward}. */
 export interface AvgPool2dOptions {
   /** Window size, one number or `[kh, kw]`. Required. */
-  kernelSize: Pair;
+  kernelSize: Pair2d;
   /** Step between windows. Default: the kernel size. */
-  stride?: Pair;
+  stride?: Pair2d;
   /** Implicit zero padding on each side; at most half the kernel (PyTorch's rule). Default 0. */
-  padding?: Pair;
+  padding?: Pair2d;
   /** Round the output size up instead of down (the last window must start inside the input or the left padding). Default false. */
   ceilMode?: boolean;
   /** Count the zero padding in the divisor. Default true (PyTorch's). */

@@ -3,20 +3,20 @@ import { gemm } from '../tensor/matmul.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkInteger, checkOptions } from '../validate.js';
-import { convAxis, nchw, readPair, type Axis, type Pair } from './geometry.js';
+import { convAxis, nchw, readPair, type Axis, type Pair2d } from './geometry.js';
 
 /** Options of {@link conv2d} and {@link conv2dBackward}. */
 export interface Conv2dOptions {
   /** Step between windows, one number or `[sh, sw]`. Default 1. */
-  stride?: Pair;
+  stride?: Pair2d;
   /**
    * Zeros added on each side: one number, `[ph, pw]` (each on both sides), `'valid'` (0) or
    * `'same'` (output size = input size; stride 1 only; when the dilated kernel's extent is even
    * the extra row/column goes at the bottom/right, as PyTorch). Default 0.
    */
-  padding?: Pair | 'same' | 'valid';
+  padding?: Pair2d | 'same' | 'valid';
   /** Spacing between kernel taps, one number or `[dh, dw]`. Default 1. */
-  dilation?: Pair;
+  dilation?: Pair2d;
   /** Number of channel groups; C_in and C_out must both be divisible by it. Default 1. */
   groups?: number;
 }

@@ -3,10 +3,10 @@ import type { Tensor } from '../tensor/tensor.js';
 import { checkInteger } from '../validate.js';
 
 /** A size per spatial axis: one number for both, or `[height, width]`. */
-export type Pair = number | readonly [number, number];
+export type Pair2d = number | readonly [number, number];
 
 /**
- * Reads a {@link Pair} option as `[h, w]`, each an integer ≥ `min` (1 for sizes, strides and
+ * Reads a {@link Pair2d} option as `[h, w]`, each an integer ≥ `min` (1 for sizes, strides and
  * dilations; 0 for padding). @internal
  */
 export function readPair(fn: string, name: string, value: unknown, min: number): [number, number] {

@@ -2,18 +2,18 @@ import { ShapeError, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkOptions } from '../validate.js';
-import { poolGeometry, type Axis, type Pair, type Pool } from './geometry.js';
+import { poolGeometry, type Axis, type Pair2d, type Pool } from './geometry.js';
 
 /** Options of {@link maxPool2d} and {@link maxPool2dBackward}. */
 export interface MaxPool2dOptions {
   /** Window size, one number or `[kh, kw]`. Required. */
-  kernelSize: Pair;
+  kernelSize: Pair2d;
   /** Step between windows. Default: the kernel size. */
-  stride?: Pair;
+  stride?: Pair2d;
   /** Implicit −∞ padding on each side; at most half the kernel (PyTorch's rule). Default 0. */
-  padding?: Pair;
+  padding?: Pair2d;
   /** Spacing between window taps. Default 1. */
-  dilation?: Pair;
+  dilation?: Pair2d;
   /** Round the output size up instead of down (the last window must start inside the input or the left padding). Default false. */
   ceilMode?: boolean;
 }
