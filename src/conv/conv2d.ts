@@ -60,17 +60,16 @@ export interface Conv2dOptions {
 export function conv2d(x: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: Conv2dOptions): Tensor {
   const fn = 'conv2d';
   const s = setup(fn, x, weight, options);
-  let b: Float64Array | null = null;
+  let B: Tensor | null = null;
   if (bias !== undefined && bias !== null) {
     if (typeof bias === 'object' && !Array.isArray(bias) && !(bias instanceof Tensor) && !ArrayBuffer.isView(bias)) {
       throw new ValueError(fn, 'bias is an options object (pass the options fourth: conv2d(x, weight, undefined, { … }))');
     }
-    const B = asTensor(bias, fn, 'bias');
+    B = asTensor(bias, fn, 'bias');
     if (B.rank !== 1 || B.size !== s.Co) throw new ShapeError(fn, `bias has shape ${formatShape(B.shape)} but weight has ${s.Co} output channels (expected [${s.Co}])`);
-    b = B.data;
   }
   const out = new Float64Array(s.N * s.Co * s.P);
-  if (out.length > 0) forwardKernel(s.X.data, s.Wt.data, b, out, s);
+  if (out.length > 0) forwardKernel(s.X.data, s.Wt.data, B === null ? null : B.data, out, s);
   return new Tensor(out, [s.N, s.Co, s.ay.out, s.ax.out]);
 }
 

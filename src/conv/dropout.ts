@@ -47,7 +47,9 @@ export function dropout(x: TensorLike, options?: DropoutOptions): Tensor {
   const training = checkBoolean(fn, 'options.training', o.training ?? true);
   const rng = resolveRng(fn, o);
   if (!training) return new Tensor(X.data.slice(), X.shape);
-  return applyMask(X.data, drawMask(X.size, p, rng), p, X.shape);
+  // The mask is kept by name: under autograd the backward is applyMask(dy, keep, p).
+  const keep = drawMask(X.size, p, rng);
+  return applyMask(X.data, keep, p, X.shape);
 }
 
 /**

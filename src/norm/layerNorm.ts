@@ -143,9 +143,10 @@ function setup(fn: string, x: TensorLike, normalizedShape: unknown, options: Lay
   let D = 1;
   for (const d of shape) D *= d;
   const eps = checkNumber(fn, 'options.eps', o.eps ?? 1e-5, 'pos');
-  const weight = affine(fn, 'options.weight', o.weight, shape);
-  const bias = forward ? affine(fn, 'options.bias', o.bias, shape) : null;
-  return { X, shape, D, rows: D === 0 ? 0 : X.size / D, eps, weight, bias };
+  // The tensors themselves are kept (W, B) as well as their data, for the autograd tape.
+  const W = affine(fn, 'options.weight', o.weight, shape);
+  const B = forward ? affine(fn, 'options.bias', o.bias, shape) : null;
+  return { X, shape, D, rows: D === 0 ? 0 : X.size / D, eps, W, B, weight: W === null ? null : W.data, bias: B === null ? null : B.data };
 }
 
 function readNormalizedShape(fn: string, v: unknown): number[] {
@@ -160,9 +161,9 @@ function readNormalizedShape(fn: string, v: unknown): number[] {
   return list.slice() as number[];
 }
 
-function affine(fn: string, name: string, v: TensorLike | undefined, shape: readonly number[]): Float64Array | null {
+function affine(fn: string, name: string, v: TensorLike | undefined, shape: readonly number[]): Tensor | null {
   if (v === undefined) return null;
   const T = asTensor(v, fn, name);
   if (!sameShape(T.shape, shape)) throw new ShapeError(fn, `${name} has shape ${formatShape(T.shape)} but normalizedShape is ${formatShape(shape)} (they must match)`);
-  return T.data;
+  return T;
 }
