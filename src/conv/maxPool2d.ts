@@ -119,6 +119,18 @@ function maxPoolKernel(s: Pool, x: Float64Array, out: Float64Array | null, dy: F
     while (jhi < Wo && rx.end[jhi] - rx.start[jhi] === 2) jhi++;
   }
   const planes = N * C;
+  // Every window whole (no padding, no window cut by the edge): one flat loop, no per-row set-up.
+  if (fast && jlo === 0 && jhi === Wo && ay.lo === 0 && ry.end[Ho - 1] - ry.start[Ho - 1] === 2) {
+    const sh = ay.stride * W;
+    const sw = ax.stride;
+    for (let p = 0, o = 0; p < planes; p++) {
+      for (let i = 0, r0 = p * H * W; i < Ho; i++, r0 += sh) {
+        if (out !== null) for (let j = 0, r = r0; j < Wo; j++, r += sw, o++) out[o] = x[argmax2x2(x, r, W)];
+        else for (let j = 0, r = r0; j < Wo; j++, r += sw, o++) (dx as Float64Array)[argmax2x2(x, r, W)] += (dy as Float64Array)[o];
+      }
+    }
+    return;
+  }
   for (let p = 0; p < planes; p++) {
     for (let i = 0; i < Ho; i++) {
       const whole = fast && ry.end[i] - ry.start[i] === 2 && i * ay.stride - ay.lo >= 0;
@@ -139,7 +151,7 @@ function forwardRow(x: Float64Array, out: Float64Array, o: number, base: number,
     out[o + j] = k < 0 ? -Infinity : x[k];
   }
   const r0 = base + ys * W - lo;
-  for (let j = a0; j < a1; j++) out[o + j] = x[argmax2x2(x, r0 + j * sw, W, base, ys, rx.start[j])];
+  for (let j = a0; j < a1; j++) out[o + j] = x[argmax2x2(x, r0 + j * sw, W)];
   for (let j = a1; j < Wo; j++) {
     const k = windowArgmax(x, base, W, ys, ye, dh, rx.start[j], rx.end[j], dw);
     out[o + j] = k < 0 ? -Infinity : x[k];
@@ -153,7 +165,7 @@ function backwardRow(x: Float64Array, dy: Float64Array, dx: Float64Array, o: num
     if (k >= 0) dx[k] += dy[o + j];
   }
   const r0 = base + ys * W - lo;
-  for (let j = a0; j < a1; j++) dx[argmax2x2(x, r0 + j * sw, W, base, ys, rx.start[j])] += dy[o + j];
+  for (let j = a0; j < a1; j++) dx[argmax2x2(x, r0 + j * sw, W)] += dy[o + j];
   for (let j = a1; j < Wo; j++) {
     const k = windowArgmax(x, base, W, ys, ye, dh, rx.start[j], rx.end[j], dw);
     if (k >= 0) dx[k] += dy[o + j];
@@ -165,13 +177,13 @@ function backwardRow(x: Float64Array, dy: Float64Array, dx: Float64Array, o: num
  * 0/1 integer that selects an index (a, b | c, d, then the two winners). A NaN sum (a NaN, or +∞
  * with −∞) goes to the scan for PyTorch's NaN rule.
  */
-function argmax2x2(x: Float64Array, r: number, W: number, base: number, ys: number, xs: number): number {
+function argmax2x2(x: Float64Array, r: number, W: number): number {
   const a = x[r];
   const b = x[r + 1];
   const c = x[r + W];
   const d = x[r + W + 1];
   const sum = a + b + c + d;
-  if (sum !== sum) return windowArgmax(x, base, W, ys, ys + 2, 1, xs, xs + 2, 1);
+  if (sum !== sum) return windowArgmax(x, r, W, 0, 2, 1, 0, 2, 1);
   const ia = r + +(b > a);
   const ic = r + W + +(d > c);
   return ia + +(x[ic] > x[ia]) * (ic - ia);
