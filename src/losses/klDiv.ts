@@ -83,7 +83,7 @@ export function klDivBackward(input: TensorLike, target: TensorLike, options?: K
  * Reads the options, with 'batchmean' (klDiv's alone) handled here: it is 'mean' with the batch
  * size as the divisor (the first dimension; 1 for a scalar input, where PyTorch returns the sum).
  */
-function parse(fn: string, options: KlDivOptions | undefined, shape: readonly number[]): { p: ParsedLoss; logTarget: boolean; denom: number } {
+function parse(fn: string, options: KlDivOptions | undefined, shape: readonly number[]): { p: ParsedLoss; logTarget: boolean; denom: number; o: Partial<KlDivOptions> } {
   const keys = ['reduction', ...LOG_KEYS, 'logTarget', ...(fn.endsWith('Backward') ? ['dy'] : [])];
   const o = checkOptions<KlDivOptions & UpstreamOptions>(fn, options, keys);
   const reduction = checkChoice(fn, 'options.reduction', o.reduction ?? 'mean', ['mean', 'batchmean', 'sum', 'none'] as const);
@@ -92,5 +92,6 @@ function parse(fn: string, options: KlDivOptions | undefined, shape: readonly nu
   let size = 1;
   for (const d of shape) size *= d;
   const denom = reduction === 'batchmean' ? (shape.length === 0 ? 1 : shape[0]) : size;
-  return { p, logTarget, denom };
+  // `o` keeps 'batchmean' (p.o says 'mean'): what a recorded backward must be called with.
+  return { p, logTarget, denom, o };
 }
