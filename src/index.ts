@@ -7,6 +7,7 @@ export * from './losses/index.js';
 export * from './init/index.js';
 export * from './optim/index.js';
 export * from './norm/index.js';
+export * from './conv/index.js';
 export * from './nn/index.js';
 export * from './data/index.js';
 export * from './io/index.js';
