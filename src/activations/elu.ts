@@ -1,6 +1,6 @@
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkNumber } from '../validate.js';
-import { backwardArgs } from './common.js';
+import { backwardArgs, recorded } from './common.js';
 
 /**
  * Exponential linear unit (Clevert et al. 2016), PyTorch's `F.elu`: x for x > 0, α·(eˣ − 1)
@@ -37,7 +37,7 @@ export function elu(x: TensorLike, alpha = 1): Tensor {
     const v = a[i];
     out[i] = v <= 0 ? Math.expm1(v) * al : v;
   }
-  return new Tensor(out, X.shape);
+  return recorded('elu', new Tensor(out, X.shape), X, eluBackward, alpha);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkChoice, checkOptions } from '../validate.js';
-import { backwardArgs, stableSigmoid } from './common.js';
+import { backwardArgs, stableSigmoid, recorded } from './common.js';
 import { erfc } from './erf.js';
 
 /** Options of {@link gelu} and {@link geluBackward}. */
@@ -64,7 +64,7 @@ export function gelu(x: TensorLike, options?: GeluOptions): Tensor {
       out[i] = v === -Infinity ? -0 : v * 0.5 * erfc(-v * SQRT1_2);
     }
   }
-  return new Tensor(out, X.shape);
+  return recorded('gelu', new Tensor(out, X.shape), X, geluBackward, options);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { backwardArgs, stableSigmoid } from './common.js';
+import { backwardArgs, stableSigmoid, recorded } from './common.js';
 
 /**
  * Sigmoid linear unit (SiLU, also called swish; Elfwing et al. 2018, Ramachandran et al. 2017),
@@ -33,7 +33,7 @@ export function silu(x: TensorLike): Tensor {
     const v = a[i];
     out[i] = v === -Infinity ? -0 : v * stableSigmoid(v);
   }
-  return new Tensor(out, X.shape);
+  return recorded('silu', new Tensor(out, X.shape), X, siluBackward, undefined);
 }
 
 /**

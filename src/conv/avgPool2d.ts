@@ -1,3 +1,4 @@
+import { recorded } from '../activations/common.js';
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
@@ -47,7 +48,7 @@ export function avgPool2d(x: TensorLike, options: AvgPool2dOptions): Tensor {
   const s = setup('avgPool2d', x, options);
   const out = new Float64Array(s.N * s.C * s.ay.out * s.ax.out);
   avgPoolKernel(s, s.X.data, out, null);
-  return new Tensor(out, [s.N, s.C, s.ay.out, s.ax.out]);
+  return recorded('avgPool2d', new Tensor(out, [s.N, s.C, s.ay.out, s.ax.out]), s.X, avgPool2dBackward, options);
 }
 
 /**

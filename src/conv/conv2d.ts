@@ -1,3 +1,4 @@
+import { record, recording } from '../autograd/tape.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
 import { gemm } from '../tensor/matmul.js';
 import { sameShape } from '../tensor/shape.js';
@@ -70,7 +71,14 @@ export function conv2d(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
   }
   const out = new Float64Array(s.N * s.Co * s.P);
   if (out.length > 0) forwardKernel(s.X.data, s.Wt.data, B === null ? null : B.data, out, s);
-  return new Tensor(out, [s.N, s.Co, s.ay.out, s.ax.out]);
+  const Y = new Tensor(out, [s.N, s.Co, s.ay.out, s.ax.out]);
+  if (recording.tape !== null) {
+    record(fn, Y, [s.X, s.Wt, B], (dy) => {
+      const g = conv2dBackward(dy, s.X, s.Wt, options);
+      return [g.dx, g.dweight, B === null ? null : g.dbias];
+    });
+  }
+  return Y;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { record, recording } from '../autograd/tape.js';
 import { ShapeError, formatShape } from '../errors.js';
 import { resolveRng, type RandomOptions, type Rng } from '../random/rng.js';
 import { checkShape, sameShape } from '../tensor/shape.js';
@@ -46,10 +47,16 @@ export function dropout(x: TensorLike, options?: DropoutOptions): Tensor {
   const p = checkNumber(fn, 'options.p', o.p ?? 0.5, 'unit');
   const training = checkBoolean(fn, 'options.training', o.training ?? true);
   const rng = resolveRng(fn, o);
-  if (!training) return new Tensor(X.data.slice(), X.shape);
-  // The mask is kept by name: under autograd the backward is applyMask(dy, keep, p).
+  if (!training) {
+    const Y = new Tensor(X.data.slice(), X.shape);
+    if (recording.tape !== null) record(fn, Y, [X], (dy) => [dy]);
+    return Y;
+  }
   const keep = drawMask(X.size, p, rng);
-  return applyMask(X.data, keep, p, X.shape);
+  const Y = applyMask(X.data, keep, p, X.shape);
+  // The backward is the forward's own multiplication by the kept mask.
+  if (recording.tape !== null) record(fn, Y, [X], (dy) => [applyMask(dy.data, keep, p, dy.shape)]);
+  return Y;
 }
 
 /**

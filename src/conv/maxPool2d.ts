@@ -1,3 +1,4 @@
+import { recorded } from '../activations/common.js';
 import { ShapeError, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
@@ -48,7 +49,7 @@ export function maxPool2d(x: TensorLike, options: MaxPool2dOptions): Tensor {
   const s = setup('maxPool2d', x, options);
   const out = new Float64Array(s.N * s.C * s.ay.out * s.ax.out);
   maxPoolKernel(s, s.X.data, out, null, null);
-  return new Tensor(out, [s.N, s.C, s.ay.out, s.ax.out]);
+  return recorded('maxPool2d', new Tensor(out, [s.N, s.C, s.ay.out, s.ax.out]), s.X, maxPool2dBackward, options);
 }
 
 /**

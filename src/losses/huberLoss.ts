@@ -1,6 +1,6 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { checkNumber } from '../validate.js';
-import { gradScale, parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions, type UpstreamOptions } from './reduction.js';
+import { gradScale, parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /** Options of {@link huberLoss}. */
 export interface HuberLossOptions extends ReductionOptions {
@@ -39,7 +39,7 @@ export function huberLoss(input: TensorLike, target: TensorLike, options?: Huber
     const z = Math.abs(a[i] - b[i]);
     v[i] = z < delta ? 0.5 * z * z : delta * (z - 0.5 * delta);
   }
-  return reduceLoss(v, I.shape, p);
+  return recordLoss('huberLoss', reduceLoss(v, I.shape, p), I, T, huberLossBackward, p.o, 'negate');
 }
 
 /**

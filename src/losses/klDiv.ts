@@ -1,6 +1,6 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkChoice, checkOptions } from '../validate.js';
-import { LOG_KEYS, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type ParsedLoss, type UpstreamOptions } from './reduction.js';
+import { LOG_KEYS, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type ParsedLoss, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /** Options of {@link klDiv}. */
 export interface KlDivOptions extends Omit<LogLossOptions, 'reduction'> {
@@ -41,7 +41,7 @@ export interface KlDivOptions extends Omit<LogLossOptions, 'reduction'> {
 export function klDiv(input: TensorLike, target: TensorLike, options?: KlDivOptions): Tensor {
   const fn = 'klDiv';
   const [I, T] = samePair(fn, input, target);
-  const { p, logTarget, denom } = parse(fn, options, I.shape);
+  const { p, logTarget, denom, o } = parse(fn, options, I.shape);
   const a = I.data;
   const b = T.data;
   const v = new Float64Array(a.length);
@@ -55,7 +55,7 @@ export function klDiv(input: TensorLike, target: TensorLike, options?: KlDivOpti
       v[i] = tlogt - t * a[i];
     }
   }
-  return reduceLoss(v, I.shape, p, denom);
+  return recordLoss('klDiv', reduceLoss(v, I.shape, p, denom), I, T, klDivBackward, o, 'none');
 }
 
 /**

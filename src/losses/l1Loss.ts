@@ -1,5 +1,5 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { gradScale, parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions, type UpstreamOptions } from './reduction.js';
+import { gradScale, parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /**
  * Mean absolute error, PyTorch's `F.l1_loss`: |p − t| elementwise, then the reduction.
@@ -26,7 +26,7 @@ export function l1Loss(input: TensorLike, target: TensorLike, options?: Reductio
   const b = T.data;
   const v = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) v[i] = Math.abs(a[i] - b[i]);
-  return reduceLoss(v, I.shape, p);
+  return recordLoss('l1Loss', reduceLoss(v, I.shape, p), I, T, l1LossBackward, p.o, 'negate');
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Labels } from '../labels.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkNumber } from '../validate.js';
 import { classLayout, classOptions, classTarget } from './classes.js';
-import { gradScale, parseLossOptions, reduceLoss, upstream, type ParsedLoss, type ReductionOptions, type UpstreamOptions } from './reduction.js';
+import { gradScale, parseLossOptions, reduceLoss, upstream, type ParsedLoss, type ReductionOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /** Options of {@link multiMarginLoss}. */
 export interface MultiMarginLossOptions extends ReductionOptions {
@@ -58,7 +58,7 @@ export function multiMarginLoss(input: TensorLike, target: Labels | TensorLike, 
     }
     v[i] = sum / C;
   }
-  return reduceLoss(v, s.lossShape, s.p);
+  return recordLoss('multiMarginLoss', reduceLoss(v, s.lossShape, s.p), s.I, target, multiMarginLossBackward, s.p.o, 'none');
 }
 
 /**

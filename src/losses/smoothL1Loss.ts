@@ -1,6 +1,6 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { checkNumber } from '../validate.js';
-import { gradScale, parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions, type UpstreamOptions } from './reduction.js';
+import { gradScale, parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /** Options of {@link smoothL1Loss}. */
 export interface SmoothL1LossOptions extends ReductionOptions {
@@ -42,7 +42,7 @@ export function smoothL1Loss(input: TensorLike, target: TensorLike, options?: Sm
     // PyTorch's expression and order; with β = 0 no z is < β, so every element takes z − 0.
     v[i] = z < beta ? (0.5 * z * z) / beta : z - 0.5 * beta;
   }
-  return reduceLoss(v, I.shape, p);
+  return recordLoss('smoothL1Loss', reduceLoss(v, I.shape, p), I, T, smoothL1LossBackward, p.o, 'negate');
 }
 
 /**

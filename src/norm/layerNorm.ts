@@ -1,3 +1,4 @@
+import { record, recording } from '../autograd/tape.js';
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
@@ -59,7 +60,14 @@ export function layerNorm(x: TensorLike, normalizedShape: number | readonly numb
       out[base + k] = w === null ? (b === null ? h : h + b[k]) : h * w[k] + (b === null ? 0 : b[k]);
     }
   }
-  return new Tensor(out, s.X.shape);
+  const Y = new Tensor(out, s.X.shape);
+  if (recording.tape !== null) {
+    record(fn, Y, [s.X, s.W, s.B], (dy) => {
+      const g = layerNormBackward(dy, s.X, s.shape, { weight: s.W ?? undefined, eps: s.eps });
+      return [g.dx, s.W === null ? null : g.dweight, s.B === null ? null : g.dbias];
+    });
+  }
+  return Y;
 }
 
 /**
