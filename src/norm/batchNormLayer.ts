@@ -108,7 +108,7 @@ export class BatchNorm extends ModuleBase {
       throw new ValueError(
         fn,
         `expected more than 1 value per channel when training, got input of shape ${formatShape(X.shape)} ` +
-          '(a last batch of one row? batches(x, y, { dropLast: true }) drops it; or call eval() to use the running statistics)',
+          '(a last batch of one row? batches(x, y, { dropLast: true }) drops it; or put the layer in evaluation mode to use its running statistics)',
       );
     }
     let mean: Float64Array;
