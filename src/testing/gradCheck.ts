@@ -182,8 +182,8 @@ export class GradCheckError extends NablaError {
  * and for each checked input its largest relative error and, where it failed, the worst element:
  *
  * ```text
- * affine_backward: gradient check failed (relError ≤ 1e-7); max relative error 0.00110
- *   input 0 [2,3]: max relative error 0.00110 at [1,2]: analytic 0.52, numeric 0.5211448…  FAILED
+ * affine_backward: gradient check failed (relError ≤ 1e-7); max relative error 0.0011
+ *   input 0 [2,3]: max relative error 0.0011 at [1,2]: analytic 0.52, numeric 0.5211448110520916  FAILED
  *   input 1 [3]: max relative error 2.10e-11  ok
  * ```
  * @example assertGradCheck({ forward: sigmoid, backward: sigmoidBackward }, [[0.3, -1.2]], { name: 'sigmoid' });
