@@ -175,6 +175,10 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamGroupOptions> {
  * `convention: 'keras'` uses Keras' ε̂ (added to the uncorrected √v), ε 1e−7, its moment-update
  * form and its decoupled decay p ← p − p·λ·lr; `'tfjs'` uses ε 1e−7 and TF.js' running products
  * β^t for the bias corrections.
+ *
+ * State per parameter ({@link Optimizer.getState} / {@link Optimizer.setState}): `expAvg` (m),
+ * `expAvgSq` (v; ≥ 0), `maxExpAvgSq` (v̄; amsgrad only, ≥ 0), the step count t, and under 'tfjs' the
+ * scalars `accBeta1`, `accBeta2` (β1ᵗ⁺¹, β2ᵗ⁺¹, which replace t in the bias corrections).
  * @example new Adam([p], { lr: 1e-3 });
  */
 export class Adam extends AdamFamily {
@@ -190,7 +194,8 @@ export class Adam extends AdamFamily {
 /**
  * AdamW (Loshchilov & Hutter 2019), PyTorch's `torch.optim.AdamW`: Adam with decoupled weight decay
  * p ← p·(1 − lr·λ) applied before the Adam update; default λ = 0.01. With `convention: 'keras'`,
- * Keras' AdamW: λ default 0.004, decay p ← p − p·λ·lr, ε̂ 1e−7. TF.js has no AdamW.
+ * Keras' AdamW: λ default 0.004, decay p ← p − p·λ·lr, ε̂ 1e−7. TF.js has no AdamW. State per
+ * parameter: as {@link Adam}'s.
  * @example new AdamW([p], { lr: 1e-3, weightDecay: 0.01 });
  */
 export class AdamW extends AdamFamily {

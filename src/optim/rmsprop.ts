@@ -49,7 +49,10 @@ export interface RMSpropGroupOptions extends BaseGroupOptions {
  *
  * Without bias correction the first step is about 10·lr with α = 0.99. `convention: 'keras'`: ε
  * inside the root, lr inside the momentum buffer, α 0.9, ε 1e−7, lr 1e−3. `'tfjs'`: the same, and its
- * centered form √(v − (ḡ² + ε)), which is NaN once the variance estimate falls below ε (REFERENCE R6).
+ * centered form √(v − (ḡ² + ε)), which is NaN once the variance estimate falls below ε.
+ *
+ * State per parameter ({@link Optimizer.getState} / {@link Optimizer.setState}): `squareAvg` (v; must
+ * be ≥ 0), `gradAvg` (ḡ; centered only), `momentumBuffer` (buf; momentum > 0 only).
  * @example new RMSprop([p], { lr: 0.01, alpha: 0.9 });
  */
 export class RMSprop extends Optimizer<RMSpropOptions, RMSpropGroupOptions> {
