@@ -3,7 +3,7 @@ import { noGrad } from '../autograd/transforms.js';
 import { Linear } from '../nn/linear.js';
 import type { Module } from '../nn/module.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { checkFunction, checkInteger, checkNumber, checkOptions } from '../validate.js';
 import { initialize, type Initializer } from './common.js';
 import { orthogonal } from './orthogonal.js';
@@ -98,7 +98,7 @@ interface Weighted {
  * const model = new Sequential(new Linear(784, 64), new ReLU(), new Linear(64, 10));
  * const report = lsuvInit(model, batch, { seed: 0 }); // [{ layer: '0', varianceBefore, varianceAfter, iterations }, …]
  */
-export function lsuvInit(model: Module, x: unknown, options?: LsuvOptions): LsuvLayerReport[] {
+export function lsuvInit(model: Module, x: TensorLike, options?: LsuvOptions): LsuvLayerReport[] {
   const fn = 'lsuvInit';
   const o = checkOptions<LsuvOptions>(fn, options, ['tol', 'maxIter', 'init', 'rng', 'seed']);
   const tol = checkNumber(fn, 'options.tol', o.tol ?? 0.1, 'pos');
