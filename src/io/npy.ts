@@ -1,17 +1,12 @@
 import { NablaError, ValueError, describe, formatShape } from '../errors.js';
-import { shapeSize, stridesOf } from '../tensor/shape.js';
+import { shapeSize, stridedOffsets } from '../tensor/shape.js';
 import { Tensor, asTensor } from '../tensor/tensor.js';
-import { asciiText, halfToFloat, toBytes, utf8Text, viewOf } from './bytes.js';
+import { asciiText, toBytes, utf8Text, viewOf } from './bytes.js';
+import { decodeValues, type Dtype } from './dtype.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 /** Largest header nabla accepts (NumPy itself writes a few hundred bytes). */
 const MAX_HEADER = 1 << 20;
-
-interface Dtype {
-  kind: 'f' | 'i' | 'u' | 'b';
-  size: number;
-  little: boolean;
-}
 
 /**
  * Reads a NumPy `.npy` file (format versions 1.0, 2.0, 3.0) into a float64 Tensor.
@@ -56,26 +51,17 @@ export function parseNpy(fn: string, b: Uint8Array, what = 'the file'): Tensor {
   }
   const data = decodeValues(fn, what, b, dataStart, count, dtype);
   if (!header.fortran || header.shape.length < 2) return new Tensor(data, header.shape);
-  // Fortran order: element (i0, i1, …) is at Σ i_k·∏_{j<k} n_j. Reorder to C order.
+  // Fortran order: element (i0, i1, …) is at Σ i_k·∏_{j<k} n_j; gather it in C order.
   const shape = header.shape;
-  const out = new Float64Array(count);
-  const cStrides = stridesOf(shape);
   const fStrides: number[] = [];
   let s = 1;
-  for (let k = 0; k < shape.length; k++) {
+  for (const d of shape) {
     fStrides.push(s);
-    s *= shape[k];
+    s *= d;
   }
-  for (let i = 0; i < count; i++) {
-    let rem = i;
-    let off = 0;
-    for (let k = 0; k < shape.length; k++) {
-      const idx = Math.floor(rem / cStrides[k]);
-      rem -= idx * cStrides[k];
-      off += idx * fStrides[k];
-    }
-    out[i] = data[off];
-  }
+  const offsets = stridedOffsets(shape, fStrides);
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) out[i] = data[offsets[i]];
   return new Tensor(out, shape);
 }
 
@@ -207,7 +193,7 @@ function parseDescr(fn: string, what: string, descr: string): Dtype {
   if ((kind === 'f' && size === 1) || (kind === 'b' && size !== 1)) {
     throw new ValueError(fn, `${what} has dtype ${describe(descr)}, which is not a valid NumPy type`);
   }
-  return { kind, size, little: m[1] !== '>' };
+  return { kind, size: size as Dtype['size'], little: m[1] !== '>' };
 }
 
 function checkedSize(fn: string, what: string, shape: number[]): number {
@@ -217,27 +203,4 @@ function checkedSize(fn: string, what: string, shape: number[]): number {
     if (!Number.isSafeInteger(n)) throw new ValueError(fn, `${what} declares shape ${formatShape(shape)}, too many elements`);
   }
   return shapeSize(shape);
-}
-
-function decodeValues(fn: string, what: string, b: Uint8Array, start: number, count: number, dt: Dtype): Float64Array {
-  const out = new Float64Array(count);
-  const v = viewOf(b);
-  const le = dt.little;
-  const { kind, size } = dt;
-  for (let i = 0; i < count; i++) {
-    const o = start + i * size;
-    let x: number;
-    if (kind === 'f') x = size === 8 ? v.getFloat64(o, le) : size === 4 ? v.getFloat32(o, le) : halfToFloat(v.getUint16(o, le));
-    else if (kind === 'b') x = b[o] === 0 ? 0 : 1;
-    else if (size === 8) {
-      const big = kind === 'i' ? v.getBigInt64(o, le) : v.getBigUint64(o, le);
-      if (big > 9007199254740992n || big < -9007199254740992n) {
-        throw new ValueError(fn, `${what} element ${i} is ${big}, beyond ±2^53 (not exactly representable as float64)`);
-      }
-      x = Number(big);
-    } else if (kind === 'i') x = size === 4 ? v.getInt32(o, le) : size === 2 ? v.getInt16(o, le) : v.getInt8(o);
-    else x = size === 4 ? v.getUint32(o, le) : size === 2 ? v.getUint16(o, le) : v.getUint8(o);
-    out[i] = x;
-  }
-  return out;
 }
