@@ -4,6 +4,7 @@ import { checkChoice, checkOptions } from '../validate.js';
 import { toBytes, utf8Text, viewOf } from './bytes.js';
 import { decodeValues, type Dtype } from './dtype.js';
 import { FORBIDDEN, parseStrictJson } from './json.js';
+import { MAX_RANK, SizeBudget, readMaxBytes, type ReadOptions } from './limits.js';
 
 /** Largest header accepted (the reference implementation's limit). */
 const MAX_HEADER = 100_000_000;
@@ -32,16 +33,19 @@ export interface SafetensorsContents {
  * ±2⁵³ are an error). The input is treated as untrusted: the header length is capped at 100 MB, the
  * JSON is parsed strictly (duplicate and `__proto__`-style keys rejected), every tensor's byte range
  * must match its shape and dtype, lie inside the data, not overlap another, and together the tensors
- * must cover the data exactly — all checked before any tensor is allocated.
+ * must cover the data exactly; the tensors must fit `options.maxBytes` (default 1 GiB of float64,
+ * `Infinity` for none) — all checked before any tensor is allocated.
  * @example const { tensors, metadata } = readSafetensors(bytes);
  */
-export function readSafetensors(bytes: Uint8Array | ArrayBuffer): SafetensorsContents {
+export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options?: ReadOptions): SafetensorsContents {
   const fn = 'readSafetensors';
   const b = toBytes(fn, bytes);
+  const budget = new SizeBudget(fn, readMaxBytes(fn, options));
   const { header, dataStart } = readHeader(fn, b);
   const dataLen = b.length - dataStart;
   const { metadata, plan } = planTensors(fn, header, dataLen);
   checkCoverage(fn, plan, dataLen);
+  for (const p of plan) budget.take(`tensor ${JSON.stringify(p.name)}`, p.shape);
   const tensors: Record<string, Tensor> = Object.create(null);
   for (const p of plan) {
     const data = decodeValues(fn, `tensor ${JSON.stringify(p.name)}`, b, dataStart + p.begin, p.count, p.dtype);
@@ -79,16 +83,17 @@ function readHeader(fn: string, b: Uint8Array): { header: Record<string, unknown
  * spanning exactly shape × dtype size — and `__metadata__` taken out.
  */
 function planTensors(fn: string, header: Record<string, unknown>, dataLen: number): { metadata: Record<string, string>; plan: PlannedTensor[] } {
-  const metadata: Record<string, string> = {};
+  let metadata: Record<string, string> = {};
   const plan: PlannedTensor[] = [];
   for (const name of Object.keys(header)) {
     const entry = header[name];
     if (name === '__metadata__') {
       if (!isObject(entry)) throw new ValueError(fn, '__metadata__ must be an object of strings');
-      for (const [k, val] of Object.entries(entry)) {
-        if (typeof val !== 'string') throw new ValueError(fn, `__metadata__.${k} is ${describe(val)} (metadata values must be strings)`);
-        metadata[k] = val;
+      for (const k of Object.keys(entry)) {
+        if (typeof entry[k] !== 'string') throw new ValueError(fn, `__metadata__.${k} is ${describe(entry[k])} (metadata values must be strings)`);
       }
+      // The parser made this object and nothing else holds it: handed out as a plain object, not copied.
+      metadata = Object.setPrototypeOf(entry, Object.prototype) as Record<string, string>;
       continue;
     }
     const what = `tensor ${JSON.stringify(name)}`;
@@ -98,8 +103,8 @@ function planTensors(fn: string, header: Record<string, unknown>, dataLen: numbe
     if (typeof dtypeName !== 'string' || !(dtypeName in DTYPES)) throw new ValueError(fn, `${what} has dtype ${describe(dtypeName)} (supported: ${Object.keys(DTYPES).join(', ')})`);
     const dtype = DTYPES[dtypeName];
     const shape = entry.shape;
-    if (!Array.isArray(shape) || shape.length > 64 || !shape.every(isCount)) {
-      throw new ValueError(fn, `${what} has shape ${describe(shape)} (expected an array of non-negative integers)`);
+    if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every(isCount)) {
+      throw new ValueError(fn, `${what} has shape ${describe(shape)} (expected an array of at most ${MAX_RANK} non-negative integers)`);
     }
     const off = entry.data_offsets;
     if (!Array.isArray(off) || off.length !== 2 || !off.every(isCount)) {
@@ -166,9 +171,17 @@ export function writeSafetensors(tensors: Record<string, Tensor | TensorLike>, o
     }
     header.__metadata__ = { ...o.metadata };
   }
+  // The header holds every name and metadata string, at least a byte per UTF-16 unit: a header
+  // that cannot fit is refused before it is built.
+  let least = 0;
+  for (const [k, val] of Object.entries(o.metadata ?? {})) least += k.length + String(val).length;
+  for (const k of Object.keys(tensors)) least += k.length;
+  if (least > MAX_HEADER) throw new ValueError(fn, `the header would have at least ${least} bytes; readers accept at most ${MAX_HEADER}`);
   const list: [string, Tensor][] = Object.keys(tensors).map((k) => {
     if (k === '__metadata__' || FORBIDDEN.has(k) || k.length === 0) throw new ValueError(fn, `tensor name ${JSON.stringify(k)} is not allowed`);
-    return [k, asTensor(tensors[k], fn, `tensors.${k}`)];
+    const t = asTensor(tensors[k], fn, `tensors.${k}`);
+    if (t.rank > MAX_RANK) throw new ValueError(fn, `tensors.${k} has ${t.rank} dimensions; safetensors readers accept at most ${MAX_RANK}`);
+    return [k, t];
   });
   let offset = 0;
   for (const [k, t] of list) {
@@ -179,6 +192,7 @@ export function writeSafetensors(tensors: Record<string, Tensor | TensorLike>, o
   json += ' '.repeat((8 - (json.length % 8)) % 8);
   const hb = new TextEncoder().encode(json);
   const pad = (8 - (hb.length % 8)) % 8;
+  if (hb.length + pad > MAX_HEADER) throw new ValueError(fn, `the header would have ${hb.length + pad} bytes; readers accept at most ${MAX_HEADER}`);
   const out = new Uint8Array(8 + hb.length + pad + offset);
   const v = viewOf(out);
   v.setBigUint64(0, BigInt(hb.length + pad), true);

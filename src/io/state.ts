@@ -3,7 +3,9 @@ import { decodeFloat64, encodeFloat64 } from '../base64.js';
 import type { ModuleBase, ModuleStateDict } from '../nn/module.js';
 import type { AnyOptimizer, OptimizerStateDict } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
+import { toBytes } from './bytes.js';
 import { parseStrictJson } from './json.js';
+import { DEFAULT_MAX_BYTES } from './limits.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 
 
@@ -46,7 +48,9 @@ export function saveState(model: ModuleBase, optimizer?: AnyOptimizer, options?:
  */
 export function loadState(bytes: Uint8Array | ArrayBuffer, model: ModuleBase, optimizer?: AnyOptimizer): void {
   const fn = 'loadState';
-  const { tensors, metadata } = readSafetensors(bytes);
+  // saveState writes float64 only, so a file it wrote never decodes to more bytes than it has.
+  const b = toBytes(fn, bytes);
+  const { tensors, metadata } = readSafetensors(b, { maxBytes: Math.max(DEFAULT_MAX_BYTES, b.length) });
   const modelMeta = metadata['nabla.model'];
   if (modelMeta === undefined) throw new ValueError(fn, 'the file has no nabla.model metadata (not written by saveState)');
   const mm = parseStrictJson(fn, 'nabla.model metadata', modelMeta) as { scalars?: Record<string, number> };
@@ -68,10 +72,11 @@ export function loadState(bytes: Uint8Array | ArrayBuffer, model: ModuleBase, op
         if (s === null) return null;
         if (typeof s !== 'object' || !Array.isArray(s.buffers)) throw new ValueError(fn, `optimizer state ${i} is malformed`);
         const buffers: Record<string, string> = {};
-        for (const b of s.buffers) {
-          const t = tensors[`optimizer.${i}.${b}`];
-          if (t === undefined) throw new ValueError(fn, `optimizer buffer optimizer.${i}.${String(b)} is missing`);
-          buffers[b] = encodeFloat64(t.data);
+        for (const name of s.buffers) {
+          if (typeof name !== 'string') throw new ValueError(fn, `optimizer state ${i} names a buffer ${describe(name)} (expected a string)`);
+          const t = tensors[`optimizer.${i}.${name}`];
+          if (t === undefined) throw new ValueError(fn, `optimizer buffer optimizer.${i}.${name} is missing`);
+          buffers[name] = encodeFloat64(t.data);
         }
         return { step: s.step, buffers, scalars: { ...(s.scalars ?? {}) } };
       }),
