@@ -29,3 +29,13 @@ export function utf8Text(fn: string, what: string, b: Uint8Array): string {
   }
 }
 
+/**
+ * What an error message calls the thing being read: a string, or a function making one, for
+ * callers that read many things and should not build every name before one is needed. @internal
+ */
+export type Label = string | (() => string);
+
+/** The text of a {@link Label}. @internal */
+export function labelText(l: Label): string {
+  return typeof l === 'string' ? l : l();
+}

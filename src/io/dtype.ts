@@ -1,5 +1,5 @@
 import { ValueError } from '../errors.js';
-import { viewOf } from './bytes.js';
+import { labelText, viewOf, type Label } from './bytes.js';
 
 /**
  * A stored element type, as both `.npy` and safetensors describe theirs: floats (`f`), bfloat16
@@ -17,42 +17,46 @@ export interface Dtype {
  * converts exactly, except 64-bit integers beyond ±2⁵³, which are an error naming `what` and the
  * element. The caller has checked that the bytes are present. @internal
  */
-export function decodeValues(fn: string, what: string, b: Uint8Array, start: number, count: number, dt: Dtype): Float64Array {
+export function decodeValues(fn: string, what: Label, b: Uint8Array, start: number, count: number, dt: Dtype): Float64Array {
   const out = new Float64Array(count);
-  const v = viewOf(b);
+  if (count === 0) return out;
   const le = dt.little;
-  const size = dt.size;
-  const end = start + count * size;
+  const end = start + count * dt.size;
+  if (dt.kind === 'f' && dt.size === 8 && le && hostIsLittleEndian()) {
+    new Uint8Array(out.buffer).set(b.subarray(start, end));
+    return out;
+  }
+  const v = viewOf(b);
   let i = 0;
-  switch (`${dt.kind}${size}`) {
-    case 'f8':
-      if (le && hostIsLittleEndian()) new Uint8Array(out.buffer).set(b.subarray(start, end));
-      else for (let o = start; o < end; o += 8) out[i++] = v.getFloat64(o, le);
+  switch (dt.kind) {
+    case 'f':
+      if (dt.size === 8) for (let o = start; o < end; o += 8) out[i++] = v.getFloat64(o, le);
+      else if (dt.size === 4) for (let o = start; o < end; o += 4) out[i++] = v.getFloat32(o, le);
+      else for (let o = start; o < end; o += 2) out[i++] = halfToFloat(v.getUint16(o, le));
       break;
-    case 'f4': for (let o = start; o < end; o += 4) out[i++] = v.getFloat32(o, le); break;
-    case 'f2': for (let o = start; o < end; o += 2) out[i++] = halfToFloat(v.getUint16(o, le)); break;
-    case 'bf2': for (let o = start; o < end; o += 2) out[i++] = bf16ToFloat(v.getUint16(o, le)); break;
-    case 'i4': for (let o = start; o < end; o += 4) out[i++] = v.getInt32(o, le); break;
-    case 'i2': for (let o = start; o < end; o += 2) out[i++] = v.getInt16(o, le); break;
-    case 'i1': for (let o = start; o < end; o++) out[i++] = v.getInt8(o); break;
-    case 'u4': for (let o = start; o < end; o += 4) out[i++] = v.getUint32(o, le); break;
-    case 'u2': for (let o = start; o < end; o += 2) out[i++] = v.getUint16(o, le); break;
-    case 'u1': for (let o = start; o < end; o++) out[i++] = b[o]; break;
-    case 'b1': for (let o = start; o < end; o++) out[i++] = b[o] === 0 ? 0 : 1; break;
-    case 'i8':
-    case 'u8':
-      for (let o = start; o < end; o += 8, i++) {
-        const big = dt.kind === 'i' ? v.getBigInt64(o, le) : v.getBigUint64(o, le);
-        if (big > 9007199254740992n || big < -9007199254740992n) {
-          throw new ValueError(fn, `${what} element ${i} is ${big}, beyond ±2^53 (not exactly representable as float64)`);
-        }
-        out[i] = Number(big);
-      }
+    case 'bf':
+      for (let o = start; o < end; o += 2) out[i++] = bf16ToFloat(v.getUint16(o, le));
+      break;
+    case 'b':
+      for (let o = start; o < end; o++) out[i++] = b[o] === 0 ? 0 : 1;
       break;
     default:
-      throw new ValueError(fn, `${what} has an unsupported dtype (${dt.kind}${size})`);
+      if (dt.size === 8) decodeInt64(fn, what, v, start, count, dt, out);
+      else if (dt.kind === 'i') for (let o = start; o < end; o += dt.size) out[i++] = dt.size === 4 ? v.getInt32(o, le) : dt.size === 2 ? v.getInt16(o, le) : v.getInt8(o);
+      else for (let o = start; o < end; o += dt.size) out[i++] = dt.size === 4 ? v.getUint32(o, le) : dt.size === 2 ? v.getUint16(o, le) : b[o];
   }
   return out;
+}
+
+/** 64-bit integers, each checked to be exactly representable (|x| ≤ 2⁵³). */
+function decodeInt64(fn: string, what: Label, v: DataView, start: number, count: number, dt: Dtype, out: Float64Array): void {
+  for (let i = 0, o = start; i < count; i++, o += 8) {
+    const big = dt.kind === 'i' ? v.getBigInt64(o, dt.little) : v.getBigUint64(o, dt.little);
+    if (big > 9007199254740992n || big < -9007199254740992n) {
+      throw new ValueError(fn, `${labelText(what)} element ${i} is ${big}, beyond ±2^53 (not exactly representable as float64)`);
+    }
+    out[i] = Number(big);
+  }
 }
 
 /** Decodes an IEEE 754 half-precision value (5 exponent bits, 10 fraction bits). @internal */

@@ -1,5 +1,6 @@
 import { ValueError, formatShape } from '../errors.js';
 import { checkNumberWhere, checkOptions } from '../validate.js';
+import { labelText, type Label } from './bytes.js';
 
 /**
  * The readers' size limits, in one place.
@@ -16,7 +17,7 @@ import { checkNumberWhere, checkOptions } from '../validate.js';
  */
 export const DEFAULT_MAX_BYTES = 2 ** 30;
 
-/** The most dimensions a tensor may have in any file nabla reads or writes (NumPy's limit, also 64). @internal */
+/** The most dimensions a tensor may have in any file nabla reads or writes (NumPy 2's limit; NumPy 1's is 32). @internal */
 export const MAX_RANK = 64;
 
 /** Options every reader takes. */
@@ -51,7 +52,7 @@ export class SizeBudget {
    * Checks a declared shape against the limit and charges its float64 size; returns its element
    * count. Errors name `what` (`member "w.npy"`, `tensor "bias"`).
    */
-  take(what: string, shape: readonly number[]): number {
+  take(what: Label, shape: readonly number[]): number {
     const count = this.check(what, shape);
     this.charge(what, count * 8, shape);
     return count;
@@ -62,28 +63,28 @@ export class SizeBudget {
    * the non-zero dimensions a safe integer whose float64 size fits `maxBytes` — and returns the
    * element count without charging it.
    */
-  check(what: string, shape: readonly number[]): number {
-    if (shape.length > MAX_RANK) throw new ValueError(this.fn, `${what} has ${shape.length} dimensions (at most ${MAX_RANK})`);
+  check(what: Label, shape: readonly number[]): number {
+    if (shape.length > MAX_RANK) throw new ValueError(this.fn, `${labelText(what)} has ${shape.length} dimensions (at most ${MAX_RANK})`);
     let nonzero = 1;
     let count = 1;
     for (const d of shape) {
-      if (!Number.isSafeInteger(d) || d < 0) throw new ValueError(this.fn, `${what} has a dimension ${d} (dimensions must be non-negative integers)`);
+      if (!Number.isSafeInteger(d) || d < 0) throw new ValueError(this.fn, `${labelText(what)} has a dimension ${d} (dimensions must be non-negative integers)`);
       count *= d;
       if (d !== 0) nonzero *= d;
-      if (!Number.isSafeInteger(nonzero)) throw new ValueError(this.fn, `${what} declares shape ${formatShape(shape)}, too many elements`);
+      if (!Number.isSafeInteger(nonzero)) throw new ValueError(this.fn, `${labelText(what)} declares shape ${formatShape(shape)}, too many elements`);
     }
     if (nonzero * 8 > this.maxBytes) {
       const which = count === 0 ? `its non-zero dimensions multiply to ${nonzero} elements` : `${count} elements`;
-      throw new ValueError(this.fn, `${what} declares shape ${formatShape(shape)}: ${which}, ${nonzero * 8} bytes as float64, beyond options.maxBytes = ${this.maxBytes}${RAISE}`);
+      throw new ValueError(this.fn, `${labelText(what)} declares shape ${formatShape(shape)}: ${which}, ${nonzero * 8} bytes as float64, beyond options.maxBytes = ${this.maxBytes}${RAISE}`);
     }
     return count;
   }
 
   /** Charges `bytes` more, for `what` (of `shape`, if given), or throws when the total would pass the limit. */
-  charge(what: string, bytes: number, shape?: readonly number[]): void {
+  charge(what: Label, bytes: number, shape?: readonly number[]): void {
     if (this.spent + bytes > this.maxBytes) {
       const of = shape === undefined ? '' : ` (shape ${formatShape(shape)})`;
-      throw new ValueError(this.fn, `${what}${of} needs ${bytes} bytes, and with the ${this.spent} before it that passes options.maxBytes = ${this.maxBytes}${RAISE}`);
+      throw new ValueError(this.fn, `${labelText(what)}${of} needs ${bytes} bytes, and with the ${this.spent} before it that passes options.maxBytes = ${this.maxBytes}${RAISE}`);
     }
     this.spent += bytes;
   }

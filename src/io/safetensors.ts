@@ -45,10 +45,10 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options?: ReadO
   const dataLen = b.length - dataStart;
   const { metadata, plan } = planTensors(fn, header, dataLen);
   checkCoverage(fn, plan, dataLen);
-  for (const p of plan) budget.take(`tensor ${JSON.stringify(p.name)}`, p.shape);
+  for (const p of plan) budget.take(() => tensorLabel(p.name), p.shape);
   const tensors: Record<string, Tensor> = Object.create(null);
   for (const p of plan) {
-    const data = decodeValues(fn, `tensor ${JSON.stringify(p.name)}`, b, dataStart + p.begin, p.count, p.dtype);
+    const data = decodeValues(fn, () => tensorLabel(p.name), b, dataStart + p.begin, p.count, p.dtype);
     tensors[p.name] = new Tensor(data, p.shape);
   }
   return { tensors, metadata };
@@ -96,27 +96,26 @@ function planTensors(fn: string, header: Record<string, unknown>, dataLen: numbe
       metadata = Object.setPrototypeOf(entry, Object.prototype) as Record<string, string>;
       continue;
     }
-    const what = `tensor ${JSON.stringify(name)}`;
-    if (!isObject(entry)) throw new ValueError(fn, `${what} is not an object`);
-    for (const k in entry) if (k !== 'dtype' && k !== 'shape' && k !== 'data_offsets') throw new ValueError(fn, `${what} has an unexpected key ${JSON.stringify(k)}`);
+    if (!isObject(entry)) throw new ValueError(fn, `${tensorLabel(name)} is not an object`);
+    for (const k in entry) if (k !== 'dtype' && k !== 'shape' && k !== 'data_offsets') throw new ValueError(fn, `${tensorLabel(name)} has an unexpected key ${JSON.stringify(k)}`);
     const dtypeName = entry.dtype;
-    if (typeof dtypeName !== 'string' || !(dtypeName in DTYPES)) throw new ValueError(fn, `${what} has dtype ${describe(dtypeName)} (supported: ${Object.keys(DTYPES).join(', ')})`);
+    if (typeof dtypeName !== 'string' || !(dtypeName in DTYPES)) throw new ValueError(fn, `${tensorLabel(name)} has dtype ${describe(dtypeName)} (supported: ${Object.keys(DTYPES).join(', ')})`);
     const dtype = DTYPES[dtypeName];
     const shape = entry.shape;
-    if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every(isCount)) {
-      throw new ValueError(fn, `${what} has shape ${describe(shape)} (expected an array of at most ${MAX_RANK} non-negative integers)`);
+    if (!Array.isArray(shape) || shape.length > MAX_RANK || !allCounts(shape)) {
+      throw new ValueError(fn, `${tensorLabel(name)} has shape ${describe(shape)} (expected an array of at most ${MAX_RANK} non-negative integers)`);
     }
     const off = entry.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !off.every(isCount)) {
-      throw new ValueError(fn, `${what} has data_offsets ${describe(off)} (expected [begin, end])`);
+    if (!Array.isArray(off) || off.length !== 2 || !allCounts(off)) {
+      throw new ValueError(fn, `${tensorLabel(name)} has data_offsets ${describe(off)} (expected [begin, end])`);
     }
     const [begin, end] = off as number[];
-    if (begin > end || end > dataLen) throw new ValueError(fn, `${what} has data_offsets [${begin}, ${end}] outside the ${dataLen} data bytes`);
+    if (begin > end || end > dataLen) throw new ValueError(fn, `${tensorLabel(name)} has data_offsets [${begin}, ${end}] outside the ${dataLen} data bytes`);
     // The element count, stopped once it passes what the data could hold (so it cannot overflow).
     let count = (shape as number[]).includes(0) ? 0 : 1;
     for (const d of shape as number[]) if (count <= dataLen) count *= d;
     if (count * dtype.size !== end - begin) {
-      throw new ValueError(fn, `${what} of shape ${formatShape(shape as number[])} and dtype ${dtypeName} needs ${count > dataLen ? 'more than the file holds' : `${count * dtype.size} bytes`}, but its data_offsets span ${end - begin}`);
+      throw new ValueError(fn, `${tensorLabel(name)} of shape ${formatShape(shape as number[])} and dtype ${dtypeName} needs ${count > dataLen ? 'more than the file holds' : `${count * dtype.size} bytes`}, but its data_offsets span ${end - begin}`);
     }
     plan.push({ name, dtype, shape: shape as number[], count, begin, end });
   }
@@ -128,19 +127,29 @@ function checkCoverage(fn: string, plan: PlannedTensor[], dataLen: number): void
   const sorted = plan.slice().sort((a, c) => a.begin - c.begin || a.end - c.end);
   let cursor = 0;
   for (const p of sorted) {
-    if (p.begin < cursor) throw new ValueError(fn, `tensor ${JSON.stringify(p.name)} overlaps another tensor's data`);
-    if (p.begin > cursor) throw new ValueError(fn, `the data has a gap of ${p.begin - cursor} bytes before tensor ${JSON.stringify(p.name)}`);
+    if (p.begin < cursor) throw new ValueError(fn, `${tensorLabel(p.name)} overlaps another tensor's data`);
+    if (p.begin > cursor) throw new ValueError(fn, `the data has a gap of ${p.begin - cursor} bytes before ${tensorLabel(p.name)}`);
     cursor = p.end;
   }
   if (cursor !== dataLen) throw new ValueError(fn, `the tensors cover ${cursor} of the ${dataLen} data bytes (the file has trailing or missing data)`);
+}
+
+/** How messages name a tensor: `tensor "bias"` (built only when a message needs it). */
+function tensorLabel(name: string): string {
+  return `tensor ${JSON.stringify(name)}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function isCount(v: unknown): boolean {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+/** Whether every item is a non-negative safe integer (a dimension, an offset). */
+function allCounts(a: unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return false;
+  }
+  return true;
 }
 
 /** Options of {@link writeSafetensors}. */
