@@ -39,7 +39,9 @@ export interface Conv2dLayerOptions extends Conv2dOptions, RandomOptions {
  */
 export class Conv2d extends ModuleBase {
   /** lsuvInit rescales this layer (its weight is `[…fan-in dims, out]`). */
-  static readonly lsuv = true;
+  static get lsuv(): boolean {
+    return true;
+  }
   protected override readonly kind = 'Conv2d';
   readonly inChannels: number;
   readonly outChannels: number;
