@@ -1,0 +1,594 @@
+;; nabla's WebAssembly SIMD kernels (f64x2). Assembled by scripts/build-wasm.mjs (wabt) into
+;; src/kernels/wasmBinary.ts. Every function here has a JavaScript twin that performs the same
+;; IEEE-754 operations in the same order (src/kernels/gemm.ts, elementary.ts, arrays.ts), so the
+;; two give identical bits. No fused multiply-add (plain SIMD128 has none; relaxed SIMD is not used).
+;;
+;; Memory: 16 pages (1 MiB), fixed (minimum = maximum, never grown). The caller (JavaScript) owns the
+;; layout (src/kernels/backend.ts): fixed-size windows for streamed array kernels and for the GEMM's
+;; packed panels and C block, so no call can grow or retain memory.
+;;
+;; Branches of the scalar algorithms become per-lane selects: every candidate formula is evaluated
+;; on both lanes and v128.bitselect keeps, per lane, the one the scalar code would have returned.
+(module
+  (memory (export "memory") 16 16)
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; GEMM block: C[mcxnc] += Ap * Bp over kc, from panels packed by JavaScript.
+  ;; Ap: mc/4 panels, each kcx4 (k-major: a[k][0..3]); Bp: nc/4 panels, each kcx4 (b[k][0..3]).
+  ;; C: row-major with row stride ldc (doubles). mc and nc are multiples of 4 (zero-padded panels).
+  ;; Each 4x4 tile of C gets sixteen partial sums started at 0 and accumulated over k in order,
+  ;; then added to C: the order of the JavaScript micro-kernel.
+  (func (export "gemm") (param $ap i32) (param $bp i32) (param $cb i32) (param $mc i32) (param $nc i32)
+        (param $kc i32) (param $ldc i32)
+    (local $jr i32) (local $ir i32) (local $a i32) (local $b i32) (local $bpan i32) (local $end i32)
+    (local $c i32) (local $ldb i32) (local $panel i32)
+    (local $b01 v128) (local $b23 v128) (local $x v128)
+    (local $c0a v128) (local $c0b v128) (local $c1a v128) (local $c1b v128)
+    (local $c2a v128) (local $c2b v128) (local $c3a v128) (local $c3b v128)
+    (local.set $panel (i32.shl (local.get $kc) (i32.const 5))) ;; kc*4*8 bytes per panel
+    (local.set $ldb (i32.shl (local.get $ldc) (i32.const 3)))
+    (local.set $jr (i32.const 0))
+    (local.set $bpan (local.get $bp))
+    (block $jdone
+      (loop $jloop
+        (br_if $jdone (i32.ge_u (local.get $jr) (local.get $nc)))
+        (local.set $ir (i32.const 0))
+        (local.set $a (local.get $ap))
+        (block $idone
+          (loop $iloop
+            (br_if $idone (i32.ge_u (local.get $ir) (local.get $mc)))
+            (local.set $b (local.get $bpan))
+            (local.set $end (i32.add (local.get $bpan) (local.get $panel)))
+            (local.set $c0a (v128.const i64x2 0 0)) (local.set $c0b (v128.const i64x2 0 0))
+            (local.set $c1a (v128.const i64x2 0 0)) (local.set $c1b (v128.const i64x2 0 0))
+            (local.set $c2a (v128.const i64x2 0 0)) (local.set $c2b (v128.const i64x2 0 0))
+            (local.set $c3a (v128.const i64x2 0 0)) (local.set $c3b (v128.const i64x2 0 0))
+            (block $kdone
+              (loop $kloop
+                (br_if $kdone (i32.ge_u (local.get $b) (local.get $end)))
+                (local.set $b01 (v128.load (local.get $b)))
+                (local.set $b23 (v128.load offset=16 (local.get $b)))
+                (local.set $x (v128.load64_splat (local.get $a)))
+                (local.set $c0a (f64x2.add (local.get $c0a) (f64x2.mul (local.get $x) (local.get $b01))))
+                (local.set $c0b (f64x2.add (local.get $c0b) (f64x2.mul (local.get $x) (local.get $b23))))
+                (local.set $x (v128.load64_splat offset=8 (local.get $a)))
+                (local.set $c1a (f64x2.add (local.get $c1a) (f64x2.mul (local.get $x) (local.get $b01))))
+                (local.set $c1b (f64x2.add (local.get $c1b) (f64x2.mul (local.get $x) (local.get $b23))))
+                (local.set $x (v128.load64_splat offset=16 (local.get $a)))
+                (local.set $c2a (f64x2.add (local.get $c2a) (f64x2.mul (local.get $x) (local.get $b01))))
+                (local.set $c2b (f64x2.add (local.get $c2b) (f64x2.mul (local.get $x) (local.get $b23))))
+                (local.set $x (v128.load64_splat offset=24 (local.get $a)))
+                (local.set $c3a (f64x2.add (local.get $c3a) (f64x2.mul (local.get $x) (local.get $b01))))
+                (local.set $c3b (f64x2.add (local.get $c3b) (f64x2.mul (local.get $x) (local.get $b23))))
+                (local.set $a (i32.add (local.get $a) (i32.const 32)))
+                (local.set $b (i32.add (local.get $b) (i32.const 32)))
+                (br $kloop)))
+            ;; C tile += partial sums
+            (local.set $c (i32.add (local.get $cb)
+              (i32.shl (i32.add (i32.mul (local.get $ir) (local.get $ldc)) (local.get $jr)) (i32.const 3))))
+            (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c0a)))
+            (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c0b)))
+            (local.set $c (i32.add (local.get $c) (local.get $ldb)))
+            (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c1a)))
+            (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c1b)))
+            (local.set $c (i32.add (local.get $c) (local.get $ldb)))
+            (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c2a)))
+            (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c2b)))
+            (local.set $c (i32.add (local.get $c) (local.get $ldb)))
+            (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c3a)))
+            (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c3b)))
+            (local.set $ir (i32.add (local.get $ir) (i32.const 4)))
+            (br $iloop)))
+        (local.set $jr (i32.add (local.get $jr) (i32.const 4)))
+        (local.set $bpan (i32.add (local.get $bpan) (local.get $panel)))
+        (br $jloop))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; Helpers on two lanes.
+
+  ;; 2^k for integers k in [-1022, 1023] held in i64 lanes.
+  (func $pow2 (param $k v128) (result v128)
+    (i64x2.shl (i64x2.add (local.get $k) (v128.const i64x2 1023 1023)) (i32.const 52)))
+
+  ;; i64 lanes (small integers) -> f64 lanes.
+  (func $i64tof64 (param $k v128) (result v128)
+    (f64x2.convert_low_i32x4_s
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (local.get $k) (local.get $k))))
+
+  ;; y*2^k rounded once: (y*2^floor(k/2))*2^(k-floor(k/2)), as scale() in elementary.ts.
+  (func $scale (param $y v128) (param $k v128) (result v128)
+    (local $k1 v128)
+    (local.set $k1 (i64x2.shr_s (local.get $k) (i32.const 1)))
+    (f64x2.mul (f64x2.mul (local.get $y) (call $pow2 (local.get $k1)))
+      (call $pow2 (i64x2.sub (local.get $k) (local.get $k1)))))
+
+  ;; Signed high 32-bit word of each lane, sign-extended to i64.
+  (func $hi (param $x v128) (result v128)
+    (i64x2.shr_s (local.get $x) (i32.const 32)))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; exp: fdlibm e_exp.c with round-to-nearest k (see exp in elementary.ts).
+  (func $exp (param $x v128) (result v128)
+    (local $kd v128) (local $k v128) (local $hi v128) (local $lo v128) (local $r v128) (local $t v128)
+    (local $c v128) (local $y v128) (local $ki v128)
+    (local.set $kd (f64x2.add (f64x2.mul (local.get $x) (v128.const f64x2 1.44269504088896338700e0 1.44269504088896338700e0))
+      (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $k (f64x2.sub (local.get $kd) (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (v128.const f64x2 6.93147180369123816490e-1 6.93147180369123816490e-1))))
+    (local.set $lo (f64x2.mul (local.get $k) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+    (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+    (local.set $t (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $c (f64x2.sub (local.get $r) (f64x2.mul (local.get $t)
+      (f64x2.add (v128.const f64x2 1.66666666666666019037e-1 1.66666666666666019037e-1) (f64x2.mul (local.get $t)
+      (f64x2.add (v128.const f64x2 -2.77777777770155933842e-3 -2.77777777770155933842e-3) (f64x2.mul (local.get $t)
+      (f64x2.add (v128.const f64x2 6.61375632143793436117e-5 6.61375632143793436117e-5) (f64x2.mul (local.get $t)
+      (f64x2.add (v128.const f64x2 -1.65339022054652515390e-6 -1.65339022054652515390e-6) (f64x2.mul (local.get $t)
+        (v128.const f64x2 4.13813679705723846039e-8 4.13813679705723846039e-8))))))))))))
+    (local.set $y (f64x2.sub (v128.const f64x2 1 1)
+      (f64x2.sub
+        (f64x2.sub (local.get $lo)
+          (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (v128.const f64x2 2 2) (local.get $c))))
+        (local.get $hi))))
+    ;; k as an integer: the low 32 bits of kd's encoding, sign-extended
+    (local.set $ki (i64x2.shr_s (i64x2.shl (local.get $kd) (i32.const 32)) (i32.const 32)))
+    (local.set $y (call $scale (local.get $y) (local.get $ki)))
+    (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
+      (f64x2.gt (local.get $x) (v128.const f64x2 7.09782712893383973096e2 7.09782712893383973096e2))))
+    (v128.bitselect (v128.const i64x2 0 0) (local.get $y)
+      (f64x2.lt (local.get $x) (v128.const f64x2 -7.45133219101941108420e2 -7.45133219101941108420e2))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; log: fdlibm e_log.c (see log in elementary.ts).
+  (func $log (param $x v128) (result v128)
+    (local $sub v128) (local $xs v128) (local $hx v128) (local $k v128) (local $e v128) (local $i v128)
+    (local $f v128) (local $dk v128) (local $resA v128) (local $s v128) (local $z v128) (local $w v128)
+    (local $R v128) (local $hfsq v128) (local $resB v128) (local $resC v128) (local $res v128)
+    (local.set $sub (i64x2.lt_s (call $hi (local.get $x)) (v128.const i64x2 0x00100000 0x00100000)))
+    (local.set $xs (v128.bitselect
+      (f64x2.mul (local.get $x) (v128.const f64x2 1.8014398509481984e16 1.8014398509481984e16))
+      (local.get $x) (local.get $sub)))
+    (local.set $k (v128.and (local.get $sub) (v128.const i64x2 -54 -54)))
+    (local.set $hx (call $hi (local.get $xs)))
+    (local.set $e (i64x2.sub (i64x2.shr_s (local.get $hx) (i32.const 20)) (v128.const i64x2 1023 1023)))
+    (local.set $hx (v128.and (local.get $hx) (v128.const i64x2 0x000fffff 0x000fffff)))
+    (local.set $i (v128.and (i64x2.add (local.get $hx) (v128.const i64x2 0x95f64 0x95f64))
+      (v128.const i64x2 0x100000 0x100000)))
+    (local.set $e (i64x2.add (local.get $e) (i64x2.shr_s (local.get $i) (i32.const 20))))
+    (local.set $k (i64x2.add (local.get $k) (local.get $e)))
+    ;; set the high word to hx | (i ^ 0x3ff00000): x scaled into [sqrt2/2, sqrt2)
+    (local.set $f (f64x2.sub
+      (v128.or (v128.and (local.get $xs) (v128.const i64x2 0xffffffff 0xffffffff))
+        (i64x2.shl (v128.or (local.get $hx) (v128.xor (local.get $i) (v128.const i64x2 0x3ff00000 0x3ff00000)))
+          (i32.const 32)))
+      (v128.const f64x2 1 1)))
+    (local.set $dk (call $i64tof64 (local.get $k)))
+    ;; A: |f| < 2^-20
+    (local.set $resA (f64x2.sub
+      (f64x2.mul (local.get $dk) (v128.const f64x2 6.93147180369123816490e-1 6.93147180369123816490e-1))
+      (f64x2.sub
+        (f64x2.sub
+          (f64x2.mul (f64x2.mul (local.get $f) (local.get $f))
+            (f64x2.sub (v128.const f64x2 0.5 0.5) (f64x2.mul (v128.const f64x2 0.33333333333333333 0.33333333333333333) (local.get $f))))
+          (f64x2.mul (local.get $dk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+        (local.get $f))))
+    (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2 2) (local.get $f))))
+    (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+    (local.set $w (f64x2.mul (local.get $z) (local.get $z)))
+    (local.set $R (f64x2.add
+      (f64x2.mul (local.get $z)
+        (f64x2.add (v128.const f64x2 6.666666666666735130e-1 6.666666666666735130e-1) (f64x2.mul (local.get $w)
+        (f64x2.add (v128.const f64x2 2.857142874366239149e-1 2.857142874366239149e-1) (f64x2.mul (local.get $w)
+        (f64x2.add (v128.const f64x2 1.818357216161805012e-1 1.818357216161805012e-1) (f64x2.mul (local.get $w)
+          (v128.const f64x2 1.479819860511658591e-1 1.479819860511658591e-1))))))))
+      (f64x2.mul (local.get $w)
+        (f64x2.add (v128.const f64x2 3.999999999940941908e-1 3.999999999940941908e-1) (f64x2.mul (local.get $w)
+        (f64x2.add (v128.const f64x2 2.222219843214978396e-1 2.222219843214978396e-1) (f64x2.mul (local.get $w)
+          (v128.const f64x2 1.531383769920937332e-1 1.531383769920937332e-1))))))))
+    (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
+    (local.set $resB (f64x2.sub
+      (f64x2.mul (local.get $dk) (v128.const f64x2 6.93147180369123816490e-1 6.93147180369123816490e-1))
+      (f64x2.sub
+        (f64x2.sub (local.get $hfsq)
+          (f64x2.add (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq) (local.get $R)))
+            (f64x2.mul (local.get $dk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
+        (local.get $f))))
+    (local.set $resC (f64x2.sub
+      (f64x2.mul (local.get $dk) (v128.const f64x2 6.93147180369123816490e-1 6.93147180369123816490e-1))
+      (f64x2.sub
+        (f64x2.sub (f64x2.mul (local.get $s) (f64x2.sub (local.get $f) (local.get $R)))
+          (f64x2.mul (local.get $dk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+        (local.get $f))))
+    (local.set $res (v128.bitselect (local.get $resB) (local.get $resC)
+      (i64x2.gt_s
+        (v128.or (i64x2.sub (local.get $hx) (v128.const i64x2 0x6147a 0x6147a))
+          (i64x2.sub (v128.const i64x2 0x6b851 0x6b851) (local.get $hx)))
+        (v128.const i64x2 0 0))))
+    (local.set $res (v128.bitselect (local.get $resA) (local.get $res)
+      (i64x2.lt_s (v128.and (i64x2.add (local.get $hx) (v128.const i64x2 2 2)) (v128.const i64x2 0x000fffff 0x000fffff))
+        (v128.const i64x2 3 3))))
+    ;; +inf and NaN: x + x; x < 0: NaN; +-0: -inf
+    (local.set $res (v128.bitselect (f64x2.add (local.get $x) (local.get $x)) (local.get $res)
+      (v128.or (f64x2.ne (local.get $x) (local.get $x)) (f64x2.eq (local.get $x) (v128.const f64x2 inf inf)))))
+    (local.set $res (v128.bitselect (v128.const f64x2 nan nan) (local.get $res)
+      (f64x2.lt (local.get $x) (v128.const f64x2 0 0))))
+    (v128.bitselect (v128.const f64x2 -inf -inf) (local.get $res)
+      (f64x2.eq (local.get $x) (v128.const f64x2 0 0))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; log1p: fdlibm s_log1p.c (see log1p in elementary.ts).
+  (func $log1p (param $x v128) (result v128)
+    (local $hx v128) (local $ax v128) (local $A v128) (local $k0 v128) (local $lt53 v128) (local $u v128)
+    (local $hu v128) (local $k v128) (local $c v128) (local $up v128) (local $f v128) (local $dk v128)
+    (local $hfsq v128) (local $resH v128) (local $s v128) (local $z v128) (local $res v128) (local $hub v128)
+    (local $one v128)
+    (local.set $hx (call $hi (local.get $x)))
+    (local.set $ax (v128.and (local.get $hx) (v128.const i64x2 0x7fffffff 0x7fffffff)))
+    (local.set $A (i64x2.lt_s (local.get $hx) (v128.const i64x2 0x3fda827a 0x3fda827a)))
+    (local.set $k0 (v128.and (local.get $A)
+      (v128.or (i64x2.gt_s (local.get $hx) (v128.const i64x2 0 0))
+        (i64x2.le_s (local.get $hx) (v128.const i64x2 -1076707644 -1076707644)))))
+    ;; general path: u = 1 + x (or x itself from 2^53 on), c = ((1 + x) - u)/u
+    (local.set $lt53 (i64x2.lt_s (local.get $hx) (v128.const i64x2 0x43400000 0x43400000)))
+    (local.set $one (v128.const f64x2 1 1))
+    (local.set $u (v128.bitselect (f64x2.add (local.get $one) (local.get $x)) (local.get $x) (local.get $lt53)))
+    (local.set $hu (call $hi (local.get $u)))
+    (local.set $k (i64x2.sub (i64x2.shr_s (local.get $hu) (i32.const 20)) (v128.const i64x2 1023 1023)))
+    (local.set $c (v128.and (local.get $lt53)
+      (f64x2.div
+        (v128.bitselect
+          (f64x2.sub (local.get $one) (f64x2.sub (local.get $u) (local.get $x)))
+          (f64x2.sub (local.get $x) (f64x2.sub (local.get $u) (local.get $one)))
+          (i64x2.gt_s (local.get $k) (v128.const i64x2 0 0)))
+        (local.get $u))))
+    (local.set $hu (v128.and (local.get $hu) (v128.const i64x2 0x000fffff 0x000fffff)))
+    (local.set $up (i64x2.ge_s (local.get $hu) (v128.const i64x2 0x6a09e 0x6a09e)))
+    (local.set $k (i64x2.sub (local.get $k) (local.get $up))) ;; up is -1 where set: k + 1
+    ;; u normalized: high word hu | 0x3ff00000, or hu | 0x3fe00000 where up
+    (local.set $f (f64x2.sub
+      (v128.or (v128.and (local.get $u) (v128.const i64x2 0xffffffff 0xffffffff))
+        (i64x2.shl (v128.or (local.get $hu)
+          (v128.bitselect (v128.const i64x2 0x3fe00000 0x3fe00000) (v128.const i64x2 0x3ff00000 0x3ff00000) (local.get $up)))
+          (i32.const 32)))
+      (local.get $one)))
+    (local.set $hub (v128.bitselect
+      (i64x2.shr_s (i64x2.sub (v128.const i64x2 0x00100000 0x00100000) (local.get $hu)) (i32.const 2))
+      (local.get $hu) (local.get $up)))
+    ;; k = 0 path: f = x, c = 0, hu = 1
+    (local.set $f (v128.bitselect (local.get $x) (local.get $f) (local.get $k0)))
+    (local.set $k (v128.andnot (local.get $k) (local.get $k0)))
+    (local.set $c (v128.andnot (local.get $c) (local.get $k0)))
+    (local.set $hub (v128.bitselect (v128.const i64x2 1 1) (local.get $hub) (local.get $k0)))
+    (local.set $dk (call $i64tof64 (local.get $k)))
+    (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
+    (local.set $resH (f64x2.sub
+      (f64x2.mul (local.get $dk) (v128.const f64x2 6.93147180369123816490e-1 6.93147180369123816490e-1))
+      (f64x2.sub
+        (f64x2.sub
+          (f64x2.mul (local.get $hfsq)
+            (f64x2.sub (local.get $one) (f64x2.mul (v128.const f64x2 0.66666666666666666 0.66666666666666666) (local.get $f))))
+          (f64x2.add (f64x2.mul (local.get $dk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))
+            (local.get $c)))
+        (local.get $f))))
+    (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2 2) (local.get $f))))
+    (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+    (local.set $res (f64x2.sub
+      (f64x2.mul (local.get $dk) (v128.const f64x2 6.93147180369123816490e-1 6.93147180369123816490e-1))
+      (f64x2.sub
+        (f64x2.sub (local.get $hfsq)
+          (f64x2.add
+            (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq)
+              (f64x2.mul (local.get $z)
+                (f64x2.add (v128.const f64x2 6.666666666666735130e-1 6.666666666666735130e-1) (f64x2.mul (local.get $z)
+                (f64x2.add (v128.const f64x2 3.999999999940941908e-1 3.999999999940941908e-1) (f64x2.mul (local.get $z)
+                (f64x2.add (v128.const f64x2 2.857142874366239149e-1 2.857142874366239149e-1) (f64x2.mul (local.get $z)
+                (f64x2.add (v128.const f64x2 2.222219843214978396e-1 2.222219843214978396e-1) (f64x2.mul (local.get $z)
+                (f64x2.add (v128.const f64x2 1.818357216161805012e-1 1.818357216161805012e-1) (f64x2.mul (local.get $z)
+                (f64x2.add (v128.const f64x2 1.531383769920937332e-1 1.531383769920937332e-1) (f64x2.mul (local.get $z)
+                  (v128.const f64x2 1.479819860511658591e-1 1.479819860511658591e-1))))))))))))))))
+            (f64x2.add (f64x2.mul (local.get $dk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))
+              (local.get $c))))
+        (local.get $f))))
+    (local.set $res (v128.bitselect (local.get $resH) (local.get $res)
+      (i64x2.eq (local.get $hub) (v128.const i64x2 0 0))))
+    ;; |x| < 2^-29: x - x^2/2, and x itself below 2^-54
+    (local.set $res (v128.bitselect
+      (v128.bitselect (local.get $x)
+        (f64x2.sub (local.get $x) (f64x2.mul (f64x2.mul (local.get $x) (local.get $x)) (v128.const f64x2 0.5 0.5)))
+        (i64x2.lt_s (local.get $ax) (v128.const i64x2 0x3c900000 0x3c900000)))
+      (local.get $res)
+      (i64x2.lt_s (local.get $ax) (v128.const i64x2 0x3e200000 0x3e200000))))
+    ;; +inf and NaN: x + x (setting u's exponent field would turn a NaN into a number);
+    ;; x < -1: NaN; x = -1: -inf
+    (local.set $res (v128.bitselect (f64x2.add (local.get $x) (local.get $x)) (local.get $res)
+      (v128.or (f64x2.ne (local.get $x) (local.get $x)) (f64x2.eq (local.get $x) (v128.const f64x2 inf inf)))))
+    (local.set $res (v128.bitselect (v128.const f64x2 nan nan) (local.get $res)
+      (f64x2.lt (local.get $x) (v128.const f64x2 -1 -1))))
+    (v128.bitselect (v128.const f64x2 -inf -inf) (local.get $res)
+      (f64x2.eq (local.get $x) (v128.const f64x2 -1 -1))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; expm1: fdlibm s_expm1.c (see expm1 in elementary.ts).
+  (func $expm1 (param $x v128) (result v128)
+    (local $ax v128) (local $neg v128) (local $red v128) (local $t v128) (local $k v128) (local $hi v128)
+    (local $lo v128) (local $xr v128) (local $c v128) (local $hfx v128) (local $hxs v128) (local $r1 v128)
+    (local $tt v128) (local $e v128) (local $e2 v128) (local $res v128) (local $ki v128) (local $one v128)
+    (local $r v128)
+    (local.set $one (v128.const f64x2 1 1))
+    (local.set $ax (f64x2.abs (local.get $x)))
+    (local.set $neg (f64x2.lt (local.get $x) (v128.const f64x2 0 0)))
+    (local.set $red (f64x2.ge (local.get $ax) (v128.const f64x2 0.3465735912322998 0.3465735912322998)))
+    ;; t = +-1 below 1.5*ln2, else trunc(x/ln2 +- 1/2); 0 when x is not reduced
+    (local.set $t (v128.bitselect
+      (v128.bitselect (v128.const f64x2 -1 -1) (local.get $one) (local.get $neg))
+      (f64x2.trunc (f64x2.add (f64x2.mul (v128.const f64x2 1.44269504088896338700e0 1.44269504088896338700e0) (local.get $x))
+        (v128.bitselect (v128.const f64x2 -0.5 -0.5) (v128.const f64x2 0.5 0.5) (local.get $neg))))
+      (f64x2.lt (local.get $ax) (v128.const f64x2 1.0397205352783203 1.0397205352783203))))
+    (local.set $t (v128.and (local.get $t) (local.get $red)))
+    (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $t) (v128.const f64x2 6.93147180369123816490e-1 6.93147180369123816490e-1))))
+    (local.set $lo (f64x2.mul (local.get $t) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+    (local.set $xr (v128.bitselect (f64x2.sub (local.get $hi) (local.get $lo)) (local.get $x) (local.get $red)))
+    (local.set $c (v128.and (f64x2.sub (f64x2.sub (local.get $hi) (local.get $xr)) (local.get $lo)) (local.get $red)))
+    (local.set $ki (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $t))))
+    (local.set $hfx (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $xr)))
+    (local.set $hxs (f64x2.mul (local.get $xr) (local.get $hfx)))
+    (local.set $r1 (f64x2.add (local.get $one) (f64x2.mul (local.get $hxs)
+      (f64x2.add (v128.const f64x2 -3.33333333333331316428e-2 -3.33333333333331316428e-2) (f64x2.mul (local.get $hxs)
+      (f64x2.add (v128.const f64x2 1.58730158725481460165e-3 1.58730158725481460165e-3) (f64x2.mul (local.get $hxs)
+      (f64x2.add (v128.const f64x2 -7.93650757867487942473e-5 -7.93650757867487942473e-5) (f64x2.mul (local.get $hxs)
+      (f64x2.add (v128.const f64x2 4.00821782732936239552e-6 4.00821782732936239552e-6) (f64x2.mul (local.get $hxs)
+        (v128.const f64x2 -2.01099218183624371326e-7 -2.01099218183624371326e-7))))))))))))
+    (local.set $tt (f64x2.sub (v128.const f64x2 3 3) (f64x2.mul (local.get $r1) (local.get $hfx))))
+    (local.set $e (f64x2.mul (local.get $hxs)
+      (f64x2.div (f64x2.sub (local.get $r1) (local.get $tt))
+        (f64x2.sub (v128.const f64x2 6 6) (f64x2.mul (local.get $xr) (local.get $tt))))))
+    (local.set $e2 (f64x2.sub
+      (f64x2.sub (f64x2.mul (local.get $xr) (f64x2.sub (local.get $e) (local.get $c))) (local.get $c))
+      (local.get $hxs)))
+    ;; 20 <= k <= 56: (x - (e + 2^-k) + 1)*2^k
+    (local.set $res (f64x2.mul
+      (f64x2.add (f64x2.sub (local.get $xr) (f64x2.add (local.get $e2) (call $pow2 (i64x2.neg (local.get $ki)))))
+        (local.get $one))
+      (call $pow2 (local.get $ki))))
+    ;; 2 <= k < 20: (1 - 2^-k - (e - x))*2^k
+    (local.set $res (v128.bitselect
+      (f64x2.mul
+        (f64x2.sub (f64x2.sub (local.get $one) (call $pow2 (i64x2.neg (local.get $ki))))
+          (f64x2.sub (local.get $e2) (local.get $xr)))
+        (call $pow2 (local.get $ki)))
+      (local.get $res)
+      (i64x2.lt_s (local.get $ki) (v128.const i64x2 20 20))))
+    ;; k <= -2 or k > 56: 2^k*(1 - (e - x)) - 1
+    (local.set $res (v128.bitselect
+      (f64x2.sub (call $scale (f64x2.sub (local.get $one) (f64x2.sub (local.get $e2) (local.get $xr))) (local.get $ki))
+        (local.get $one))
+      (local.get $res)
+      (v128.or (i64x2.le_s (local.get $ki) (v128.const i64x2 -2 -2)) (i64x2.gt_s (local.get $ki) (v128.const i64x2 56 56)))))
+    ;; k = 1
+    (local.set $res (v128.bitselect
+      (v128.bitselect
+        (f64x2.mul (v128.const f64x2 -2 -2) (f64x2.sub (local.get $e2) (f64x2.add (local.get $xr) (v128.const f64x2 0.5 0.5))))
+        (f64x2.add (local.get $one) (f64x2.mul (v128.const f64x2 2 2) (f64x2.sub (local.get $xr) (local.get $e2))))
+        (f64x2.lt (local.get $xr) (v128.const f64x2 -0.25 -0.25)))
+      (local.get $res)
+      (i64x2.eq (local.get $ki) (v128.const i64x2 1 1))))
+    ;; k = -1
+    (local.set $res (v128.bitselect
+      (f64x2.sub (f64x2.mul (v128.const f64x2 0.5 0.5) (f64x2.sub (local.get $xr) (local.get $e2))) (v128.const f64x2 0.5 0.5))
+      (local.get $res)
+      (i64x2.eq (local.get $ki) (v128.const i64x2 -1 -1))))
+    ;; k = 0
+    (local.set $res (v128.bitselect
+      (f64x2.sub (local.get $xr) (f64x2.sub (f64x2.mul (local.get $xr) (local.get $e)) (local.get $hxs)))
+      (local.get $res)
+      (i64x2.eq (local.get $ki) (v128.const i64x2 0 0))))
+    ;; |x| < 2^-54: x
+    (local.set $res (v128.bitselect (local.get $x) (local.get $res)
+      (f64x2.lt (local.get $ax) (v128.const f64x2 5.551115123125783e-17 5.551115123125783e-17))))
+    ;; x <= -38.8...: -1; x > 709.78...: +inf; NaN: NaN
+    (local.set $res (v128.bitselect (v128.const f64x2 -1 -1) (local.get $res)
+      (f64x2.le (local.get $x) (v128.const f64x2 -38.81622314453125 -38.81622314453125))))
+    (local.set $res (v128.bitselect (v128.const f64x2 inf inf) (local.get $res)
+      (f64x2.gt (local.get $x) (v128.const f64x2 7.09782712893383973096e2 7.09782712893383973096e2))))
+    (v128.bitselect (local.get $x) (local.get $res) (f64x2.ne (local.get $x) (local.get $x))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; tanh: double-double T = e^{2|x|} - 1 and T/(T + 2) with its residual (see tanh in elementary.ts).
+  (func $tanh (param $x v128) (result v128)
+    (local $a v128) (local $y v128) (local $kd v128) (local $k v128) (local $hi v128) (local $lo v128)
+    (local $rh v128) (local $rl v128) (local $cs v128) (local $ah v128) (local $al v128) (local $sh v128)
+    (local $sl v128) (local $h v128) (local $s v128) (local $bb v128) (local $e1 v128) (local $p v128)
+    (local $low v128) (local $mh v128) (local $ml v128) (local $A v128) (local $u1 v128) (local $u2 v128)
+    (local $t v128) (local $tb v128) (local $tl v128) (local $d v128) (local $db v128) (local $dl v128)
+    (local $q0 v128) (local $qh v128) (local $ql v128) (local $dh v128) (local $dlo v128) (local $pp v128)
+    (local $pe v128) (local $res v128) (local $z v128) (local $sign v128)
+    (local.set $sign (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
+    (local.set $a (f64x2.abs (local.get $x)))
+    (local.set $y (f64x2.add (local.get $a) (local.get $a)))
+    (local.set $kd (f64x2.add (f64x2.mul (local.get $y) (v128.const f64x2 1.44269504088896338700e0 1.44269504088896338700e0))
+      (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $k (f64x2.sub (local.get $kd) (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $hi (f64x2.sub (local.get $y) (f64x2.mul (local.get $k) (v128.const f64x2 6.93147180369123816490e-1 6.93147180369123816490e-1))))
+    (local.set $lo (f64x2.mul (local.get $k) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+    (local.set $rh (f64x2.sub (local.get $hi) (local.get $lo)))
+    (local.set $rl (f64x2.sub (f64x2.sub (local.get $hi) (local.get $rh)) (local.get $lo)))
+    (local.set $cs (f64x2.mul (v128.const f64x2 134217729 134217729) (local.get $rh)))
+    (local.set $ah (f64x2.sub (local.get $cs) (f64x2.sub (local.get $cs) (local.get $rh))))
+    (local.set $al (f64x2.sub (local.get $rh) (local.get $ah)))
+    (local.set $sh (f64x2.mul (local.get $rh) (local.get $rh)))
+    (local.set $sl (f64x2.add
+      (f64x2.add (f64x2.sub (f64x2.mul (local.get $ah) (local.get $ah)) (local.get $sh))
+        (f64x2.mul (f64x2.mul (v128.const f64x2 2 2) (local.get $ah)) (local.get $al)))
+      (f64x2.mul (local.get $al) (local.get $al))))
+    (local.set $h (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $sh)))
+    (local.set $s (f64x2.add (local.get $rh) (local.get $h)))
+    (local.set $bb (f64x2.sub (local.get $s) (local.get $rh)))
+    (local.set $e1 (f64x2.add (f64x2.sub (local.get $rh) (f64x2.sub (local.get $s) (local.get $bb)))
+      (f64x2.sub (local.get $h) (local.get $bb))))
+    (local.set $p (f64x2.mul (f64x2.mul (local.get $rh) (local.get $sh))
+      (f64x2.add (v128.const f64x2 0x1.5555555555555p-3 0x1.5555555555555p-3) (f64x2.mul (local.get $rh)
+      (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5) (f64x2.mul (local.get $rh)
+      (f64x2.add (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7) (f64x2.mul (local.get $rh)
+      (f64x2.add (v128.const f64x2 0x1.6c16c16c16c17p-10 0x1.6c16c16c16c17p-10) (f64x2.mul (local.get $rh)
+      (f64x2.add (v128.const f64x2 0x1.a01a01a01a01ap-13 0x1.a01a01a01a01ap-13) (f64x2.mul (local.get $rh)
+      (f64x2.add (v128.const f64x2 0x1.a01a01a01a01ap-16 0x1.a01a01a01a01ap-16) (f64x2.mul (local.get $rh)
+      (f64x2.add (v128.const f64x2 0x1.71de3a556c734p-19 0x1.71de3a556c734p-19) (f64x2.mul (local.get $rh)
+      (f64x2.add (v128.const f64x2 0x1.27e4fb7789f5cp-22 0x1.27e4fb7789f5cp-22) (f64x2.mul (local.get $rh)
+      (f64x2.add (v128.const f64x2 0x1.ae64567f544e4p-26 0x1.ae64567f544e4p-26) (f64x2.mul (local.get $rh)
+      (f64x2.add (v128.const f64x2 0x1.1eed8eff8d898p-29 0x1.1eed8eff8d898p-29) (f64x2.mul (local.get $rh)
+      (f64x2.add (v128.const f64x2 0x1.6124613a86d09p-33 0x1.6124613a86d09p-33) (f64x2.mul (local.get $rh)
+      (f64x2.add (v128.const f64x2 0x1.93974a8c07c9dp-37 0x1.93974a8c07c9dp-37) (f64x2.mul (local.get $rh)
+        (v128.const f64x2 0x1.ae7f3e733b81fp-41 0x1.ae7f3e733b81fp-41)))))))))))))))))))))))))))
+    (local.set $low (f64x2.add
+      (f64x2.add
+        (f64x2.add
+          (f64x2.add (local.get $e1) (local.get $rl))
+          (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $sl)))
+        (f64x2.mul (local.get $rh) (local.get $rl)))
+      (local.get $p)))
+    (local.set $mh (f64x2.add (local.get $s) (local.get $low)))
+    (local.set $ml (f64x2.sub (local.get $low) (f64x2.sub (local.get $mh) (local.get $s))))
+    (local.set $A (call $pow2 (i64x2.shr_s (i64x2.shl (local.get $kd) (i32.const 32)) (i32.const 32))))
+    (local.set $u1 (f64x2.mul (local.get $A) (local.get $mh)))
+    (local.set $u2 (f64x2.sub (local.get $A) (v128.const f64x2 1 1)))
+    (local.set $t (f64x2.add (local.get $u1) (local.get $u2)))
+    (local.set $tb (f64x2.sub (local.get $t) (local.get $u1)))
+    (local.set $tl (f64x2.add
+      (f64x2.add (f64x2.sub (local.get $u1) (f64x2.sub (local.get $t) (local.get $tb)))
+        (f64x2.sub (local.get $u2) (local.get $tb)))
+      (f64x2.mul (local.get $A) (local.get $ml))))
+    (local.set $d (f64x2.add (local.get $t) (v128.const f64x2 2 2)))
+    (local.set $db (f64x2.sub (local.get $d) (local.get $t)))
+    (local.set $dl (f64x2.add
+      (f64x2.add (f64x2.sub (local.get $t) (f64x2.sub (local.get $d) (local.get $db)))
+        (f64x2.sub (v128.const f64x2 2 2) (local.get $db)))
+      (local.get $tl)))
+    (local.set $q0 (f64x2.div (local.get $t) (local.get $d)))
+    (local.set $cs (f64x2.mul (v128.const f64x2 134217729 134217729) (local.get $q0)))
+    (local.set $qh (f64x2.sub (local.get $cs) (f64x2.sub (local.get $cs) (local.get $q0))))
+    (local.set $ql (f64x2.sub (local.get $q0) (local.get $qh)))
+    (local.set $cs (f64x2.mul (v128.const f64x2 134217729 134217729) (local.get $d)))
+    (local.set $dh (f64x2.sub (local.get $cs) (f64x2.sub (local.get $cs) (local.get $d))))
+    (local.set $dlo (f64x2.sub (local.get $d) (local.get $dh)))
+    (local.set $pp (f64x2.mul (local.get $q0) (local.get $d)))
+    (local.set $pe (f64x2.add
+      (f64x2.add
+        (f64x2.add (f64x2.sub (f64x2.mul (local.get $qh) (local.get $dh)) (local.get $pp))
+          (f64x2.mul (local.get $qh) (local.get $dlo)))
+        (f64x2.mul (local.get $ql) (local.get $dh)))
+      (f64x2.mul (local.get $ql) (local.get $dlo))))
+    (local.set $res (f64x2.sub
+      (f64x2.add (f64x2.sub (f64x2.sub (local.get $t) (local.get $pp)) (local.get $pe)) (local.get $tl))
+      (f64x2.mul (local.get $q0) (local.get $dl))))
+    (local.set $z (v128.or
+      (f64x2.add (local.get $q0) (f64x2.div (local.get $res) (local.get $d)))
+      (local.get $sign)))
+    ;; |x| < 2^-28: x; |x| >= 19.1: +-1; NaN: NaN
+    (local.set $z (v128.bitselect (local.get $x) (local.get $z)
+      (f64x2.lt (local.get $a) (v128.const f64x2 3.725290298461914e-9 3.725290298461914e-9))))
+    (local.set $z (v128.bitselect (v128.or (v128.const f64x2 1 1) (local.get $sign)) (local.get $z)
+      (f64x2.ge (local.get $a) (v128.const f64x2 19.1 19.1))))
+    (v128.bitselect (local.get $x) (local.get $z) (f64x2.ne (local.get $x) (local.get $x))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; Array kernels: out[i] = f(in[i]) for i < n, two lanes at a time (n rounded up to even: the
+  ;; extra lane reads the window's padding and is never copied back).
+  (func (export "exp") (param $in i32) (param $out i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+      (v128.store (local.get $out) (call $exp (v128.load (local.get $in))))
+      (local.set $in (i32.add (local.get $in) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $l))))
+
+  ;; out = exp(in - shift): the rows of softmax and log-sum-exp
+  (func (export "expShift") (param $in i32) (param $out i32) (param $n i32) (param $shift f64)
+    (local $end i32) (local $s v128)
+    (local.set $s (f64x2.splat (local.get $shift)))
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+      (v128.store (local.get $out) (call $exp (f64x2.sub (v128.load (local.get $in)) (local.get $s))))
+      (local.set $in (i32.add (local.get $in) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $l))))
+
+  (func (export "log") (param $in i32) (param $out i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+      (v128.store (local.get $out) (call $log (v128.load (local.get $in))))
+      (local.set $in (i32.add (local.get $in) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $l))))
+
+  (func (export "log1p") (param $in i32) (param $out i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+      (v128.store (local.get $out) (call $log1p (v128.load (local.get $in))))
+      (local.set $in (i32.add (local.get $in) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $l))))
+
+  (func (export "expm1") (param $in i32) (param $out i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+      (v128.store (local.get $out) (call $expm1 (v128.load (local.get $in))))
+      (local.set $in (i32.add (local.get $in) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $l))))
+
+  (func (export "tanh") (param $in i32) (param $out i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+      (v128.store (local.get $out) (call $tanh (v128.load (local.get $in))))
+      (local.set $in (i32.add (local.get $in) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $l))))
+
+  ;; sigmoid(x) = n/(1 + e), e = exp(-|x|), n = 1 for x >= 0 else e
+  (func (export "sigmoid") (param $in i32) (param $out i32) (param $n i32)
+    (local $end i32) (local $x v128) (local $e v128)
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+      (local.set $x (v128.load (local.get $in)))
+      (local.set $e (call $exp (f64x2.neg (f64x2.abs (local.get $x)))))
+      (v128.store (local.get $out)
+        (f64x2.div
+          (v128.bitselect (v128.const f64x2 1 1) (local.get $e) (f64x2.ge (local.get $x) (v128.const f64x2 0 0)))
+          (f64x2.add (v128.const f64x2 1 1) (local.get $e))))
+      (local.set $in (i32.add (local.get $in) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $l))))
+
+  ;; softplus: z = beta*x; x where z > threshold, else (max(z, 0) + log1p(exp(-|z|)))/beta
+  (func (export "softplus") (param $in i32) (param $out i32) (param $n i32) (param $beta f64) (param $threshold f64)
+    (local $end i32) (local $x v128) (local $z v128) (local $b v128) (local $th v128)
+    (local.set $b (f64x2.splat (local.get $beta)))
+    (local.set $th (f64x2.splat (local.get $threshold)))
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+      (local.set $x (v128.load (local.get $in)))
+      (local.set $z (f64x2.mul (local.get $b) (local.get $x)))
+      (v128.store (local.get $out)
+        (v128.bitselect (local.get $x)
+          (f64x2.div
+            (f64x2.add
+              (v128.and (local.get $z) (f64x2.gt (local.get $z) (v128.const f64x2 0 0)))
+              (call $log1p (call $exp (f64x2.neg (f64x2.abs (local.get $z))))))
+            (local.get $b))
+          (f64x2.gt (local.get $z) (local.get $th))))
+      (local.set $in (i32.add (local.get $in) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $l))))
+)
