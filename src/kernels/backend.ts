@@ -26,7 +26,8 @@ export interface WasmKernels {
   readonly f64: Float64Array;
 }
 
-// Memory layout (the module's 16 pages are fixed: minimum = maximum). Every kernel streams through
+// Memory layout (the module's 40 pages are fixed: minimum = maximum; the top 8 KiB hold the
+// constant pool written by the module's data segment, see scripts/wasm-assemble.mjs). Every kernel streams through
 // these windows, so no call grows or retains memory whatever its size.
 /** Elements per window of the streamed array kernels. @internal */
 export const CHUNK = 8192;
@@ -36,17 +37,23 @@ export const IN_PTR = 0;
 export const OUT_PTR = 65600;
 /** GEMM blocking shared by both backends' loops (KC fixes the summation order; see gemm.ts). @internal */
 export const KC = 128;
-/** Rows of A packed per WebAssembly GEMM block (a multiple of 4). @internal */
+/** Rows of the WebAssembly micro-kernel's tile (4×4: eight f64x2 accumulators). @internal */
+export const MR_WASM = 4;
+/** Rows of A packed per WebAssembly GEMM block (a multiple of MR_WASM). @internal */
 export const MC_WASM = 64;
-/** Columns of B packed per WebAssembly GEMM block (a multiple of 4); also the C window's row stride. @internal */
+/** Most columns of B packed at once (a multiple of 4); also the C window's row stride. @internal */
 export const NC_WASM = 512;
+/** Doubles of packed B the module holds: several KC-deep slices of one column panel. @internal */
+export const BP_DOUBLES = 262144;
 /** Byte offset of packed A (MC_WASM × KC doubles). @internal */
 export const AP_PTR = 131328;
-/** Byte offset of packed B (KC × NC_WASM doubles). @internal */
+/** Byte offset of packed B (BP_DOUBLES doubles). @internal */
 export const BP_PTR = AP_PTR + MC_WASM * KC * 8;
 /** Byte offset of the C window (MC_WASM × NC_WASM doubles). @internal */
-export const CB_PTR = BP_PTR + KC * NC_WASM * 8;
-const PAGES = 16;
+export const CB_PTR = BP_PTR + BP_DOUBLES * 8;
+/** End of the windows; the constant pool starts at PAGES·65536 − 8192. @internal */
+export const WINDOWS_END = CB_PTR + MC_WASM * NC_WASM * 8;
+const PAGES = 40;
 
 let choice: BackendChoice = 'auto';
 let status: 'idle' | 'compiling' | 'ready' | 'failed' = 'idle';
@@ -164,7 +171,7 @@ function start(): void {
 
 function install(instance: WebAssembly.Instance): void {
   const x = instance.exports as unknown as KernelExports;
-  if (!(x.memory instanceof WebAssembly.Memory) || x.memory.buffer.byteLength !== PAGES * 65536) {
+  if (!(x.memory instanceof WebAssembly.Memory) || x.memory.buffer.byteLength !== PAGES * 65536 || WINDOWS_END > PAGES * 65536 - 8192) {
     setFailed('unexpected module memory');
     return;
   }

@@ -1,4 +1,4 @@
-import { AP_PTR, BP_PTR, CB_PTR, KC, MC_WASM, NC_WASM, wasmKernels, type WasmKernels } from './backend.js';
+import { AP_PTR, BP_DOUBLES, BP_PTR, CB_PTR, KC, MC_WASM, MR_WASM, NC_WASM, wasmKernels, type WasmKernels } from './backend.js';
 
 /**
  * General matrix product C += op(A)·op(B) on row-major Float64Arrays with offsets and row strides —
@@ -97,7 +97,7 @@ function jsGemm(
       packB(transB, B, bOff, ldb, pc, jc, kc, nc, bp, 0);
       for (let ic = 0; ic < M; ic += MC_JS) {
         const mc = Math.min(MC_JS, M - ic);
-        packA(transA, A, aOff, lda, ic, pc, mc, kc, ap, 0);
+        packA(transA, A, aOff, lda, ic, pc, mc, kc, ap, 0, 4);
         for (let jr = 0; jr < nc; jr += 4) {
           const nr = Math.min(4, nc - jr);
           const bBase = jr * kc;
@@ -132,19 +132,37 @@ function wasmGemm(
   const apIdx = AP_PTR / 8;
   const bpIdx = BP_PTR / 8;
   const cbIdx = CB_PTR / 8;
-  for (let jc = 0; jc < N; jc += NC_WASM) {
-    const nc = Math.min(NC_WASM, N - jc);
+  // Column panels of B as wide as the packed-B window allows for up to KS rows of k at once
+  // (KS a multiple of KC), so that each C block is copied in and out once per KS, not per KC.
+  const kAll = Math.ceil(K / KC) * KC;
+  let ncMax = Math.min(NC_WASM, Math.floor(BP_DOUBLES / kAll / 4) * 4);
+  let KS = kAll;
+  if (ncMax < 64) {
+    ncMax = Math.min(NC_WASM, ((N + 3) & ~3) < 64 ? (N + 3) & ~3 : 64);
+    KS = Math.max(KC, Math.floor(BP_DOUBLES / ncMax / KC) * KC);
+  }
+  for (let jc = 0; jc < N; jc += ncMax) {
+    const nc = Math.min(ncMax, N - jc);
     const ncPad = (nc + 3) & ~3;
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = Math.min(KC, K - pc);
-      packB(transB, B, bOff, ldb, pc, jc, kc, nc, mem, bpIdx);
+    for (let ps = 0; ps < K; ps += KS) {
+      const pend = Math.min(K, ps + KS);
+      for (let pc = ps, d = bpIdx; pc < pend; pc += KC) {
+        const kc = Math.min(KC, pend - pc);
+        packB(transB, B, bOff, ldb, pc, jc, kc, nc, mem, d);
+        d += kc * ncPad;
+      }
       for (let ic = 0; ic < M; ic += MC_WASM) {
         const mc = Math.min(MC_WASM, M - ic);
-        packA(transA, A, aOff, lda, ic, pc, mc, kc, mem, apIdx);
-        // C block in, product added by the module, C block out.
+        const mcPad = Math.ceil(mc / MR_WASM) * MR_WASM;
+        // C block in; the KC-deep slices added in order of k by the module; C block out.
         let c = cOff + ic * ldc + jc;
         for (let i = 0, cb = cbIdx; i < mc; i++, c += ldc, cb += NC_WASM) mem.set(C.subarray(c, c + nc), cb);
-        w.x.gemm(AP_PTR, BP_PTR, CB_PTR, (mc + 3) & ~3, ncPad, kc, NC_WASM);
+        for (let pc = ps, bp = BP_PTR; pc < pend; pc += KC) {
+          const kc = Math.min(KC, pend - pc);
+          packA(transA, A, aOff, lda, ic, pc, mc, kc, mem, apIdx, MR_WASM);
+          w.x.gemm(AP_PTR, bp, CB_PTR, mcPad, ncPad, kc, NC_WASM);
+          bp += kc * ncPad * 8;
+        }
         c = cOff + ic * ldc + jc;
         for (let i = 0, cb = cbIdx; i < mc; i++, c += ldc, cb += NC_WASM) C.set(mem.subarray(cb, cb + nc), c);
       }
@@ -192,15 +210,15 @@ function packB(trans: boolean, B: Float64Array, off: number, ldb: number, pc: nu
 }
 
 /**
- * Packs op(A)[ic..ic+mc, pc..pc+kc] into 4-row panels, each kc×4 stored k-major, zero-padded at
- * the bottom, at dst[d..].
+ * Packs op(A)[ic..ic+mc, pc..pc+kc] into mr-row panels (mr = 4 for the JavaScript micro-kernel,
+ * 6 for WebAssembly's), each kc×mr stored k-major, zero-padded at the bottom, at dst[d..].
  */
-function packA(trans: boolean, A: Float64Array, off: number, lda: number, ic: number, pc: number, mc: number, kc: number, dst: Float64Array, d: number): void {
-  for (let i = 0; i < mc; i += 4) {
-    const h = Math.min(4, mc - i);
+function packA(trans: boolean, A: Float64Array, off: number, lda: number, ic: number, pc: number, mc: number, kc: number, dst: Float64Array, d: number, mr: number): void {
+  for (let i = 0; i < mc; i += mr) {
+    const h = Math.min(mr, mc - i);
     if (!trans) {
       const r0 = off + (ic + i) * lda + pc;
-      if (h === 4) {
+      if (h === 4 && mr === 4) {
         const r1 = r0 + lda;
         const r2 = r1 + lda;
         const r3 = r2 + lda;
@@ -210,21 +228,30 @@ function packA(trans: boolean, A: Float64Array, off: number, lda: number, ic: nu
           dst[d + 2] = A[r2 + k];
           dst[d + 3] = A[r3 + k];
         }
-      } else {
-        for (let k = 0; k < kc; k++, d += 4) for (let r = 0; r < 4; r++) dst[d + r] = r < h ? A[r0 + r * lda + k] : 0;
-      }
-    } else {
-      // op(A)[i][k] = A[(pc + k)·lda + ic + i]: four consecutive elements of a stored row.
-      let row = off + pc * lda + ic + i;
-      if (h === 4) {
-        for (let k = 0; k < kc; k++, row += lda, d += 4) {
-          dst[d] = A[row];
-          dst[d + 1] = A[row + 1];
-          dst[d + 2] = A[row + 2];
-          dst[d + 3] = A[row + 3];
+      } else if (h === 6 && mr === 6) {
+        const r1 = r0 + lda;
+        const r2 = r1 + lda;
+        const r3 = r2 + lda;
+        const r4 = r3 + lda;
+        const r5 = r4 + lda;
+        for (let k = 0; k < kc; k++, d += 6) {
+          dst[d] = A[r0 + k];
+          dst[d + 1] = A[r1 + k];
+          dst[d + 2] = A[r2 + k];
+          dst[d + 3] = A[r3 + k];
+          dst[d + 4] = A[r4 + k];
+          dst[d + 5] = A[r5 + k];
         }
       } else {
-        for (let k = 0; k < kc; k++, row += lda, d += 4) for (let r = 0; r < 4; r++) dst[d + r] = r < h ? A[row + r] : 0;
+        for (let k = 0; k < kc; k++, d += mr) for (let r = 0; r < mr; r++) dst[d + r] = r < h ? A[r0 + r * lda + k] : 0;
+      }
+    } else {
+      // op(A)[i][k] = A[(pc + k)·lda + ic + i]: consecutive elements of a stored row.
+      let row = off + pc * lda + ic + i;
+      if (h === mr) {
+        for (let k = 0; k < kc; k++, row += lda, d += mr) for (let r = 0; r < mr; r++) dst[d + r] = A[row + r];
+      } else {
+        for (let k = 0; k < kc; k++, row += lda, d += mr) for (let r = 0; r < mr; r++) dst[d + r] = r < h ? A[row + r] : 0;
       }
     }
   }

@@ -3,29 +3,31 @@
 ;; IEEE-754 operations in the same order (src/kernels/gemm.ts, elementary.ts, arrays.ts), so the
 ;; two give identical bits. No fused multiply-add (plain SIMD128 has none; relaxed SIMD is not used).
 ;;
-;; Memory: 16 pages (1 MiB), fixed (minimum = maximum, never grown). The caller (JavaScript) owns the
+;; Memory: 40 pages (2.5 MiB), fixed (minimum = maximum, never grown). The caller (JavaScript) owns the
 ;; layout (src/kernels/backend.ts): fixed-size windows for streamed array kernels and for the GEMM's
 ;; packed panels and C block, so no call can grow or retain memory.
 ;;
 ;; Branches of the scalar algorithms become per-lane selects: every candidate formula is evaluated
 ;; on both lanes and v128.bitselect keeps, per lane, the one the scalar code would have returned.
 (module
-  (memory (export "memory") 16 16)
+  (memory (export "memory") 40 40)
 
   ;; ---------------------------------------------------------------------------------------------
-  ;; GEMM block: C[mcxnc] += Ap * Bp over kc, from panels packed by JavaScript.
-  ;; Ap: mc/4 panels, each kcx4 (k-major: a[k][0..3]); Bp: nc/4 panels, each kcx4 (b[k][0..3]).
-  ;; C: row-major with row stride ldc (doubles). mc and nc are multiples of 4 (zero-padded panels).
-  ;; Each 4x4 tile of C gets sixteen partial sums started at 0 and accumulated over k in order,
-  ;; then added to C: the order of the JavaScript micro-kernel.
+  ;; GEMM block: C[mc x nc] += Ap * Bp over kc, from panels packed by JavaScript.
+  ;; Ap: mc/4 panels, each kc x 4 (k-major: a[k][0..3]); Bp: nc/4 panels, each kc x 4 (b[k][0..3]).
+  ;; C: row-major with row stride ldc (doubles); mc is a multiple of 4 and nc of 4 (zero-padded
+  ;; panels; the padding rows and columns of the C window are scratch).
+  ;; Each 4x4 tile of C gets its partial sums started at 0 and accumulated over k in order (lane j
+  ;; of accumulator cRa/cRb holds column j/j+2 of row R), then added to C: per element, the order of
+  ;; the JavaScript 4x4 micro-kernel (the tile shape changes which elements share registers, not
+  ;; the sequence of operations on any one element).
   (func (export "gemm") (param $ap i32) (param $bp i32) (param $cb i32) (param $mc i32) (param $nc i32)
         (param $kc i32) (param $ldc i32)
-    (local $jr i32) (local $ir i32) (local $a i32) (local $b i32) (local $bpan i32) (local $end i32)
+    (local $jr i32) (local $ir i32) (local $a i32) (local $b i32) (local $bpan i32) (local $end i32) (local $end2 i32)
     (local $c i32) (local $ldb i32) (local $panel i32)
     (local $b01 v128) (local $b23 v128) (local $x v128)
-    (local $c0a v128) (local $c0b v128) (local $c1a v128) (local $c1b v128)
-    (local $c2a v128) (local $c2b v128) (local $c3a v128) (local $c3b v128)
-    (local.set $panel (i32.shl (local.get $kc) (i32.const 5))) ;; kc*4*8 bytes per panel
+    (local $c0a v128) (local $c0b v128) (local $c1a v128) (local $c1b v128) (local $c2a v128) (local $c2b v128) (local $c3a v128) (local $c3b v128)
+    (local.set $panel (i32.shl (local.get $kc) (i32.const 5))) ;; kc*4*8 bytes per B panel
     (local.set $ldb (i32.shl (local.get $ldc) (i32.const 3)))
     (local.set $jr (i32.const 0))
     (local.set $bpan (local.get $bp))
@@ -39,31 +41,30 @@
             (br_if $idone (i32.ge_u (local.get $ir) (local.get $mc)))
             (local.set $b (local.get $bpan))
             (local.set $end (i32.add (local.get $bpan) (local.get $panel)))
+            (local.set $end2 (i32.sub (local.get $end) (i32.const 0)))
             (local.set $c0a (v128.const i64x2 0 0)) (local.set $c0b (v128.const i64x2 0 0))
             (local.set $c1a (v128.const i64x2 0 0)) (local.set $c1b (v128.const i64x2 0 0))
             (local.set $c2a (v128.const i64x2 0 0)) (local.set $c2b (v128.const i64x2 0 0))
             (local.set $c3a (v128.const i64x2 0 0)) (local.set $c3b (v128.const i64x2 0 0))
-            (block $kdone
-              (loop $kloop
-                (br_if $kdone (i32.ge_u (local.get $b) (local.get $end)))
-                (local.set $b01 (v128.load (local.get $b)))
-                (local.set $b23 (v128.load offset=16 (local.get $b)))
-                (local.set $x (v128.load64_splat (local.get $a)))
-                (local.set $c0a (f64x2.add (local.get $c0a) (f64x2.mul (local.get $x) (local.get $b01))))
-                (local.set $c0b (f64x2.add (local.get $c0b) (f64x2.mul (local.get $x) (local.get $b23))))
-                (local.set $x (v128.load64_splat offset=8 (local.get $a)))
-                (local.set $c1a (f64x2.add (local.get $c1a) (f64x2.mul (local.get $x) (local.get $b01))))
-                (local.set $c1b (f64x2.add (local.get $c1b) (f64x2.mul (local.get $x) (local.get $b23))))
-                (local.set $x (v128.load64_splat offset=16 (local.get $a)))
-                (local.set $c2a (f64x2.add (local.get $c2a) (f64x2.mul (local.get $x) (local.get $b01))))
-                (local.set $c2b (f64x2.add (local.get $c2b) (f64x2.mul (local.get $x) (local.get $b23))))
-                (local.set $x (v128.load64_splat offset=24 (local.get $a)))
-                (local.set $c3a (f64x2.add (local.get $c3a) (f64x2.mul (local.get $x) (local.get $b01))))
-                (local.set $c3b (f64x2.add (local.get $c3b) (f64x2.mul (local.get $x) (local.get $b23))))
-                (local.set $a (i32.add (local.get $a) (i32.const 32)))
-                (local.set $b (i32.add (local.get $b) (i32.const 32)))
-                (br $kloop)))
-            ;; C tile += partial sums
+            (local.set $end2 (i32.const 0))
+            (loop $kloop
+              (local.set $b01 (v128.load (i32.add (local.get $b) (local.get $end2))))
+              (local.set $b23 (v128.load offset=16 (i32.add (local.get $b) (local.get $end2))))
+              (local.set $x (v128.load64_splat offset=0 (i32.add (local.get $a) (local.get $end2))))
+              (local.set $c0a (f64x2.add (local.get $c0a) (f64x2.mul (local.get $x) (local.get $b01))))
+              (local.set $c0b (f64x2.add (local.get $c0b) (f64x2.mul (local.get $x) (local.get $b23))))
+              (local.set $x (v128.load64_splat offset=8 (i32.add (local.get $a) (local.get $end2))))
+              (local.set $c1a (f64x2.add (local.get $c1a) (f64x2.mul (local.get $x) (local.get $b01))))
+              (local.set $c1b (f64x2.add (local.get $c1b) (f64x2.mul (local.get $x) (local.get $b23))))
+              (local.set $x (v128.load64_splat offset=16 (i32.add (local.get $a) (local.get $end2))))
+              (local.set $c2a (f64x2.add (local.get $c2a) (f64x2.mul (local.get $x) (local.get $b01))))
+              (local.set $c2b (f64x2.add (local.get $c2b) (f64x2.mul (local.get $x) (local.get $b23))))
+              (local.set $x (v128.load64_splat offset=24 (i32.add (local.get $a) (local.get $end2))))
+              (local.set $c3a (f64x2.add (local.get $c3a) (f64x2.mul (local.get $x) (local.get $b01))))
+              (local.set $c3b (f64x2.add (local.get $c3b) (f64x2.mul (local.get $x) (local.get $b23))))
+              (local.set $end2 (i32.add (local.get $end2) (i32.const 32)))
+              (br_if $kloop (i32.lt_u (local.get $end2) (local.get $panel))))
+            (local.set $a (i32.add (local.get $a) (local.get $panel)))
             (local.set $c (i32.add (local.get $cb)
               (i32.shl (i32.add (i32.mul (local.get $ir) (local.get $ldc)) (local.get $jr)) (i32.const 3))))
             (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c0a)))
@@ -84,25 +85,34 @@
         (br $jloop))))
 
   ;; ---------------------------------------------------------------------------------------------
-  ;; Helpers on two lanes.
+  ;; Helpers on two lanes, expanded inline by the assembler (;;@inline, see scripts/wasm-assemble.mjs).
 
   ;; 2^k for integers k in [-1022, 1023] held in i64 lanes.
+  ;;@inline
   (func $pow2 (param $k v128) (result v128)
     (i64x2.shl (i64x2.add (local.get $k) (v128.const i64x2 1023 1023)) (i32.const 52)))
 
+  ;; 2^k for integers k in [-1022, 1023] held in i32 lanes 0 and 1, as f64x2.
+  ;;@inline
+  (func $pow2i32 (param $k v128) (result v128)
+    (i64x2.shl (i64x2.extend_low_i32x4_s (i32x4.add (local.get $k) (v128.const i64x2 0x000003ff000003ff 0x000003ff000003ff)))
+      (i32.const 52)))
+
   ;; i64 lanes (small integers) -> f64 lanes.
+  ;;@inline
   (func $i64tof64 (param $k v128) (result v128)
     (f64x2.convert_low_i32x4_s
       (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (local.get $k) (local.get $k))))
 
   ;; y*2^k rounded once: (y*2^floor(k/2))*2^(k-floor(k/2)), as scale() in elementary.ts.
+  ;;@inline
   (func $scale (param $y v128) (param $k v128) (result v128)
-    (local $k1 v128)
-    (local.set $k1 (i64x2.shr_s (local.get $k) (i32.const 1)))
-    (f64x2.mul (f64x2.mul (local.get $y) (call $pow2 (local.get $k1)))
-      (call $pow2 (i64x2.sub (local.get $k) (local.get $k1)))))
+    (f64x2.mul
+      (f64x2.mul (local.get $y) (call $pow2 (i64x2.shr_s (local.get $k) (i32.const 1))))
+      (call $pow2 (i64x2.sub (local.get $k) (i64x2.shr_s (local.get $k) (i32.const 1))))))
 
   ;; Signed high 32-bit word of each lane, sign-extended to i64.
+  ;;@inline
   (func $hi (param $x v128) (result v128)
     (i64x2.shr_s (local.get $x) (i32.const 32)))
 
@@ -110,10 +120,12 @@
   ;; exp: fdlibm e_exp.c with round-to-nearest k (see exp in elementary.ts).
   (func $exp (param $x v128) (result v128)
     (local $kd v128) (local $k v128) (local $hi v128) (local $lo v128) (local $r v128) (local $t v128)
-    (local $c v128) (local $y v128) (local $ki v128)
+    (local $c v128) (local $y v128) (local $ki v128) (local $k1 v128)
     (local.set $kd (f64x2.add (f64x2.mul (local.get $x) (v128.const f64x2 1.44269504088896338700e0 1.44269504088896338700e0))
       (v128.const f64x2 6755399441055744 6755399441055744)))
     (local.set $k (f64x2.sub (local.get $kd) (v128.const f64x2 6755399441055744 6755399441055744)))
+    ;; k is an integer in [-1100, 1100] for every x that the selects below keep (NaN and |x| beyond
+    ;; the thresholds give garbage that is discarded)
     (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (v128.const f64x2 6.93147180369123816490e-1 6.93147180369123816490e-1))))
     (local.set $lo (f64x2.mul (local.get $k) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
     (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
@@ -129,9 +141,13 @@
         (f64x2.sub (local.get $lo)
           (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (v128.const f64x2 2 2) (local.get $c))))
         (local.get $hi))))
-    ;; k as an integer: the low 32 bits of kd's encoding, sign-extended
-    (local.set $ki (i64x2.shr_s (i64x2.shl (local.get $kd) (i32.const 32)) (i32.const 32)))
-    (local.set $y (call $scale (local.get $y) (local.get $ki)))
+    ;; y*2^k1*2^k2, k1 = floor(k/2), k2 = k - k1 (scale() in elementary.ts), with the integer work
+    ;; in i32 lanes (x64 has no 64-bit arithmetic shift before AVX-512)
+    (local.set $ki (i32x4.trunc_sat_f64x2_s_zero (local.get $k)))
+    (local.set $k1 (i32x4.shr_s (local.get $ki) (i32.const 1)))
+    (local.set $y (f64x2.mul
+      (f64x2.mul (local.get $y) (call $pow2i32 (local.get $k1)))
+      (call $pow2i32 (i32x4.sub (local.get $ki) (local.get $k1)))))
     (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
       (f64x2.gt (local.get $x) (v128.const f64x2 7.09782712893383973096e2 7.09782712893383973096e2))))
     (v128.bitselect (v128.const i64x2 0 0) (local.get $y)
