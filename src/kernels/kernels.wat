@@ -117,37 +117,44 @@
     (i64x2.shr_s (local.get $x) (i32.const 32)))
 
   ;; ---------------------------------------------------------------------------------------------
-  ;; exp: fdlibm e_exp.c with round-to-nearest k (see exp in elementary.ts).
+  ;; exp: the table-driven scheme (see exp in elementary.ts). Table entry j (16 bytes) holds
+  ;; tail_j and H_j at @EXP_TABLE_PTR + 16j; the two lanes' entries are loaded separately.
+  ;;@inline
   (func $exp (param $x v128) (result v128)
-    (local $kd v128) (local $k v128) (local $hi v128) (local $lo v128) (local $r v128) (local $t v128)
-    (local $c v128) (local $y v128) (local $ki v128) (local $k1 v128)
-    (local.set $kd (f64x2.add (f64x2.mul (local.get $x) (v128.const f64x2 1.44269504088896338700e0 1.44269504088896338700e0))
+    (local $kd v128) (local $ki v128) (local $r v128) (local $j v128) (local $e0 v128) (local $e1 v128)
+    (local $r2 v128) (local $tmp v128) (local $H v128) (local $y v128) (local $e v128) (local $eh v128)
+    (local.set $kd (f64x2.sub
+      (f64x2.add (f64x2.mul (local.get $x) (v128.const f64x2 @INVLN2N @INVLN2N))
+        (v128.const f64x2 6755399441055744 6755399441055744))
       (v128.const f64x2 6755399441055744 6755399441055744)))
-    (local.set $k (f64x2.sub (local.get $kd) (v128.const f64x2 6755399441055744 6755399441055744)))
-    ;; k is an integer in [-1100, 1100] for every x that the selects below keep (NaN and |x| beyond
-    ;; the thresholds give garbage that is discarded)
-    (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (v128.const f64x2 6.93147180369123816490e-1 6.93147180369123816490e-1))))
-    (local.set $lo (f64x2.mul (local.get $k) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
-    (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
-    (local.set $t (f64x2.mul (local.get $r) (local.get $r)))
-    (local.set $c (f64x2.sub (local.get $r) (f64x2.mul (local.get $t)
-      (f64x2.add (v128.const f64x2 1.66666666666666019037e-1 1.66666666666666019037e-1) (f64x2.mul (local.get $t)
-      (f64x2.add (v128.const f64x2 -2.77777777770155933842e-3 -2.77777777770155933842e-3) (f64x2.mul (local.get $t)
-      (f64x2.add (v128.const f64x2 6.61375632143793436117e-5 6.61375632143793436117e-5) (f64x2.mul (local.get $t)
-      (f64x2.add (v128.const f64x2 -1.65339022054652515390e-6 -1.65339022054652515390e-6) (f64x2.mul (local.get $t)
-        (v128.const f64x2 4.13813679705723846039e-8 4.13813679705723846039e-8))))))))))))
-    (local.set $y (f64x2.sub (v128.const f64x2 1 1)
-      (f64x2.sub
-        (f64x2.sub (local.get $lo)
-          (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (v128.const f64x2 2 2) (local.get $c))))
-        (local.get $hi))))
-    ;; y*2^k1*2^k2, k1 = floor(k/2), k2 = k - k1 (scale() in elementary.ts), with the integer work
-    ;; in i32 lanes (x64 has no 64-bit arithmetic shift before AVX-512)
-    (local.set $ki (i32x4.trunc_sat_f64x2_s_zero (local.get $k)))
-    (local.set $k1 (i32x4.shr_s (local.get $ki) (i32.const 1)))
+    ;; k as i32 lanes 0 and 1 (saturated garbage for NaN and |x| beyond the thresholds, whose
+    ;; results the selects below replace)
+    (local.set $ki (i32x4.trunc_sat_f64x2_s_zero (local.get $kd)))
+    (local.set $r (f64x2.add
+      (f64x2.add (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2HIN @NEGLN2HIN)))
+      (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2LON @NEGLN2LON))))
+    (local.set $j (i32x4.shl (v128.and (local.get $ki) (v128.const i64x2 0x0000007f0000007f 0x0000007f0000007f)) (i32.const 4)))
+    (local.set $e0 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 0 (local.get $j))))
+    (local.set $e1 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 1 (local.get $j))))
+    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $tmp (f64x2.add
+      (f64x2.add
+        (f64x2.add
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e0) (local.get $e1))
+          (local.get $r))
+        (f64x2.mul (local.get $r2)
+          (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555555p-3 0x1.5555555555555p-3)))))
+      (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2))
+        (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5)
+          (f64x2.mul (local.get $r) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7))))))
+    (local.set $H (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)))
+    (local.set $y (f64x2.add (local.get $H) (f64x2.mul (local.get $H) (local.get $tmp))))
+    ;; y*2^(k>>7) in two steps, e = k>>7 = eh + (e - eh), eh = e>>1
+    (local.set $e (i32x4.shr_s (local.get $ki) (i32.const 7)))
+    (local.set $eh (i32x4.shr_s (local.get $e) (i32.const 1)))
     (local.set $y (f64x2.mul
-      (f64x2.mul (local.get $y) (call $pow2i32 (local.get $k1)))
-      (call $pow2i32 (i32x4.sub (local.get $ki) (local.get $k1)))))
+      (f64x2.mul (local.get $y) (call $pow2i32 (local.get $eh)))
+      (call $pow2i32 (i32x4.sub (local.get $e) (local.get $eh)))))
     (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
       (f64x2.gt (local.get $x) (v128.const f64x2 7.09782712893383973096e2 7.09782712893383973096e2))))
     (v128.bitselect (v128.const i64x2 0 0) (local.get $y)
@@ -408,77 +415,56 @@
     (v128.bitselect (local.get $x) (local.get $res) (f64x2.ne (local.get $x) (local.get $x))))
 
   ;; ---------------------------------------------------------------------------------------------
-  ;; tanh: double-double T = e^{2|x|} - 1 and T/(T + 2) with its residual (see tanh in elementary.ts).
+  ;; tanh: the series below 1/8, e^(2|x|) from exp's table scheme above it (see tanh in
+  ;; elementary.ts); both are evaluated and each lane keeps its own.
   (func $tanh (param $x v128) (result v128)
-    (local $a v128) (local $y v128) (local $kd v128) (local $k v128) (local $hi v128) (local $lo v128)
-    (local $rh v128) (local $rl v128) (local $cs v128) (local $ah v128) (local $al v128) (local $sh v128)
-    (local $sl v128) (local $h v128) (local $s v128) (local $bb v128) (local $e1 v128) (local $p v128)
-    (local $low v128) (local $mh v128) (local $ml v128) (local $A v128) (local $u1 v128) (local $u2 v128)
-    (local $t v128) (local $tb v128) (local $tl v128) (local $d v128) (local $db v128) (local $dl v128)
-    (local $q0 v128) (local $qh v128) (local $ql v128) (local $dh v128) (local $dlo v128) (local $pp v128)
-    (local $pe v128) (local $res v128) (local $z v128) (local $sign v128)
+    (local $a v128) (local $a2 v128) (local $small v128) (local $y v128) (local $kd v128) (local $ki v128)
+    (local $r v128) (local $j v128) (local $e0 v128) (local $e1 v128) (local $r2 v128) (local $tmp v128)
+    (local $S v128) (local $d0 v128) (local $dl0 v128) (local $d v128) (local $dl v128) (local $q0 v128)
+    (local $cs v128) (local $qh v128) (local $ql v128) (local $dh v128) (local $dlo v128) (local $pp v128)
+    (local $pe v128) (local $qc v128) (local $s1 v128) (local $z v128) (local $sign v128)
     (local.set $sign (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
     (local.set $a (f64x2.abs (local.get $x)))
+    ;; |x| < 1/8: a + a*(a^2*(c1 + a^2*(c2 + ... + a^2*c8)))
+    (local.set $a2 (f64x2.mul (local.get $a) (local.get $a)))
+    (local.set $small (f64x2.add (local.get $a) (f64x2.mul (local.get $a) (f64x2.mul (local.get $a2)
+      (f64x2.add (v128.const f64x2 @TANH_SERIES_1 @TANH_SERIES_1) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_SERIES_2 @TANH_SERIES_2) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_SERIES_3 @TANH_SERIES_3) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_SERIES_4 @TANH_SERIES_4) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_SERIES_5 @TANH_SERIES_5) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_SERIES_6 @TANH_SERIES_6) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_SERIES_7 @TANH_SERIES_7) (f64x2.mul (local.get $a2) (v128.const f64x2 @TANH_SERIES_8 @TANH_SERIES_8)))))))))))))))))))
+    ;; e^(2a) = S*(1 + tmp)
     (local.set $y (f64x2.add (local.get $a) (local.get $a)))
-    (local.set $kd (f64x2.add (f64x2.mul (local.get $y) (v128.const f64x2 1.44269504088896338700e0 1.44269504088896338700e0))
+    (local.set $kd (f64x2.sub
+      (f64x2.add (f64x2.mul (local.get $y) (v128.const f64x2 @INVLN2N @INVLN2N))
+        (v128.const f64x2 6755399441055744 6755399441055744))
       (v128.const f64x2 6755399441055744 6755399441055744)))
-    (local.set $k (f64x2.sub (local.get $kd) (v128.const f64x2 6755399441055744 6755399441055744)))
-    (local.set $hi (f64x2.sub (local.get $y) (f64x2.mul (local.get $k) (v128.const f64x2 6.93147180369123816490e-1 6.93147180369123816490e-1))))
-    (local.set $lo (f64x2.mul (local.get $k) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
-    (local.set $rh (f64x2.sub (local.get $hi) (local.get $lo)))
-    (local.set $rl (f64x2.sub (f64x2.sub (local.get $hi) (local.get $rh)) (local.get $lo)))
-    (local.set $cs (f64x2.mul (v128.const f64x2 134217729 134217729) (local.get $rh)))
-    (local.set $ah (f64x2.sub (local.get $cs) (f64x2.sub (local.get $cs) (local.get $rh))))
-    (local.set $al (f64x2.sub (local.get $rh) (local.get $ah)))
-    (local.set $sh (f64x2.mul (local.get $rh) (local.get $rh)))
-    (local.set $sl (f64x2.add
-      (f64x2.add (f64x2.sub (f64x2.mul (local.get $ah) (local.get $ah)) (local.get $sh))
-        (f64x2.mul (f64x2.mul (v128.const f64x2 2 2) (local.get $ah)) (local.get $al)))
-      (f64x2.mul (local.get $al) (local.get $al))))
-    (local.set $h (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $sh)))
-    (local.set $s (f64x2.add (local.get $rh) (local.get $h)))
-    (local.set $bb (f64x2.sub (local.get $s) (local.get $rh)))
-    (local.set $e1 (f64x2.add (f64x2.sub (local.get $rh) (f64x2.sub (local.get $s) (local.get $bb)))
-      (f64x2.sub (local.get $h) (local.get $bb))))
-    (local.set $p (f64x2.mul (f64x2.mul (local.get $rh) (local.get $sh))
-      (f64x2.add (v128.const f64x2 0x1.5555555555555p-3 0x1.5555555555555p-3) (f64x2.mul (local.get $rh)
-      (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5) (f64x2.mul (local.get $rh)
-      (f64x2.add (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7) (f64x2.mul (local.get $rh)
-      (f64x2.add (v128.const f64x2 0x1.6c16c16c16c17p-10 0x1.6c16c16c16c17p-10) (f64x2.mul (local.get $rh)
-      (f64x2.add (v128.const f64x2 0x1.a01a01a01a01ap-13 0x1.a01a01a01a01ap-13) (f64x2.mul (local.get $rh)
-      (f64x2.add (v128.const f64x2 0x1.a01a01a01a01ap-16 0x1.a01a01a01a01ap-16) (f64x2.mul (local.get $rh)
-      (f64x2.add (v128.const f64x2 0x1.71de3a556c734p-19 0x1.71de3a556c734p-19) (f64x2.mul (local.get $rh)
-      (f64x2.add (v128.const f64x2 0x1.27e4fb7789f5cp-22 0x1.27e4fb7789f5cp-22) (f64x2.mul (local.get $rh)
-      (f64x2.add (v128.const f64x2 0x1.ae64567f544e4p-26 0x1.ae64567f544e4p-26) (f64x2.mul (local.get $rh)
-      (f64x2.add (v128.const f64x2 0x1.1eed8eff8d898p-29 0x1.1eed8eff8d898p-29) (f64x2.mul (local.get $rh)
-      (f64x2.add (v128.const f64x2 0x1.6124613a86d09p-33 0x1.6124613a86d09p-33) (f64x2.mul (local.get $rh)
-      (f64x2.add (v128.const f64x2 0x1.93974a8c07c9dp-37 0x1.93974a8c07c9dp-37) (f64x2.mul (local.get $rh)
-        (v128.const f64x2 0x1.ae7f3e733b81fp-41 0x1.ae7f3e733b81fp-41)))))))))))))))))))))))))))
-    (local.set $low (f64x2.add
+    (local.set $ki (i32x4.trunc_sat_f64x2_s_zero (local.get $kd)))
+    (local.set $r (f64x2.add
+      (f64x2.add (local.get $y) (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2HIN @NEGLN2HIN)))
+      (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2LON @NEGLN2LON))))
+    (local.set $j (i32x4.shl (v128.and (local.get $ki) (v128.const i64x2 0x0000007f0000007f 0x0000007f0000007f)) (i32.const 4)))
+    (local.set $e0 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 0 (local.get $j))))
+    (local.set $e1 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 1 (local.get $j))))
+    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $tmp (f64x2.add
       (f64x2.add
         (f64x2.add
-          (f64x2.add (local.get $e1) (local.get $rl))
-          (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $sl)))
-        (f64x2.mul (local.get $rh) (local.get $rl)))
-      (local.get $p)))
-    (local.set $mh (f64x2.add (local.get $s) (local.get $low)))
-    (local.set $ml (f64x2.sub (local.get $low) (f64x2.sub (local.get $mh) (local.get $s))))
-    (local.set $A (call $pow2 (i64x2.shr_s (i64x2.shl (local.get $kd) (i32.const 32)) (i32.const 32))))
-    (local.set $u1 (f64x2.mul (local.get $A) (local.get $mh)))
-    (local.set $u2 (f64x2.sub (local.get $A) (v128.const f64x2 1 1)))
-    (local.set $t (f64x2.add (local.get $u1) (local.get $u2)))
-    (local.set $tb (f64x2.sub (local.get $t) (local.get $u1)))
-    (local.set $tl (f64x2.add
-      (f64x2.add (f64x2.sub (local.get $u1) (f64x2.sub (local.get $t) (local.get $tb)))
-        (f64x2.sub (local.get $u2) (local.get $tb)))
-      (f64x2.mul (local.get $A) (local.get $ml))))
-    (local.set $d (f64x2.add (local.get $t) (v128.const f64x2 2 2)))
-    (local.set $db (f64x2.sub (local.get $d) (local.get $t)))
-    (local.set $dl (f64x2.add
-      (f64x2.add (f64x2.sub (local.get $t) (f64x2.sub (local.get $d) (local.get $db)))
-        (f64x2.sub (v128.const f64x2 2 2) (local.get $db)))
-      (local.get $tl)))
-    (local.set $q0 (f64x2.div (local.get $t) (local.get $d)))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e0) (local.get $e1))
+          (local.get $r))
+        (f64x2.mul (local.get $r2)
+          (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555555p-3 0x1.5555555555555p-3)))))
+      (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2))
+        (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5)
+          (f64x2.mul (local.get $r) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7))))))
+    (local.set $S (f64x2.mul
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1))
+      (call $pow2i32 (i32x4.shr_s (local.get $ki) (i32.const 7)))))
+    ;; D = S + 1 + S*tmp = d + dl
+    (local.set $d0 (f64x2.add (local.get $S) (v128.const f64x2 1 1)))
+    (local.set $dl0 (f64x2.add
+      (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (local.get $d0) (local.get $S)))
+      (f64x2.mul (local.get $S) (local.get $tmp))))
+    (local.set $d (f64x2.add (local.get $d0) (local.get $dl0)))
+    (local.set $dl (f64x2.sub (local.get $dl0) (f64x2.sub (local.get $d) (local.get $d0))))
+    ;; q = 2/D = q0 + qc
+    (local.set $q0 (f64x2.div (v128.const f64x2 2 2) (local.get $d)))
     (local.set $cs (f64x2.mul (v128.const f64x2 134217729 134217729) (local.get $q0)))
     (local.set $qh (f64x2.sub (local.get $cs) (f64x2.sub (local.get $cs) (local.get $q0))))
     (local.set $ql (f64x2.sub (local.get $q0) (local.get $qh)))
@@ -492,12 +478,20 @@
           (f64x2.mul (local.get $qh) (local.get $dlo)))
         (f64x2.mul (local.get $ql) (local.get $dh)))
       (f64x2.mul (local.get $ql) (local.get $dlo))))
-    (local.set $res (f64x2.sub
-      (f64x2.add (f64x2.sub (f64x2.sub (local.get $t) (local.get $pp)) (local.get $pe)) (local.get $tl))
-      (f64x2.mul (local.get $q0) (local.get $dl))))
-    (local.set $z (v128.or
-      (f64x2.add (local.get $q0) (f64x2.div (local.get $res) (local.get $d)))
-      (local.get $sign)))
+    (local.set $qc (f64x2.div
+      (f64x2.sub
+        (f64x2.sub (f64x2.sub (v128.const f64x2 2 2) (local.get $pp)) (local.get $pe))
+        (f64x2.mul (local.get $q0) (local.get $dl)))
+      (local.get $d)))
+    ;; z = 1 - q0 - qc, 1 - q0 = s1 + se exactly
+    (local.set $s1 (f64x2.sub (v128.const f64x2 1 1) (local.get $q0)))
+    (local.set $z (f64x2.add (local.get $s1)
+      (f64x2.sub
+        (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $s1)) (local.get $q0))
+        (local.get $qc))))
+    (local.set $z (v128.bitselect (local.get $small) (local.get $z)
+      (f64x2.lt (local.get $a) (v128.const f64x2 0.125 0.125))))
+    (local.set $z (v128.or (local.get $z) (local.get $sign)))
     ;; |x| < 2^-28: x; |x| >= 19.1: +-1; NaN: NaN
     (local.set $z (v128.bitselect (local.get $x) (local.get $z)
       (f64x2.lt (local.get $a) (v128.const f64x2 3.725290298461914e-9 3.725290298461914e-9))))
@@ -514,8 +508,9 @@
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
       (v128.store (local.get $out) (call $exp (v128.load (local.get $in))))
-      (local.set $in (i32.add (local.get $in) (i32.const 16)))
-      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (v128.store offset=16 (local.get $out) (call $exp (v128.load offset=16 (local.get $in))))
+      (local.set $in (i32.add (local.get $in) (i32.const 32)))
+      (local.set $out (i32.add (local.get $out) (i32.const 32)))
       (br $l))))
 
   ;; out = exp(in - shift): the rows of softmax and log-sum-exp
