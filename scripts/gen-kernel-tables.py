@@ -9,7 +9,7 @@ nearest double). The output is committed; the WebAssembly build reads the same f
   (the layout of the table in ARM's optimized-routines exp, Szabolcs Nagy 2018).
 - INVLN2N = RN(128/ln2); NEGLN2HIN = −(ln2/128 truncated to 35 significant bits), so k·NEGLN2HIN is
   exact for |k| < 2^18; NEGLN2LON = −RN(ln2/128 − |NEGLN2HIN|).
-- TANH_SERIES: c_1..c_10 of tanh(a) = a + a·Σ c_n a^(2n) (from the Bernoulli numbers:
+- TANH_C1..TANH_C10: c_1..c_10 of tanh(a) = a + a·Σ c_n a^(2n) (from the Bernoulli numbers:
   c_n = 2^(2n+2)(2^(2n+2) − 1)B_(2n+2)/(2n+2)!).
 """
 import os
@@ -69,10 +69,10 @@ for j in range(128):
     lines.append(f"  {lit(table[2 * j])}, {lit(table[2 * j + 1])},")
 lines += [
     "];",
-    "/** c_1..c_10 of tanh(a) = a + a·Σ c_n·a^(2n). @internal */",
-    "export const TANH_SERIES = [" + ", ".join(lit(c) for c in series) + "];",
-    "",
 ]
+for n, c in enumerate(series, 1):
+    lines += [f"/** c_{n} of tanh(a) = a + a·Σ c_n·a^(2n). @internal */", f"export const TANH_C{n} = {lit(c)};"]
+lines.append("")
 with open(os.path.join(ROOT, "src", "kernels", "tables.ts"), "w") as f:
     f.write("\n".join(lines))
 print("wrote src/kernels/tables.ts", hi, lo, invln2n)

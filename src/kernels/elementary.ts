@@ -27,7 +27,20 @@
  * @internal
  */
 
-import { EXP_TABLE, INVLN2N, NEGLN2HIN, NEGLN2LON, TANH_SERIES } from './tables.js';
+import {
+  EXP_TABLE,
+  INVLN2N,
+  NEGLN2HIN,
+  NEGLN2LON,
+  TANH_C1 as S1,
+  TANH_C2 as S2,
+  TANH_C3 as S3,
+  TANH_C4 as S4,
+  TANH_C5 as S5,
+  TANH_C6 as S6,
+  TANH_C7 as S7,
+  TANH_C8 as S8,
+} from './tables.js';
 
 const F64 = /* @__PURE__ */ new Float64Array(1);
 const I32 = /* @__PURE__ */ new Int32Array(F64.buffer);
@@ -328,14 +341,6 @@ const TANH_ONE = 19.1;
 const TANH_TINY = 3.725290298461914e-9; // 2^−28
 /** Below this, the series; from it on, e^{2|x|}. */
 const TANH_SMALL = 0.125;
-const S1 = TANH_SERIES[0];
-const S2 = TANH_SERIES[1];
-const S3 = TANH_SERIES[2];
-const S4 = TANH_SERIES[3];
-const S5 = TANH_SERIES[4];
-const S6 = TANH_SERIES[5];
-const S7 = TANH_SERIES[6];
-const S8 = TANH_SERIES[7];
 
 /**
  * Hyperbolic tangent.

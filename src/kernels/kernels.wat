@@ -428,7 +428,7 @@
     ;; |x| < 1/8: a + a*(a^2*(c1 + a^2*(c2 + ... + a^2*c8)))
     (local.set $a2 (f64x2.mul (local.get $a) (local.get $a)))
     (local.set $small (f64x2.add (local.get $a) (f64x2.mul (local.get $a) (f64x2.mul (local.get $a2)
-      (f64x2.add (v128.const f64x2 @TANH_SERIES_1 @TANH_SERIES_1) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_SERIES_2 @TANH_SERIES_2) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_SERIES_3 @TANH_SERIES_3) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_SERIES_4 @TANH_SERIES_4) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_SERIES_5 @TANH_SERIES_5) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_SERIES_6 @TANH_SERIES_6) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_SERIES_7 @TANH_SERIES_7) (f64x2.mul (local.get $a2) (v128.const f64x2 @TANH_SERIES_8 @TANH_SERIES_8)))))))))))))))))))
+      (f64x2.add (v128.const f64x2 @TANH_C1 @TANH_C1) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C2 @TANH_C2) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C3 @TANH_C3) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C4 @TANH_C4) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C5 @TANH_C5) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C6 @TANH_C6) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C7 @TANH_C7) (f64x2.mul (local.get $a2) (v128.const f64x2 @TANH_C8 @TANH_C8)))))))))))))))))))
     ;; e^(2a) = S*(1 + tmp)
     (local.set $y (f64x2.add (local.get $a) (local.get $a)))
     (local.set $kd (f64x2.sub

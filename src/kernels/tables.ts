@@ -138,5 +138,23 @@ export const EXP_TABLE = [
   2.0414278897578303e-17, 1.978456026387951,
   4.124842848606488e-18, 1.9891988469672663,
 ];
-/** c_1..c_10 of tanh(a) = a + a·Σ c_n·a^(2n). @internal */
-export const TANH_SERIES = [-0.3333333333333333, 0.13333333333333333, -0.05396825396825397, 0.021869488536155203, -0.008863235529902197, 0.003592128036572481, -0.0014558343870513183, 0.000590027440945586, -0.00023912911424355248, 9.691537956929451e-05];
+/** c_1 of tanh(a) = a + a·Σ c_n·a^(2n). @internal */
+export const TANH_C1 = -0.3333333333333333;
+/** c_2 of tanh(a) = a + a·Σ c_n·a^(2n). @internal */
+export const TANH_C2 = 0.13333333333333333;
+/** c_3 of tanh(a) = a + a·Σ c_n·a^(2n). @internal */
+export const TANH_C3 = -0.05396825396825397;
+/** c_4 of tanh(a) = a + a·Σ c_n·a^(2n). @internal */
+export const TANH_C4 = 0.021869488536155203;
+/** c_5 of tanh(a) = a + a·Σ c_n·a^(2n). @internal */
+export const TANH_C5 = -0.008863235529902197;
+/** c_6 of tanh(a) = a + a·Σ c_n·a^(2n). @internal */
+export const TANH_C6 = 0.003592128036572481;
+/** c_7 of tanh(a) = a + a·Σ c_n·a^(2n). @internal */
+export const TANH_C7 = -0.0014558343870513183;
+/** c_8 of tanh(a) = a + a·Σ c_n·a^(2n). @internal */
+export const TANH_C8 = 0.000590027440945586;
+/** c_9 of tanh(a) = a + a·Σ c_n·a^(2n). @internal */
+export const TANH_C9 = -0.00023912911424355248;
+/** c_10 of tanh(a) = a + a·Σ c_n·a^(2n). @internal */
+export const TANH_C10 = 9.691537956929451e-05;
