@@ -168,17 +168,23 @@ const LG7 = 1.479819860511658591e-1;
  */
 export function log(x: number): number {
   F64[0] = x;
-  let hx = I32[HI];
-  let k = 0;
-  if (hx < 0x00100000) {
-    if (x === 0) return -Infinity;
-    if (hx < 0 || x !== x) return NaN;
-    k = -54;
-    x *= TWO54;
-    F64[0] = x;
-    hx = I32[HI];
-  }
+  const hx = I32[HI];
+  // Zero, negative, subnormal, +∞ and NaN leave the hot path (keeping them inline, with x and hx
+  // reassigned, makes V8 compile the common case twice as slow).
+  if (hx < 0x00100000 || hx >= 0x7ff00000) return logSpecial(x, hx);
+  return logNormal(x, hx, 0);
+}
+
+function logSpecial(x: number, hx: number): number {
   if (hx >= 0x7ff00000) return x + x;
+  if (x === 0) return -Infinity;
+  if (hx < 0 || x !== x) return NaN;
+  const xs = x * TWO54; // subnormal: scale into the normal range, k −= 54
+  return logNormal(xs, highWord(xs), -54);
+}
+
+/** log x for a positive normal x whose high word is hx, plus k·ln2. */
+function logNormal(x: number, hx: number, k: number): number {
   // fdlibm sets the exponent field of x to that of 1 or 1/2; multiplying by a power of two is
   // the same exact operation without writing a word and reading back a double.
   let e = (hx >> 20) - 1023;
@@ -222,43 +228,45 @@ export function log(x: number): number {
  */
 export function log1p(x: number): number {
   const hx = highWord(x);
-  const ax = hx & 0x7fffffff;
-  let k = 1;
-  let f = 0;
-  let hu = 0;
-  let c = 0;
   if (hx < 0x3fda827a) {
+    const ax = hx & 0x7fffffff;
     if (ax >= 0x3ff00000) return x === -1 ? -Infinity : NaN;
     if (ax < 0x3e200000) return ax < 0x3c900000 ? x : x - x * x * 0.5;
-    if (hx > 0 || hx <= (0xbfd2bec4 | 0)) {
-      k = 0;
-      f = x;
-      hu = 1;
-    }
+    if (hx > 0 || hx <= (0xbfd2bec4 | 0)) return log1pTail(x, 0, 0, 1); // f = x, k = 0
   }
   if (hx >= 0x7ff00000) return x + x;
-  if (k !== 0) {
-    let u: number;
-    if (hx < 0x43400000) {
-      u = 1 + x;
-      hu = highWord(u);
-      k = (hu >> 20) - 1023;
-      c = (k > 0 ? 1 - (u - x) : x - (u - 1)) / u;
-    } else {
-      u = x;
-      hu = hx;
-      k = (hu >> 20) - 1023;
-      c = 0;
-    }
-    hu &= 0x000fffff;
-    // fdlibm sets the exponent field of u to that of 1 (or 1/2, counted in k): the same exact
-    // scaling as a product with a power of two.
-    if (hu >= 0x6a09e) {
-      k += 1;
-      hu = (0x00100000 - hu) >> 2;
-    }
-    f = u * pow2(-k) - 1;
+  return log1pReduced(x, hx);
+}
+
+/** 1 + x = 2^k·(1 + f) with the rounding of 1 + x corrected by c. */
+function log1pReduced(x: number, hx: number): number {
+  let u: number;
+  let hu: number;
+  let k: number;
+  let c: number;
+  if (hx < 0x43400000) {
+    u = 1 + x;
+    hu = highWord(u);
+    k = (hu >> 20) - 1023;
+    c = (k > 0 ? 1 - (u - x) : x - (u - 1)) / u;
+  } else {
+    u = x;
+    hu = hx;
+    k = (hu >> 20) - 1023;
+    c = 0;
   }
+  hu &= 0x000fffff;
+  // fdlibm sets the exponent field of u to that of 1 (or 1/2, counted in k): the same exact
+  // scaling as a product with a power of two.
+  if (hu >= 0x6a09e) {
+    k += 1;
+    hu = (0x00100000 - hu) >> 2;
+  }
+  return log1pTail(u * pow2(-k) - 1, k, c, hu);
+}
+
+/** k·ln2 + log(1 + f) + c, as fdlibm combines them. */
+function log1pTail(f: number, k: number, c: number, hu: number): number {
   const hfsq = 0.5 * f * f;
   const dk = k;
   if (hu === 0) {
@@ -305,28 +313,26 @@ export function expm1(x: number): number {
     if (x < 0) return -1;
     if (x > O_THRESHOLD) return Infinity;
   }
-  let k: number;
-  let c = 0;
   if (ax >= HALF_LN2) {
-    let t: number;
-    if (ax < THREE_HALVES_LN2) t = x < 0 ? -1 : 1;
-    else t = Math.trunc(INVLN2 * x + (x < 0 ? -0.5 : 0.5));
+    const t = ax < THREE_HALVES_LN2 ? (x < 0 ? -1 : 1) : Math.trunc(INVLN2 * x + (x < 0 ? -0.5 : 0.5));
     const hi = x - t * LN2_HI;
     const lo = t * LN2_LO;
-    x = hi - lo;
-    c = hi - x - lo;
-    k = t;
-  } else if (ax < 5.551115123125783e-17) {
-    return x; // |x| < 2^−54
-  } else k = 0;
+    const r = hi - lo;
+    return expm1Reduced(r, hi - r - lo, t);
+  }
+  if (ax < 5.551115123125783e-17) return x; // |x| < 2^−54
+  return expm1Reduced(x, 0, 0);
+}
+
+/** expm1 of x + k·ln2 for the reduced x, with c the rounding error of the reduction. */
+function expm1Reduced(x: number, c: number, k: number): number {
   const hfx = 0.5 * x;
   const hxs = x * hfx;
   const r1 = 1 + hxs * (Q1 + hxs * (Q2 + hxs * (Q3 + hxs * (Q4 + hxs * Q5))));
   const t = 3 - r1 * hfx;
-  let e = hxs * ((r1 - t) / (6 - x * t));
-  if (k === 0) return x - (x * e - hxs);
-  e = x * (e - c) - c;
-  e -= hxs;
+  const e0 = hxs * ((r1 - t) / (6 - x * t));
+  if (k === 0) return x - (x * e0 - hxs);
+  const e = x * (e0 - c) - c - hxs;
   if (k === -1) return 0.5 * (x - e) - 0.5;
   if (k === 1) return x < -0.25 ? -2 * (e - (x + 0.5)) : 1 + 2 * (x - e);
   if (k <= -2 || k > 56) return scale(1 - (e - x), k) - 1;
