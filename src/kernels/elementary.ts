@@ -357,8 +357,9 @@ const TANH_SMALL = 0.125;
  *   relative; the sum is < 0.6 % of a, so its rounding errors are negligible);
  * - |x| < 19.1: E = e^{2a} held as S·(1 + tmp) from exp's table scheme (S = H_j·2^(k>>7) exact,
  *   relative error < 2^−59), then tanh a = 1 − 2/(E + 1) with E + 1 by an exact two-sum, the
- *   quotient corrected by its exact residual (Dekker's product) and 1 − q by an exact two-sum:
- *   one final rounding, ≈ 0.5 ulp;
+ *   quotient corrected by its exact residual (Dekker's product; the correction divided by d as a
+ *   product with q0/2 ≈ 1/d, its own error being far below an ulp) and 1 − q by an exact
+ *   two-sum: one final rounding, ≈ 0.5 ulp;
  * - |x| ≥ 19.1: ±1.
  *
  * | x | tanh(x) |
@@ -401,7 +402,7 @@ export function tanh(x: number): number {
     const dlo = d - dh;
     const pp = q0 * d;
     const pe = qh * dh - pp + qh * dlo + ql * dh + ql * dlo;
-    const qc = (2 - pp - pe - q0 * dl) / d;
+    const qc = (2 - pp - pe - q0 * dl) * (0.5 * q0); // ÷ d, as × q0/2: the term is ~2^−53·q0
     // z = 1 − q0 − qc, with 1 − q0 = s1 + se exactly
     const s1 = 1 - q0;
     const se = 1 - s1 - q0;

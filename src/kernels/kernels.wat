@@ -478,11 +478,11 @@
           (f64x2.mul (local.get $qh) (local.get $dlo)))
         (f64x2.mul (local.get $ql) (local.get $dh)))
       (f64x2.mul (local.get $ql) (local.get $dlo))))
-    (local.set $qc (f64x2.div
+    (local.set $qc (f64x2.mul
       (f64x2.sub
         (f64x2.sub (f64x2.sub (v128.const f64x2 2 2) (local.get $pp)) (local.get $pe))
         (f64x2.mul (local.get $q0) (local.get $dl)))
-      (local.get $d)))
+      (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $q0))))
     ;; z = 1 - q0 - qc, 1 - q0 = s1 + se exactly
     (local.set $s1 (f64x2.sub (v128.const f64x2 1 1) (local.get $q0)))
     (local.set $z (f64x2.add (local.get $s1)
