@@ -27,13 +27,14 @@ export interface WasmKernels {
 }
 
 // Memory layout (the module's 40 pages are fixed: minimum = maximum; the top 8 KiB hold the
-// constant pool written by the module's data segment, see scripts/wasm-assemble.mjs). Every kernel streams through
-// these windows, so no call grows or retains memory whatever its size.
+// constant pool and exp's table, written by the module's data segments, see
+// scripts/wasm-assemble.mjs). Every kernel works through these windows, so no call grows or
+// retains memory whatever its size.
 /** Elements per window of the streamed array kernels. @internal */
 export const CHUNK = 8192;
-/** Byte offset of the input window (CHUNK doubles + one pad lane). @internal */
+/** Byte offset of the input window (CHUNK doubles + 8 of padding: kernels round n up to 4). @internal */
 export const IN_PTR = 0;
-/** Byte offset of the output window. @internal */
+/** Byte offset of the output window (CHUNK doubles + padding). @internal */
 export const OUT_PTR = 65600;
 /** GEMM blocking shared by both backends' loops (KC fixes the summation order; see gemm.ts). @internal */
 export const KC = 128;

@@ -500,8 +500,8 @@
     (v128.bitselect (local.get $x) (local.get $z) (f64x2.ne (local.get $x) (local.get $x))))
 
   ;; ---------------------------------------------------------------------------------------------
-  ;; Array kernels: out[i] = f(in[i]) for i < n, two lanes at a time (n rounded up to even: the
-  ;; extra lane reads the window's padding and is never copied back).
+  ;; Array kernels: out[i] = f(in[i]) for i < n, two lanes at a time (exp: four), n rounded up to
+  ;; a multiple of 2 (4): the extra lanes read the window's padding and are never copied back.
   (func (export "exp") (param $in i32) (param $out i32) (param $n i32)
     (local $end i32)
     (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))
