@@ -139,7 +139,9 @@ export function exp(x: number): number {
   const r2 = r * r;
   const tmp = T[j] + r + r2 * (C2 + r * C3) + r2 * r2 * (C4 + r * C5);
   const H = T[j + 1];
-  return scale(H + H * tmp, k >> 7);
+  const e = k >> 7;
+  // Where 2^e is a normal double one product rounds once, exactly as scale()'s two do.
+  return e >= -1022 && e <= 1023 ? (H + H * tmp) * pow2(e) : scale(H + H * tmp, e);
 }
 
 const TWO54 = 1.8014398509481984e16;

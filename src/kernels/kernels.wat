@@ -149,16 +149,24 @@
           (f64x2.mul (local.get $r) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7))))))
     (local.set $H (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)))
     (local.set $y (f64x2.add (local.get $H) (f64x2.mul (local.get $H) (local.get $tmp))))
-    ;; y*2^(k>>7) in two steps, e = k>>7 = eh + (e - eh), eh = e>>1
+    ;; y*2^e, e = k>>7. Where |x| <= 708 on both lanes, 2^e is a normal double and one product
+    ;; rounds once, exactly as the two-step product below does; otherwise y*2^eh*2^(e-eh),
+    ;; eh = e>>1 (exact, then one rounding), and the thresholds' selects.
     (local.set $e (i32x4.shr_s (local.get $ki) (i32.const 7)))
-    (local.set $eh (i32x4.shr_s (local.get $e) (i32.const 1)))
-    (local.set $y (f64x2.mul
-      (f64x2.mul (local.get $y) (call $pow2i32 (local.get $eh)))
-      (call $pow2i32 (i32x4.sub (local.get $e) (local.get $eh)))))
-    (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
-      (f64x2.gt (local.get $x) (v128.const f64x2 7.09782712893383973096e2 7.09782712893383973096e2))))
-    (v128.bitselect (v128.const i64x2 0 0) (local.get $y)
-      (f64x2.lt (local.get $x) (v128.const f64x2 -7.45133219101941108420e2 -7.45133219101941108420e2))))
+    (if (result v128)
+      (v128.any_true (v128.or
+        (f64x2.gt (f64x2.abs (local.get $x)) (v128.const f64x2 708 708))
+        (f64x2.ne (local.get $x) (local.get $x))))
+      (then
+        (local.set $eh (i32x4.shr_s (local.get $e) (i32.const 1)))
+        (local.set $y (f64x2.mul
+          (f64x2.mul (local.get $y) (call $pow2i32 (local.get $eh)))
+          (call $pow2i32 (i32x4.sub (local.get $e) (local.get $eh)))))
+        (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
+          (f64x2.gt (local.get $x) (v128.const f64x2 7.09782712893383973096e2 7.09782712893383973096e2))))
+        (v128.bitselect (v128.const i64x2 0 0) (local.get $y)
+          (f64x2.lt (local.get $x) (v128.const f64x2 -7.45133219101941108420e2 -7.45133219101941108420e2))))
+      (else (f64x2.mul (local.get $y) (call $pow2i32 (local.get $e))))))
 
   ;; ---------------------------------------------------------------------------------------------
   ;; log: fdlibm e_log.c (see log in elementary.ts).
