@@ -430,13 +430,9 @@
     (local $r v128) (local $j v128) (local $e0 v128) (local $e1 v128) (local $r2 v128) (local $tmp v128)
     (local $S v128) (local $d0 v128) (local $dl0 v128) (local $d v128) (local $dl v128) (local $q0 v128)
     (local $cs v128) (local $qh v128) (local $ql v128) (local $dh v128) (local $dlo v128) (local $pp v128)
-    (local $pe v128) (local $qc v128) (local $s1 v128) (local $z v128) (local $sign v128)
+    (local $pe v128) (local $qc v128) (local $s1 v128) (local $z v128) (local $sign v128) (local $m v128)
     (local.set $sign (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
     (local.set $a (f64x2.abs (local.get $x)))
-    ;; |x| < 1/8: a + a*(a^2*(c1 + a^2*(c2 + ... + a^2*c8)))
-    (local.set $a2 (f64x2.mul (local.get $a) (local.get $a)))
-    (local.set $small (f64x2.add (local.get $a) (f64x2.mul (local.get $a) (f64x2.mul (local.get $a2)
-      (f64x2.add (v128.const f64x2 @TANH_C1 @TANH_C1) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C2 @TANH_C2) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C3 @TANH_C3) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C4 @TANH_C4) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C5 @TANH_C5) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C6 @TANH_C6) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C7 @TANH_C7) (f64x2.mul (local.get $a2) (v128.const f64x2 @TANH_C8 @TANH_C8)))))))))))))))))))
     ;; e^(2a) = S*(1 + tmp)
     (local.set $y (f64x2.add (local.get $a) (local.get $a)))
     (local.set $kd (f64x2.sub
@@ -497,8 +493,14 @@
       (f64x2.sub
         (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $s1)) (local.get $q0))
         (local.get $qc))))
-    (local.set $z (v128.bitselect (local.get $small) (local.get $z)
-      (f64x2.lt (local.get $a) (v128.const f64x2 0.125 0.125))))
+    ;; |x| < 1/8 (evaluated only when a lane needs it): a + a*(a^2*(c1 + a^2*(c2 + ... + a^2*c8)))
+    (local.set $m (f64x2.lt (local.get $a) (v128.const f64x2 0.125 0.125)))
+    (if (v128.any_true (local.get $m))
+      (then
+    (local.set $a2 (f64x2.mul (local.get $a) (local.get $a)))
+    (local.set $small (f64x2.add (local.get $a) (f64x2.mul (local.get $a) (f64x2.mul (local.get $a2)
+      (f64x2.add (v128.const f64x2 @TANH_C1 @TANH_C1) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C2 @TANH_C2) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C3 @TANH_C3) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C4 @TANH_C4) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C5 @TANH_C5) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C6 @TANH_C6) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C7 @TANH_C7) (f64x2.mul (local.get $a2) (v128.const f64x2 @TANH_C8 @TANH_C8)))))))))))))))))))
+        (local.set $z (v128.bitselect (local.get $small) (local.get $z) (local.get $m)))))
     (local.set $z (v128.or (local.get $z) (local.get $sign)))
     ;; |x| < 2^-28: x; |x| >= 19.1: +-1; NaN: NaN
     (local.set $z (v128.bitselect (local.get $x) (local.get $z)
