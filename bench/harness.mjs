@@ -1,7 +1,8 @@
 // Shared timing helpers for the benchmarks: warm-up, ≥7 timed runs, median/min/max, checksum.
 // BENCH_CLOCK=cpu times by the process's user CPU time instead of the wall clock: on a machine
 // shared with other work it leaves out the time the process was not running (single-threaded
-// workloads only).
+// workloads only; the OS may count CPU time in steps of a few milliseconds, so it suits runs of
+// tens of milliseconds and more).
 
 const CPU_CLOCK = typeof process !== 'undefined' && process.env?.BENCH_CLOCK === 'cpu';
 /** Milliseconds on the chosen clock. */
