@@ -1,7 +1,10 @@
 // Real-browser test: loads the built ESM bundle in headless Chromium (Debian's package, driven by
-// playwright-core) under a strict Content-Security-Policy, runs test/browser/workload.mjs there and
-// in Node, and requires its `exact` part to be bit-identical and its `approx` part (which goes
-// through Math.exp/log/pow, whose last bit differs between V8 versions) to agree to 1e-12 relative.
+// playwright-core) twice — under a strict Content-Security-Policy that also forbids WebAssembly
+// compilation (nabla must fall back to its JavaScript kernels), and under one that allows it with
+// 'wasm-unsafe-eval' (nabla must use its WebAssembly kernels) — runs test/browser/workload.mjs there
+// and in Node, and requires its `exact` part to be bit-identical on every pair and its `approx` part
+// (which goes through Math.exp/log/pow, whose last bit differs between V8 versions) to agree to
+// 1e-12 relative.
 // Usage (after npm run build): node scripts/browser-check.mjs
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,14 +18,23 @@ const root = new URL('..', import.meta.url).pathname;
 const page = `<!doctype html><meta charset="utf-8"><script type="module">
 import * as nabla from '/dist/index.js';
 import { run } from '/test/browser/workload.mjs';
-try { window.__result = JSON.stringify(run(nabla)); } catch (e) { window.__error = String((e && e.stack) || e); }
+try {
+  await nabla.ready();
+  window.__backend = nabla.getBackend();
+  window.__result = JSON.stringify(run(nabla));
+} catch (e) { window.__error = String((e && e.stack) || e); }
 </script>`;
+// No 'unsafe-eval': any eval or new Function in the bundle would throw. Without 'wasm-unsafe-eval'
+// WebAssembly compilation is refused too; /wasm allows it.
+const CSP = {
+  '/': { policy: "script-src 'self' 'unsafe-inline'", backend: 'js' },
+  '/wasm': { policy: "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'", backend: 'wasm' },
+};
 
 const server = createServer((req, res) => {
   const url = new URL(req.url, 'http://localhost');
-  if (url.pathname === '/') {
-    // No 'unsafe-eval': any eval or new Function in the bundle would throw here.
-    res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "script-src 'self' 'unsafe-inline'" });
+  if (Object.hasOwn(CSP, url.pathname)) {
+    res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': CSP[url.pathname].policy });
     res.end(page);
     return;
   }
@@ -72,20 +84,26 @@ function compare(node, browser) {
 
 let code = 0;
 try {
-  const tab = await context.newPage();
-  await tab.goto(`http://127.0.0.1:${port}/`);
-  await tab.waitForFunction(() => window.__result !== undefined || window.__error !== undefined, null, { timeout: 60_000 });
-  const err = await tab.evaluate(() => window.__error);
-  if (err) throw new Error(`the workload failed in the browser: ${err}`);
-  const browser = JSON.parse(await tab.evaluate(() => window.__result));
-  const agent = await tab.evaluate(() => navigator.userAgent);
   const node = JSON.parse(JSON.stringify(run(nabla)));
-  const r = compare(node, browser);
-  console.log(
-    `browser check (Node ${process.version} vs ${/Chrom\w+\/[\d.]+/.exec(agent)?.[0] ?? agent}, strict CSP): ` +
-      `${r.exactCount} exact-arithmetic results bit-identical; ${r.approxCount} results through exp/log/pow within 1e-12 relative ` +
-      `(${r.approxIdentical} of them bit-identical)`,
-  );
+  if (nabla.getBackend() !== 'wasm') throw new Error(`Node ran the workload on backend ${nabla.getBackend()} (expected wasm)`);
+  for (const [path, { backend }] of Object.entries(CSP)) {
+    const tab = await context.newPage();
+    await tab.goto(`http://127.0.0.1:${port}${path}`);
+    await tab.waitForFunction(() => window.__result !== undefined || window.__error !== undefined, null, { timeout: 60_000 });
+    const err = await tab.evaluate(() => window.__error);
+    if (err) throw new Error(`the workload failed in the browser (${path}): ${err}`);
+    const used = await tab.evaluate(() => window.__backend);
+    if (used !== backend) throw new Error(`page ${path} ran on backend ${used} (expected ${backend})`);
+    const browser = JSON.parse(await tab.evaluate(() => window.__result));
+    const agent = await tab.evaluate(() => navigator.userAgent);
+    const r = compare(node, browser);
+    console.log(
+      `browser check (Node ${process.version} on wasm vs ${/Chrom\w+\/[\d.]+/.exec(agent)?.[0] ?? agent} on ${used}, CSP "${CSP[path].policy}"): ` +
+        `${r.exactCount} exact-arithmetic results bit-identical; ${r.approxCount} results through exp/log/pow within 1e-12 relative ` +
+        `(${r.approxIdentical} of them bit-identical)`,
+    );
+    await tab.close();
+  }
 } catch (e) {
   console.error(`browser check failed: ${e.message}`);
   code = 1;

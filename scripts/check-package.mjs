@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 // Budgets (bytes), recorded in docs/packaging.md. Raise them deliberately, never by accident.
 const RELU_MIN_BUDGET = 5500;
 const RELU_GZIP_BUDGET = 2048;
-const LIBRARY_MIN_BUDGET = 125000;
+const LIBRARY_MIN_BUDGET = 140000; // +15 000 for the embedded WebAssembly kernels (10.7 KB of wasm as base64) and their loader
 
 const root = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'nabla-shake-'));

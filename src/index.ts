@@ -1,6 +1,7 @@
 // Named re-exports only: no code runs when nabla is imported.
 export { NablaError, ShapeError, ValueError } from './errors.js';
 export * from './tensor/index.js';
+export { getBackend, setBackend, ready, type Backend, type BackendChoice } from './kernels/index.js';
 export { createRng, setSeed, getDefaultRng, Rng, type RngState, type RandomOptions } from './random/rng.js';
 export * from './activations/index.js';
 export * from './losses/index.js';

@@ -1,0 +1,136 @@
+// The backend switch and loader: lazy compilation, the JavaScript fallback when WebAssembly is
+// missing or refused (as under a Content-Security-Policy without 'wasm-unsafe-eval'), asynchronous
+// compilation on a browser main thread, option errors, the fixed WebAssembly memory, and the
+// embedded bytes being the assembled kernels.wat.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { NablaError, ValueError, createRng, getBackend, matmul, ready, setBackend, tensor } from '../../src/index.js';
+import { expInto, sigmoidInto, tanhInto } from '../../src/kernels/arrays.js';
+import { backendChoice, resetBackendForTests, wasmKernels } from '../../src/kernels/backend.js';
+import { gemmStrided } from '../../src/kernels/gemm.js';
+import { WASM_BASE64 } from '../../src/kernels/wasmBinary.js';
+import { assembleKernels } from '../../scripts/wasm-assemble.mjs';
+
+const initialChoice = backendChoice();
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  resetBackendForTests();
+  setBackend(initialChoice);
+});
+
+function workload(): Float64Array {
+  const rng = createRng(5);
+  const a = tensor(rng.fillUniform(new Float64Array(40 * 50), -2, 2), [40, 50]);
+  const b = tensor(rng.fillUniform(new Float64Array(50 * 30), -2, 2), [50, 30]);
+  const c = matmul(a, b).data;
+  const out = new Float64Array(c.length * 3);
+  expInto(c, 0, out, 0, c.length);
+  tanhInto(c, 0, out, c.length, c.length);
+  sigmoidInto(c, 0, out, 2 * c.length, c.length);
+  return out;
+}
+
+describe('backend selection', () => {
+  it('setBackend rejects anything but auto, wasm and js, and changes nothing', () => {
+    setBackend('js');
+    for (const bad of ['WASM', 'gpu', '', null, undefined, 1]) {
+      expect(() => setBackend(bad as never)).toThrow(ValueError);
+    }
+    expect(() => setBackend('Wasm' as never)).toThrow("setBackend: backend must be 'auto', 'wasm' or 'js', got \"Wasm\"");
+    expect(getBackend()).toBe('js');
+  });
+
+  it("'js' forces JavaScript, 'wasm' and 'auto' use WebAssembly in Node; the bits are the same", () => {
+    setBackend('js');
+    expect(getBackend()).toBe('js');
+    const js = workload();
+    setBackend('wasm');
+    expect(getBackend()).toBe('wasm');
+    const wasm = workload();
+    setBackend('auto');
+    expect(getBackend()).toBe('wasm');
+    expect(wasm.every((v, i) => Object.is(v, js[i]))).toBe(true);
+  });
+
+  it('nothing compiles before first use (lazy), and ready() resolves', async () => {
+    resetBackendForTests();
+    const spy = vi.spyOn(WebAssembly, 'Module');
+    expect(spy).not.toHaveBeenCalled();
+    await ready();
+    expect(getBackend()).toBe('wasm');
+    expect(spy).toHaveBeenCalledTimes(1);
+    workload();
+    expect(spy).toHaveBeenCalledTimes(1); // compiled once
+    spy.mockRestore();
+  });
+
+  it('without WebAssembly: JavaScript silently, same bits; setBackend("wasm") is a clear error', async () => {
+    const reference = workload();
+    resetBackendForTests();
+    vi.stubGlobal('WebAssembly', undefined);
+    expect(getBackend()).toBe('js');
+    await expect(ready()).resolves.toBeUndefined();
+    expect(workload().every((v, i) => Object.is(v, reference[i]))).toBe(true);
+    expect(() => setBackend('wasm')).toThrow(NablaError);
+    expect(() => setBackend('wasm')).toThrow(/'wasm' requested but WebAssembly SIMD is unavailable here \(this engine has no WebAssembly\)/);
+    expect(getBackend()).toBe('js');
+  });
+
+  it('compilation refused (a CSP without wasm-unsafe-eval): JavaScript silently, same bits', () => {
+    const reference = workload();
+    resetBackendForTests();
+    const Real = WebAssembly;
+    class Refused {
+      constructor() {
+        throw new Real.CompileError('WebAssembly.Module(): Wasm code generation disallowed by embedder');
+      }
+    }
+    vi.stubGlobal('WebAssembly', { ...Real, Module: Refused, Instance: Real.Instance, Memory: Real.Memory, CompileError: Real.CompileError });
+    expect(getBackend()).toBe('js');
+    expect(workload().every((v, i) => Object.is(v, reference[i]))).toBe(true);
+    expect(() => setBackend('wasm')).toThrow(/code generation disallowed/);
+  });
+
+  it('on a browser main thread: compiles asynchronously, ops run in JavaScript until ready()', async () => {
+    const reference = workload();
+    resetBackendForTests();
+    vi.stubGlobal('window', {});
+    vi.stubGlobal('document', {});
+    const spy = vi.spyOn(WebAssembly, 'Module');
+    expect(getBackend()).toBe('js'); // compiling in the background
+    expect(workload().every((v, i) => Object.is(v, reference[i]))).toBe(true);
+    await ready();
+    expect(spy).not.toHaveBeenCalled(); // no synchronous compile on the main thread
+    expect(getBackend()).toBe('wasm');
+    spy.mockRestore();
+  });
+});
+
+describe('WebAssembly memory', () => {
+  it('is fixed at 2.5 MiB: 10,000 calls, large and odd-sized, do not grow it, and it cannot grow', () => {
+    setBackend('wasm');
+    const w = wasmKernels();
+    expect(w).not.toBeNull();
+    const mem = w!.x.memory;
+    const before = mem.buffer.byteLength;
+    expect(before).toBe(40 * 65536);
+    const big = createRng(1).fillUniform(new Float64Array(300_001), -5, 5);
+    const out = new Float64Array(big.length);
+    expInto(big, 0, out, 0, big.length);
+    const A = createRng(2).fillUniform(new Float64Array(300 * 700), -1, 1);
+    const C = new Float64Array(300 * 300);
+    gemmStrided(false, true, 300, 300, 700, A, 0, 700, A, 0, 700, C, 0, 300);
+    for (let i = 0; i < 10_000; i++) {
+      const n = 16 + (i % 97);
+      tanhInto(big, i, out, 0, n);
+      if (i % 100 === 0) gemmStrided(i % 200 === 0, false, 9, 17, 33 + (i % 7), A, i, 40, A, 0, 17, C, 0, 17);
+    }
+    expect(mem.buffer.byteLength).toBe(before);
+    expect(() => mem.grow(1)).toThrow(RangeError);
+  });
+
+  it('the embedded bytes are kernels.wat assembled by wabt (npm run build:wasm is up to date)', async () => {
+    const bytes = await assembleKernels();
+    expect(Buffer.from(bytes).toString('base64')).toBe(WASM_BASE64);
+  });
+});
