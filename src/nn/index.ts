@@ -1,5 +1,5 @@
 export { ModuleBase, type Module, type ModuleStateDict, type StateEntries } from './module.js';
 export { Linear, type LinearOptions } from './linear.js';
-export { Sigmoid, Tanh, ReLU, LeakyReLU, PReLU, Softplus, Softmax, LogSoftmax } from './activationLayers.js';
+export { ActivationLayer, Sigmoid, Tanh, ReLU, LeakyReLU, PReLU, Softplus, Softmax, LogSoftmax } from './activationLayers.js';
 export { Embedding } from './embedding.js';
 export { Sequential } from './sequential.js';
