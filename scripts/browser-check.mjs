@@ -2,6 +2,9 @@
 // playwright-core) under a strict Content-Security-Policy, runs test/browser/workload.mjs there and
 // in Node, and requires its `exact` part to be bit-identical and its `approx` part (which goes
 // through Math.exp/log/pow, whose last bit differs between V8 versions) to agree to 1e-12 relative.
+// Then `fit` (test/browser/fit.mjs): a seeded run must agree with Node's to 1e-12, and while fit
+// trains, requestAnimationFrame and a timer must keep firing (a synchronous loop, the control, lets
+// no timer fire).
 // Usage (after npm run build): node scripts/browser-check.mjs
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -10,12 +13,19 @@ import { join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 import * as nabla from '../dist/index.js';
 import { run } from '../test/browser/workload.mjs';
+import { trainFit } from '../test/browser/fit.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const page = `<!doctype html><meta charset="utf-8"><script type="module">
 import * as nabla from '/dist/index.js';
 import { run } from '/test/browser/workload.mjs';
-try { window.__result = JSON.stringify(run(nabla)); } catch (e) { window.__error = String((e && e.stack) || e); }
+import { trainFit, responsiveness } from '/test/browser/fit.mjs';
+try {
+  const result = run(nabla);
+  result.approx.fit = await trainFit(nabla);
+  window.__responsiveness = JSON.stringify(await responsiveness(nabla, { requestAnimationFrame, setInterval, clearInterval }));
+  window.__result = JSON.stringify(result);
+} catch (e) { window.__error = String((e && e.stack) || e); }
 </script>`;
 
 const server = createServer((req, res) => {
@@ -79,12 +89,23 @@ try {
   if (err) throw new Error(`the workload failed in the browser: ${err}`);
   const browser = JSON.parse(await tab.evaluate(() => window.__result));
   const agent = await tab.evaluate(() => navigator.userAgent);
-  const node = JSON.parse(JSON.stringify(run(nabla)));
+  const nodeResult = run(nabla);
+  nodeResult.approx.fit = await trainFit(nabla);
+  const node = JSON.parse(JSON.stringify(nodeResult));
   const r = compare(node, browser);
+  const { during, control } = JSON.parse(await tab.evaluate(() => window.__responsiveness));
+  if (!(during.frames >= 10 && during.ticks >= 10 && during.stopped === 'callback')) {
+    throw new Error(`the page was not responsive during fit: ${JSON.stringify(during)}`);
+  }
+  if (control.ticks !== 0) throw new Error(`the control (a synchronous loop) let timers fire: ${JSON.stringify(control)}`);
   console.log(
     `browser check (Node ${process.version} vs ${/Chrom\w+\/[\d.]+/.exec(agent)?.[0] ?? agent}, strict CSP): ` +
       `${r.exactCount} exact-arithmetic results bit-identical; ${r.approxCount} results through exp/log/pow within 1e-12 relative ` +
-      `(${r.approxIdentical} of them bit-identical)`,
+      `(${r.approxIdentical} of them bit-identical, a 4-epoch fit's history and parameters included)`,
+  );
+  console.log(
+    `browser check: during fit, ${during.frames} animation frames and ${during.ticks} timer ticks in ${during.ms.toFixed(0)} ms (${during.batches} batches); ` +
+      `a synchronous loop of ${control.steps} steps over ${control.ms.toFixed(0)} ms let ${control.ticks} ticks and ${control.frames} frames through`,
   );
 } catch (e) {
   console.error(`browser check failed: ${e.message}`);
