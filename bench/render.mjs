@@ -29,7 +29,9 @@ export function renderResults() {
     L.push(`## nabla against plain-JS baselines`, '', `- Date: ${own.date}`, `- Machine: ${own.machine}`, `- Node: ${own.node}`, `- Command: \`${own.command}\``, '');
     for (const s of own.sections) {
       L.push(`### ${s.title}`, '', '| workload | nabla median (ms) | min–max (ms) | baseline | baseline median (ms) | ratio | note |', '|---|---|---|---|---|---|---|');
-      for (const r of s.rows) L.push(`| ${r.workload} | ${fmtMs(r.ours.median)} | ${fmtMs(r.ours.min)}–${fmtMs(r.ours.max)} | ${r.baselineName} | ${fmtMs(r.base.median)} | ${ratioOf(r).toFixed(2)} | ${r.note ?? ''} |`);
+      // A row with a `unit` (the heap in MiB) reports that instead of milliseconds.
+      const v = (r, x) => (r.unit ? `${fmtMs(x)} ${r.unit}` : fmtMs(x));
+      for (const r of s.rows) L.push(`| ${r.workload} | ${v(r, r.ours.median)} | ${v(r, r.ours.min)}–${v(r, r.ours.max)} | ${r.baselineName} | ${v(r, r.base.median)} | ${ratioOf(r).toFixed(2)} | ${r.note ?? ''} |`);
       L.push('');
     }
   }

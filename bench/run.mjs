@@ -6,13 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { fmtMs } from './harness.mjs';
 import { renderResults } from './render.mjs';
 
-const suites = ['./matmul.mjs', './activations.mjs', './losses.mjs', './optim.mjs', './batchnorm.mjs', './mlp.mjs'];
+const suites = ['./matmul.mjs', './activations.mjs', './losses.mjs', './optim.mjs', './batchnorm.mjs', './mlp.mjs', './conv.mjs', './autograd.mjs'];
 const only = process.argv.slice(2);
 const sections = [];
 for (const path of suites) {
   if (only.length && !only.some((o) => path.includes(o))) continue;
   const mod = await import(path);
-  const result = mod.default();
+  const result = await mod.default();
   sections.push(result);
   console.log(`\n## ${result.title}`);
   for (const r of result.rows) {

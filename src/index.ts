@@ -7,17 +7,25 @@ export * from './losses/index.js';
 export * from './init/index.js';
 export * from './optim/index.js';
 export * from './norm/index.js';
+export * from './conv/index.js';
 export * from './nn/index.js';
 export * from './data/index.js';
 export * from './io/index.js';
 export { standardize, fitStandardizer, type Standardizer } from './preprocess/standardize.js';
 export { oneHot } from './preprocess/oneHot.js';
 export type { Labels } from './labels.js';
-export { assertClose } from './testing/assertClose.js';
+export { assertClose, type AssertCloseOptions } from './testing/assertClose.js';
+export { relError } from './testing/relError.js';
 export {
   gradCheck,
   numericalGradient,
+  assertGradCheck,
+  GradCheckError,
+  type AssertGradCheckOptions,
   type DifferentiablePair,
+  type GradCheckCriterion,
+  type GradCheckInputReport,
+  type GradCheckMetric,
   type GradCheckOptions,
   type GradCheckResult,
   type GradCheckWorst,

@@ -5,3 +5,6 @@ export { leakyRelu, leakyReluBackward } from './leakyRelu.js';
 export { prelu, preluBackward } from './prelu.js';
 export { softplus, softplusBackward, type SoftplusOptions } from './softplus.js';
 export { softmax, softmaxBackward, logSoftmax, logSoftmaxBackward } from './softmax.js';
+export { gelu, geluBackward, type GeluOptions } from './gelu.js';
+export { silu, siluBackward } from './silu.js';
+export { elu, eluBackward } from './elu.js';

@@ -10,3 +10,8 @@ export { crossEntropy, crossEntropyBackward, type CrossEntropyOptions } from './
 export { nllLoss, nllLossBackward, type NllLossOptions } from './nllLoss.js';
 export { categoricalCrossEntropy, categoricalCrossEntropyBackward } from './categoricalCrossEntropy.js';
 export { logLikelihoodLoss, logLikelihoodLossBackward } from './logLikelihoodLoss.js';
+export { l1Loss, l1LossBackward } from './l1Loss.js';
+export { smoothL1Loss, smoothL1LossBackward, type SmoothL1LossOptions } from './smoothL1Loss.js';
+export { huberLoss, huberLossBackward, type HuberLossOptions } from './huberLoss.js';
+export { multiMarginLoss, multiMarginLossBackward, type MultiMarginLossOptions } from './multiMarginLoss.js';
+export { klDiv, klDivBackward, type KlDivOptions } from './klDiv.js';

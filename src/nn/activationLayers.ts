@@ -14,7 +14,8 @@ import { ModuleBase, accumulateGrad, takeCache } from './module.js';
 
 /**
  * A parameter-free layer made from any forward/backward pair `f(x)` / `fBackward(dy, x)` — how
- * nabla's activation layers are built, and how a user's own activation becomes a layer:
+ * nabla's activation, pooling and reshaping layers are built, and how a user's own activation
+ * becomes a layer:
  *
  * ```ts
  * const Swish = new ActivationLayer('Swish', silu, siluBackward);
@@ -27,12 +28,13 @@ import { ModuleBase, accumulateGrad, takeCache } from './module.js';
 export class ActivationLayer extends ModuleBase {
   protected override readonly kind: string;
   private x: Tensor | null = null;
+  private yShape: readonly number[] = [];
   private readonly f: (x: Tensor) => Tensor;
   private readonly fBackward: (dy: Tensor, x: Tensor) => Tensor;
 
   /**
    * @param name the layer's name in messages (`"ReLU"`).
-   * @param f the activation, `(x) => y` (same shape).
+   * @param f the forward, `(x) => y`.
    * @param fBackward its backward, `(dy, x) => dL/dx`.
    */
   constructor(name: string, f: (x: Tensor) => Tensor, fBackward: (dy: Tensor, x: Tensor) => Tensor) {
@@ -47,6 +49,7 @@ export class ActivationLayer extends ModuleBase {
     const Y = this.f(X);
     if (recording.tape !== null && isTracked(X) && !isTracked(Y)) record(this.kind, Y, [X], (dy) => [this.fBackward(dy, X)]);
     this.x = X;
+    this.yShape = Y.shape;
     return Y;
   }
 
@@ -54,7 +57,7 @@ export class ActivationLayer extends ModuleBase {
     const fn = `${this.kind}.backward`;
     const X = takeCache(fn, this.x);
     const D = asTensor(dy, fn, 'dy');
-    if (!sameShape(D.shape, X.shape)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but the last forward's output has shape ${formatShape(X.shape)}`);
+    if (!sameShape(D.shape, this.yShape)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but the last forward's output has shape ${formatShape(this.yShape)}`);
     this.x = null;
     return this.fBackward(D, X);
   }

@@ -108,7 +108,7 @@ export class BatchNorm extends ModuleBase {
       throw new ValueError(
         fn,
         `expected more than 1 value per channel when training, got input of shape ${formatShape(X.shape)} ` +
-          '(a last batch of one row? batches(x, y, { dropLast: true }) drops it; or call eval() to use the running statistics)',
+          '(a last batch of one row? batches(x, y, { dropLast: true }) drops it; or put the layer in evaluation mode to use its running statistics)',
       );
     }
     let mean: Float64Array;
@@ -183,6 +183,48 @@ export class BatchNorm extends ModuleBase {
       }
     }
     super.checkLoaded(fn, values);
+  }
+
+  /**
+   * Sets the running statistics by hand — a course's starting point (CS231n starts `running_var` at
+   * 0, PyTorch at 1), or values computed elsewhere. `mean` and `variance` are each a number (every
+   * channel) or a `[numFeatures]` tensor; `numBatchesTracked` a non-negative integer (it matters for
+   * `momentum: null`). Omitted entries keep their values. The mean must be finite and the variance
+   * finite and ≥ 0; everything is checked before anything is written.
+   *
+   * (`runningMean.data` and `runningVar.data` are ordinary Float64Arrays and may also be written
+   * directly; this method adds the checks.)
+   * @example bn.setRunningStatistics({ variance: 0 }); // CS231n's running_var = np.zeros(D)
+   */
+  setRunningStatistics(stats: { mean?: TensorLike | null; variance?: TensorLike | null; numBatchesTracked?: number | null }): void {
+    const fn = 'BatchNorm.setRunningStatistics';
+    const o = checkOptions<{ mean: TensorLike; variance: TensorLike; numBatchesTracked: number }>(fn, stats, ['mean', 'variance', 'numBatchesTracked'], [], 'stats');
+    if (this.runningMean === null || this.runningVar === null) throw new ValueError(fn, 'the layer has no running statistics (trackRunningStats is false)');
+    const C = this.numFeatures;
+    const read = (name: 'mean' | 'variance', v: TensorLike | undefined): Float64Array | null => {
+      if (v === undefined) return null;
+      let values: Float64Array;
+      if (typeof v === 'number') values = new Float64Array(C).fill(v);
+      else {
+        const t = asTensor(v, fn, `stats.${name}`);
+        if (!sameShape(t.shape, [C])) throw new ShapeError(fn, `stats.${name} has shape ${formatShape(t.shape)} (expected [${C}], one value per feature, or a number)`);
+        values = t.data.slice();
+      }
+      for (let c = 0; c < C; c++) {
+        const x = values[c];
+        if (!Number.isFinite(x) || (name === 'variance' && x < 0)) {
+          throw new ValueError(fn, `stats.${name}[${c}] is ${describe(x)} (expected a finite number${name === 'variance' ? ' ≥ 0' : ''})`);
+        }
+      }
+      return values;
+    };
+    const mean = read('mean', o.mean);
+    const variance = read('variance', o.variance);
+    const count = o.numBatchesTracked === undefined ? undefined : checkInteger(fn, 'stats.numBatchesTracked', o.numBatchesTracked, 0);
+    // Validated: write.
+    if (mean !== null) this.runningMean.data.set(mean);
+    if (variance !== null) this.runningVar.data.set(variance);
+    if (count !== undefined) this.numBatchesTracked = count;
   }
 
   /** Checks x against this layer (rank, channel count) and returns its channel layout. @internal */

@@ -42,6 +42,9 @@ export interface AdagradGroupOptions extends BaseGroupOptions {
  *
  * With lr = ρ, ε = ε, initialAccumulatorValue 0 this is exactly the course notes' r = r + g⊙g,
  * Δθ = −ρ/(ε + √r) ⊙ g.
+ *
+ * State per parameter ({@link Optimizer.getState} / {@link Optimizer.setState}): `sum` (r; created
+ * at construction, as in PyTorch; must be ≥ 0).
  * @example new Adagrad([p], { lr: 0.01 });
  */
 export class Adagrad extends Optimizer<AdagradOptions, AdagradGroupOptions> {
@@ -96,7 +99,7 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradGroupOptions> {
       const s = sum[i] + d * d;
       sum[i] = s;
       const std = epsInsideSqrt ? Math.sqrt(s + eps) : Math.sqrt(s) + eps;
-      p[i] = p[i] + -clr * (d / std);
+      p[i] = p[i] + (-clr * d) / std; // p.addcdiv_(g, std, value=−clr)
     }
   }
 }

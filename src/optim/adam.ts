@@ -1,7 +1,7 @@
 import { ValueError, describe } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBoolean, checkNumber } from '../validate.js';
-import { Optimizer, checkNonNegative, decayWeights, gradTerm, lerp, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { Optimizer, checkNonNegative, decayWeights, gradTerm, powStep, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW}. */
 export interface AdamOptions extends BaseOptimizerOptions {
@@ -105,18 +105,20 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamGroupOptions> {
       st.scalars.accBeta1 = acc1 * beta1;
       st.scalars.accBeta2 = acc2 * beta2;
     } else {
-      bc1 = 1 - Math.pow(beta1, t);
-      bc2 = 1 - Math.pow(beta2, t);
+      bc1 = 1 - powStep(beta1, t);
+      bc2 = 1 - powStep(beta2, t);
     }
     const a1 = 1 - beta1;
     const a2 = 1 - beta2;
     if (convention === 'pytorch' && !epsilonHat) {
-      // The reference loop of torch/optim/adam.py, fused.
+      // The reference loop of torch/optim/adam.py (_single_tensor_adam), fused, in its order:
+      // m.mul_(β1).add_(g, alpha=1 − β1); v.mul_(β2).addcmul_(g, g, value=1 − β2);
+      // denom = √v / √bc2 + ε; p.addcdiv_(m, denom, value=−lr/bc1), i.e. p + (−s·m)/denom.
       const stepSize = lr / bc1;
       const bc2Sqrt = Math.sqrt(bc2);
       for (let i = 0; i < n; i++) {
         const d = gradTerm(g[i], p[i], maximize, l2);
-        const mi = lerp(m[i], d, a1);
+        const mi = m[i] * beta1 + a1 * d;
         m[i] = mi;
         let vi = v[i] * beta2 + a2 * d * d;
         v[i] = vi;
@@ -125,7 +127,7 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamGroupOptions> {
           if (mx > vi || mx !== mx) vi = mx; // torch.maximum: NaN propagates
           vmax[i] = vi;
         }
-        p[i] = p[i] + -stepSize * (mi / (Math.sqrt(vi) / bc2Sqrt + eps));
+        p[i] = p[i] + (-stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
       }
       return;
     }
@@ -143,7 +145,7 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamGroupOptions> {
         mi = m[i] * beta1 + d * a1;
         vi = v[i] * beta2 + d * d * a2;
       } else {
-        mi = lerp(m[i], d, a1);
+        mi = m[i] * beta1 + a1 * d;
         vi = v[i] * beta2 + a2 * d * d;
       }
       m[i] = mi;
@@ -164,7 +166,7 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamGroupOptions> {
  *
  * ```text
  * t ← t + 1;  g ← g + λ·p (L2; AdamW instead: p ← p·(1 − lr·λ) first)
- * m ← lerp(m, g, 1 − β1);  v ← β2·v + (1 − β2)·g²
+ * m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²
  * amsgrad: v̄ ← max(v̄, v) (the raw v), else v̄ = v
  * p ← p − (lr / (1 − β1ᵗ)) · m / (√v̄ / √(1 − β2ᵗ) + ε)
  * ```
@@ -173,6 +175,10 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamGroupOptions> {
  * `convention: 'keras'` uses Keras' ε̂ (added to the uncorrected √v), ε 1e−7, its moment-update
  * form and its decoupled decay p ← p − p·λ·lr; `'tfjs'` uses ε 1e−7 and TF.js' running products
  * β^t for the bias corrections.
+ *
+ * State per parameter ({@link Optimizer.getState} / {@link Optimizer.setState}): `expAvg` (m),
+ * `expAvgSq` (v; ≥ 0), `maxExpAvgSq` (v̄; amsgrad only, ≥ 0), the step count t, and under 'tfjs' the
+ * scalars `accBeta1`, `accBeta2` (β1ᵗ⁺¹, β2ᵗ⁺¹, which replace t in the bias corrections).
  * @example new Adam([p], { lr: 1e-3 });
  */
 export class Adam extends AdamFamily {
@@ -188,7 +194,8 @@ export class Adam extends AdamFamily {
 /**
  * AdamW (Loshchilov & Hutter 2019), PyTorch's `torch.optim.AdamW`: Adam with decoupled weight decay
  * p ← p·(1 − lr·λ) applied before the Adam update; default λ = 0.01. With `convention: 'keras'`,
- * Keras' AdamW: λ default 0.004, decay p ← p − p·λ·lr, ε̂ 1e−7. TF.js has no AdamW.
+ * Keras' AdamW: λ default 0.004, decay p ← p − p·λ·lr, ε̂ 1e−7. TF.js has no AdamW. State per
+ * parameter: as {@link Adam}'s.
  * @example new AdamW([p], { lr: 1e-3, weightDecay: 0.01 });
  */
 export class AdamW extends AdamFamily {

@@ -1,5 +1,6 @@
 export {
   Optimizer, type BaseOptimizerOptions, type Convention, type ParamGroup, type ParamGroupSpec, type ParamState, type OptimizerStateDict,
+  type ParamStateView, type ParamStateInput,
 } from './optimizer.js';
 export { SGD, type SGDOptions, type SGDGroupOptions } from './sgd.js';
 export { Adagrad, type AdagradOptions, type AdagradGroupOptions } from './adagrad.js';

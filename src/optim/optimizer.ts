@@ -1,8 +1,8 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { decodeFloat64, encodeFloat64, withJson } from '../base64.js';
-import { checkBoolean, checkChoice, checkNumber, checkOptions, checkRecord } from '../validate.js';
+import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, checkRecord } from '../validate.js';
 
 /** Which framework's defaults and conventions an optimizer follows. */
 export type Convention = 'pytorch' | 'keras' | 'tfjs';
@@ -41,6 +41,26 @@ export interface ParamState {
   step: number;
   buffers: Record<string, Float64Array>;
   scalars: Record<string, number>;
+}
+
+/** One parameter's optimizer state as {@link Optimizer.getState} returns it: copies, as Tensors. */
+export interface ParamStateView {
+  /** Updates applied to this parameter so far (PyTorch's `state['step']`; the courses' `t`). */
+  step: number;
+  /** The optimizer's per-parameter buffers that exist now, each shaped like the parameter (see docs/optim.md for the names). */
+  buffers: Record<string, Tensor>;
+  /** Per-parameter scalars (Adam under `convention: 'tfjs'`: `accBeta1`, `accBeta2`); usually empty. */
+  scalars: Record<string, number>;
+}
+
+/** What {@link Optimizer.setState} accepts: any subset of a parameter's state. */
+export interface ParamStateInput {
+  /** The step count, a non-negative integer. Omitted: unchanged. */
+  step?: number;
+  /** Buffers to set, by name, each with the parameter's shape; buffers not named are unchanged. */
+  buffers?: Record<string, TensorLike>;
+  /** Scalars to set, by name. */
+  scalars?: Record<string, number>;
 }
 
 /** The JSON-safe form of an optimizer's state (see docs/optim.md). */
@@ -304,6 +324,81 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends BaseGr
   }
 
   /**
+   * A copy of one parameter's state: its step count, its buffers as Tensors shaped like the
+   * parameter, and its scalars. Buffers appear once they exist — most are created by the first step
+   * that needs them (Adagrad's `sum` at construction, as PyTorch does); before any step the state is
+   * `{ step: 0, buffers: {}, scalars: {} }`. The names per optimizer are documented in docs/optim.md:
+   * SGD `momentumBuffer`; Adagrad `sum`; RMSprop `squareAvg`, `gradAvg`, `momentumBuffer`;
+   * Adam/AdamW `expAvg`, `expAvgSq`, `maxExpAvgSq` (scalars `accBeta1`, `accBeta2` under 'tfjs').
+   * @example opt.getState(w).buffers.momentumBuffer; // the velocity, as a Tensor
+   */
+  getState(param: Tensor): ParamStateView {
+    const i = this.indexOf(`${this.name}.getState`, param);
+    const st = this.state[i];
+    if (st === null) return { step: 0, buffers: {}, scalars: {} };
+    const buffers: Record<string, Tensor> = {};
+    for (const [k, v] of Object.entries(st.buffers)) buffers[k] = new Tensor(v.slice(), param.shape);
+    return { step: st.step, buffers, scalars: { ...st.scalars } };
+  }
+
+  /**
+   * Sets part or all of one parameter's state, so a check can start from a given velocity, cache or
+   * moments (a course's `config['velocity']`, `config['cache']`, `config['m']`, `config['v']`,
+   * `config['t']`). `step` is a non-negative integer; each buffer must be one this optimizer keeps
+   * (an unknown name is an error suggesting the right one) and have the parameter's shape; buffers
+   * and scalars not named keep their values. Second-moment buffers must be ≥ 0, as in
+   * {@link loadStateDict}. Everything is validated before anything is written: on error nothing
+   * changes. The values are copied.
+   * @example opt.setState(w, { step: 5, buffers: { expAvg: m, expAvgSq: v } });
+   */
+  setState(param: Tensor, state: ParamStateInput): void {
+    const fn = `${this.name}.setState`;
+    const i = this.indexOf(fn, param);
+    if (state === null || state === undefined) throw new ValueError(fn, `state must be an object { step?, buffers?, scalars? }, got ${describe(state)}`);
+    const s = checkOptions<ParamStateInput>(fn, state, ['step', 'buffers', 'scalars'], [], 'state');
+    const names = this.bufferNames();
+    const step = s.step === undefined ? undefined : checkInteger(fn, 'state.step', s.step, 0);
+    const buffers: Record<string, Float64Array> = {};
+    if (s.buffers !== null && typeof s.buffers === 'object') {
+      for (const key of Object.keys(s.buffers)) {
+        const meant = COURSE_NAMES[key]?.find((n) => names.buffers.includes(n));
+        if (!names.buffers.includes(key) && meant !== undefined) {
+          throw new ValueError(fn, `state.buffers has an unknown key ${JSON.stringify(key)} (${this.name} calls it ${JSON.stringify(meant)})`);
+        }
+      }
+    }
+    const bufIn = checkOptions<Record<string, TensorLike>>(fn, s.buffers, names.buffers, [], 'state.buffers');
+    for (const [k, v] of Object.entries(bufIn)) {
+      const t = asTensor(v, fn, `state.buffers.${k}`);
+      if (!sameShape(t.shape, param.shape)) {
+        throw new ShapeError(fn, `state.buffers.${k} has shape ${formatShape(t.shape)} but the parameter has shape ${formatShape(param.shape)}`);
+      }
+      buffers[k] = t.data.slice();
+    }
+    const scalars: Record<string, number> = {};
+    const scIn = checkOptions<Record<string, number>>(fn, s.scalars, names.scalars, [], 'state.scalars');
+    for (const [k, v] of Object.entries(scIn)) scalars[k] = checkNumber(fn, `state.scalars.${k}`, v, 'any');
+    const group = this.paramGroups.find((g) => g.params.includes(param)) as ParamGroup<R>;
+    const current = this.state[i] ?? this.initState(param.size, group);
+    const next: ParamState = {
+      step: step ?? current.step,
+      buffers: { ...current.buffers, ...buffers },
+      scalars: { ...current.scalars, ...scalars },
+    };
+    this.checkState(fn, 'state', next);
+    // Validated: assign (the merged buffers are fresh copies or the parameter's own, unchanged ones).
+    this.state[i] = next;
+  }
+
+  /** The index of `param` among this optimizer's parameters (by identity). */
+  private indexOf(fn: string, param: unknown): number {
+    if (!(param instanceof Tensor)) throw new ValueError(fn, `param must be a Tensor, got ${describe(param)}`);
+    const i = this.flat.indexOf(param);
+    if (i < 0) throw new ValueError(fn, `param (shape ${formatShape(param.shape)}) is not one of this optimizer's parameters (pass the same Tensor object that was given to the constructor)`);
+    return i;
+  }
+
+  /**
    * Rejects state no step could have produced and the next step would be poisoned by — a negative
    * second-moment buffer (Adam's expAvgSq, Adagrad's sum, RMSprop's squareAvg) under √. Default: none.
    */
@@ -312,6 +407,14 @@ export abstract class Optimizer<O extends BaseOptimizerOptions, R extends BaseGr
   /** Names of the buffers and scalars this optimizer may keep per parameter. */
   protected abstract bufferNames(): { buffers: string[]; scalars: string[] };
 }
+
+/** The config-dict names of NumPy course code (CS231n's optim.py), and nabla's buffers they hold. */
+const COURSE_NAMES: Readonly<Record<string, readonly string[]>> = {
+  velocity: ['momentumBuffer'],
+  v: ['expAvgSq', 'momentumBuffer'],
+  m: ['expAvg'],
+  cache: ['squareAvg', 'sum'],
+};
 
 function allFinite(g: Float64Array): boolean {
   for (let i = 0; i < g.length; i++) if (!Number.isFinite(g[i])) return false;
@@ -340,9 +443,48 @@ export function decayWeights(p: Float64Array, lr: number, wd: number, multiply: 
   } else for (let i = 0; i < n; i++) p[i] = p[i] - p[i] * wd * lr;
 }
 
-/** PyTorch's `lerp`: a + w·(b − a) for w < 0.5, else b − (b − a)·(1 − w) (same rounding as torch). @internal */
-export function lerp(a: number, b: number, w: number): number {
-  return w < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w);
+/**
+ * βᵗ for an integer step t ≥ 0, correctly rounded: what C's `pow` returns for PyTorch's
+ * `beta ** step` (glibc's pow is correctly rounded), where `Math.pow`'s last bit differs for some
+ * inputs (0.9⁴, 0.999¹⁶). Method: exponentiation by squaring in double-double arithmetic (≈106-bit
+ * products, Dekker's exact two-product with Veltkamp's split — no fused multiply-add needed), then
+ * one rounding. Exact for results above 2⁻⁹⁶⁹; smaller ones (deep in the underflow that makes a bias
+ * correction 1 − βᵗ equal 1 anyway) are within an ulp. @internal
+ */
+export function powStep(beta: number, t: number): number {
+  let rh = 1;
+  let rl = 0;
+  let bh = beta;
+  let bl = 0;
+  for (let n = t; n > 0; n = Math.floor(n / 2)) {
+    if (n % 2 === 1) {
+      const p = twoProduct(rh, bh);
+      const lo = p.lo + (rh * bl + rl * bh);
+      rh = p.hi + lo;
+      rl = lo - (rh - p.hi);
+    }
+    if (n > 1) {
+      const q = twoProduct(bh, bh);
+      const lo = q.lo + 2 * bh * bl;
+      bh = q.hi + lo;
+      bl = lo - (bh - q.hi);
+    }
+  }
+  return rh + rl;
+}
+
+const SPLIT = 134217729; // 2^27 + 1
+
+/** a·b = hi + lo exactly (Dekker 1971), for |a·b| far from overflow and underflow. */
+function twoProduct(a: number, b: number): { hi: number; lo: number } {
+  const hi = a * b;
+  let t = SPLIT * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return { hi, lo: al * bl - (hi - ah * bh - al * bh - ah * bl) };
 }
 
 

@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBoolean, checkNumber } from '../validate.js';
-import { Optimizer, checkNonNegative, decayWeights, gradTerm, lerp, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { Optimizer, checkNonNegative, decayWeights, gradTerm, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 /** Options of {@link RMSprop}. */
 export interface RMSpropOptions extends BaseOptimizerOptions {
@@ -43,13 +43,16 @@ export interface RMSpropGroupOptions extends BaseGroupOptions {
  * ```text
  * g ← g + λ·p
  * v ← α·v + (1 − α)·g²                        (v starts at 0; no bias correction)
- * centered: ḡ ← lerp(ḡ, g, 1 − α); denom = √(v − ḡ²) + ε   else denom = √v + ε
+ * centered: ḡ ← α·ḡ + (1 − α)·g; denom = √(v − ḡ²) + ε   else denom = √v + ε
  * momentum: buf ← μ·buf + g/denom; p ← p − lr·buf          else p ← p − lr·g/denom
  * ```
  *
  * Without bias correction the first step is about 10·lr with α = 0.99. `convention: 'keras'`: ε
  * inside the root, lr inside the momentum buffer, α 0.9, ε 1e−7, lr 1e−3. `'tfjs'`: the same, and its
- * centered form √(v − (ḡ² + ε)), which is NaN once the variance estimate falls below ε (REFERENCE R6).
+ * centered form √(v − (ḡ² + ε)), which is NaN once the variance estimate falls below ε.
+ *
+ * State per parameter ({@link Optimizer.getState} / {@link Optimizer.setState}): `squareAvg` (v; must
+ * be ≥ 0), `gradAvg` (ḡ; centered only), `momentumBuffer` (buf; momentum > 0 only).
  * @example new RMSprop([p], { lr: 0.01, alpha: 0.9 });
  */
 export class RMSprop extends Optimizer<RMSpropOptions, RMSpropGroupOptions> {
@@ -97,7 +100,6 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropGroupOptions> {
     if (wd !== 0 && decoupledWeightDecay) decayWeights(p, lr, wd, false);
     const l2 = decoupledWeightDecay ? 0 : wd;
     const tfjsCentered = o.convention === 'tfjs' && centered && epsInsideSqrt;
-    const torchLerp = o.convention === 'pytorch';
     const a1 = 1 - alpha;
     for (let i = 0; i < n; i++) {
       const d = gradTerm(g[i], p[i], maximize, l2);
@@ -105,7 +107,7 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropGroupOptions> {
       v[i] = vi;
       let denom: number;
       if (gbar !== null) {
-        const m = torchLerp ? lerp(gbar[i], d, a1) : gbar[i] * alpha + d * a1;
+        const m = gbar[i] * alpha + a1 * d;
         gbar[i] = m;
         if (tfjsCentered) denom = Math.sqrt(vi - (m * m + eps));
         else denom = epsInsideSqrt ? Math.sqrt(vi - m * m + eps) : Math.sqrt(vi - m * m) + eps;
@@ -120,7 +122,7 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropGroupOptions> {
           buf[i] = m;
           p[i] = p[i] + -lr * m;
         }
-      } else p[i] = lrInMomentum ? p[i] - (lr * d) / denom : p[i] + -lr * (d / denom);
+      } else p[i] = lrInMomentum ? p[i] - (lr * d) / denom : p[i] + (-lr * d) / denom;
     }
   }
 }

@@ -49,6 +49,9 @@ export interface SGDGroupOptions extends BaseGroupOptions {
  *
  * `convention: 'keras'` switches to Keras' defaults (lr 0.01) and form (v = μv − lr·g; p += v;
  * decoupled decay); `'tfjs'` is TF.js' `tf.train.momentum` (PyTorch's form with dampening 0; lr required).
+ *
+ * State per parameter ({@link Optimizer.getState} / {@link Optimizer.setState}): `momentumBuffer`
+ * (buf above; created by the first step when momentum > 0).
  * @example
  * const p = tensor([1, -2]);
  * const opt = new SGD([p], { lr: 0.1, momentum: 0.9 });

@@ -1,4 +1,6 @@
 import { ValueError, describe } from '../errors.js';
+import { checkShape, shapeSize } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
 import { MT19937, type RngState } from './mt19937.js';
 
 export type { RngState } from './mt19937.js';
@@ -12,6 +14,9 @@ export type { RngState } from './mt19937.js';
  * | `uniform(low, high)` | `rs.uniform(low, high)` | bit-identical |
  * | `normal(mean, std)` | `rs.normal(mean, std)` | a few ulp (C `log` vs `Math.log`) |
  * | `integers(low, high)` | `rs.randint(low, high)` | identical |
+ * | `integers(low, high, shape)` | `rs.randint(low, high, size=shape)` | identical |
+ * | `randn(...shape)` | `rs.randn(*shape)` | a few ulp |
+ * | `rand(...shape)` | `rs.rand(*shape)` | bit-identical |
  * | `permutation(n)` | `rs.permutation(n)` | identical |
  * | `shuffle(arr)` | `rs.shuffle(arr)` | identical |
  *
@@ -36,9 +41,15 @@ export class Rng extends MT19937 {
 
   /**
    * A uniform integer in [low, high) like `RandomState.randint(low, high)` (masked rejection
-   * sampling); `integers(n)` draws from [0, n). The range must be below 2⁵³.
+   * sampling); `integers(n)` draws from [0, n). With a `shape`, a Tensor of that shape filled in
+   * row-major order, one draw per element — `randint(low, high, size=shape)`, the same stream as
+   * that many scalar draws (`integers(n, undefined, shape)` draws from [0, n), like
+   * `randint(n, size=shape)`). The range must be below 2⁵³.
+   * @example createRng(0).integers(0, 10, [2, 3]).toArray(); // ≡ RandomState(0).randint(0, 10, (2, 3))
    */
-  integers(low: number, high?: number): number {
+  integers(low: number, high?: number): number;
+  integers(low: number, high: number | undefined, shape: number | readonly number[]): Tensor;
+  integers(low: number, high?: number, shape?: number | readonly number[]): number | Tensor {
     let lo = low;
     let hi = high;
     if (hi === undefined) {
@@ -50,7 +61,32 @@ export class Rng extends MT19937 {
     if (hi <= lo) throw new ValueError('integers', `low ${lo} must be less than high ${hi}`);
     const range = hi - lo - 1;
     if (range >= 2 ** 53) throw new ValueError('integers', `range high − low = ${hi - lo} is too large (expected at most 2^53)`);
-    return lo + this.boundedMasked(range);
+    if (shape === undefined) return lo + this.boundedMasked(range);
+    const dims = shapeArg('integers', shape);
+    const out = new Float64Array(shapeSize(dims));
+    for (let i = 0; i < out.length; i++) out[i] = lo + this.boundedMasked(range);
+    return new Tensor(out, dims);
+  }
+
+  /**
+   * Standard normal draws in a Tensor of the given shape, row-major — `RandomState.randn(*shape)`
+   * (the legacy polar method of {@link normal}, its cached second deviate included). `randn()` is a
+   * shape-[] tensor holding one draw.
+   * @example createRng(231).randn(10, 10); // ≡ np.random.seed(231); np.random.randn(10, 10)
+   */
+  randn(...shape: number[]): Tensor {
+    const dims = shapeArg('randn', shape);
+    return new Tensor(this.fillNormal(new Float64Array(shapeSize(dims))), dims);
+  }
+
+  /**
+   * Uniform draws in [0, 1) in a Tensor of the given shape, row-major — `RandomState.rand(*shape)`,
+   * bit-identical. `rand()` is a shape-[] tensor holding one draw.
+   * @example createRng(0).rand(2, 2); // ≡ RandomState(0).rand(2, 2)
+   */
+  rand(...shape: number[]): Tensor {
+    const dims = shapeArg('rand', shape);
+    return new Tensor(this.fillUniform(new Float64Array(shapeSize(dims))), dims);
   }
 
   /** A random permutation of 0..n−1, like `RandomState.permutation(n)`. */
@@ -171,6 +207,14 @@ function maskFor(v: number): number {
   m |= m >>> 8;
   m |= m >>> 16;
   return m >>> 0;
+}
+
+/** A shape argument: dimensions (or one number, NumPy's `size=n`) that are non-negative integers. */
+function shapeArg(fn: string, shape: unknown): number[] {
+  if (fn !== 'integers' && Array.isArray(shape) && shape.length === 1 && Array.isArray(shape[0])) {
+    throw new ValueError(fn, `dimensions are separate arguments, as in NumPy (${fn}(2, 3)), got an array (spread it: ${fn}(...shape))`);
+  }
+  return checkShape(fn, 'shape', typeof shape === 'number' ? [shape] : shape).slice();
 }
 
 function checkInt(fn: string, name: string, v: unknown): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as n from '../../src/index.js';
 import { Tensor, createRng, gradCheck, tensor, vjp } from '../../src/index.js';
+import { dropoutBackward, dropoutMask } from '../../src/conv/dropout.js';
 
 /**
  * Every recorded op, checked two ways:
@@ -110,6 +111,34 @@ const cases: Case[] = [
     inputs: [rand([4, 3, 2]), rand([3], 0.5, 1.5), rand([3])],
     pair: (dy, x, g) => Object.values(n.batchNormBackward(dy, x, { gamma: g })),
   },
+  { name: 'gelu', f: (x) => n.gelu(x), inputs: [rand([6])], pair: (dy, x) => [n.geluBackward(dy, x)] },
+  { name: 'gelu tanh', f: (x) => n.gelu(x, { approximate: 'tanh' }), inputs: [rand([6])], pair: (dy, x) => [n.geluBackward(dy, x, { approximate: 'tanh' })] },
+  { name: 'silu', f: (x) => n.silu(x), inputs: [rand([6])], pair: (dy, x) => [n.siluBackward(dy, x)] },
+  { name: 'elu', f: (x) => n.elu(x, 0.7), inputs: [awayFromZero([6])], pair: (dy, x) => [n.eluBackward(dy, x, 0.7)] },
+  // Convolution, pooling, layer norm.
+  {
+    name: 'conv2d (x, weight, bias; stride, padding, dilation)',
+    f: (x, w, b) => n.conv2d(x, w, b, { stride: [2, 1], padding: 1, dilation: [1, 2] }),
+    inputs: [rand([2, 2, 5, 6]), rand([3, 2, 2, 3]), rand([3])],
+    pair: (dy, x, w) => Object.values(n.conv2dBackward(dy, x, w, { stride: [2, 1], padding: 1, dilation: [1, 2] })),
+  },
+  {
+    name: 'conv2d groups, no bias, padding same',
+    f: (x, w) => n.conv2d(x, w, null, { groups: 2, padding: 'same' }),
+    inputs: [rand([1, 4, 4, 4]), rand([3, 3, 2, 4])],
+    pair: (dy, x, w) => {
+      const g = n.conv2dBackward(dy, x, w, { groups: 2, padding: 'same' });
+      return [g.dx, g.dweight];
+    },
+  },
+  { name: 'maxPool2d', f: (x) => n.maxPool2d(x, { kernelSize: 2, stride: 1, padding: 1 }), inputs: [rand([1, 2, 4, 4])], pair: (dy, x) => [n.maxPool2dBackward(dy, x, { kernelSize: 2, stride: 1, padding: 1 })] },
+  { name: 'avgPool2d ceilMode', f: (x) => n.avgPool2d(x, { kernelSize: 3, stride: 2, ceilMode: true }), inputs: [rand([2, 1, 5, 5])], pair: (dy, x) => [n.avgPool2dBackward(dy, x, { kernelSize: 3, stride: 2, ceilMode: true })] },
+  {
+    name: 'layerNorm (x, weight, bias)',
+    f: (x, w, b) => n.layerNorm(x, [3, 2], { weight: w, bias: b }),
+    inputs: [rand([4, 3, 2]), rand([3, 2], 0.5, 1.5), rand([3, 2])],
+    pair: (dy, x, w) => Object.values(n.layerNormBackward(dy, x, [3, 2], { weight: w })),
+  },
   // Losses, with respect to their input.
   { name: 'mseLoss', f: (p, t) => n.mseLoss(p, t), inputs: [rand([3, 2]), rand([3, 2])], pair: (dy, p, t) => [n.mseLossBackward(p, t, { dy }), n.neg(n.mseLossBackward(p, t, { dy }))] },
   { name: 'mseLoss none', f: (p) => n.mseLoss(p, [[1, 2], [3, 4]], { reduction: 'none' }), inputs: [rand([2, 2])], pair: (dy, p) => [n.mseLossBackward(p, [[1, 2], [3, 4]], { reduction: 'none', dy })] },
@@ -119,6 +148,11 @@ const cases: Case[] = [
   { name: 'crossEntropy none, base 2', f: (x) => n.crossEntropy(x, labels, { reduction: 'none', base: 2 }), inputs: [rand([3, 4])], pair: (dy, x) => [n.crossEntropyBackward(x, labels, { reduction: 'none', base: 2, dy })] },
   { name: 'nllLoss', f: (x) => n.nllLoss(x, labels, { weight: [1, 2, 3, 4] }), inputs: [rand([3, 4])], pair: (dy, x) => [n.nllLossBackward(x, labels, { weight: [1, 2, 3, 4], dy })] },
   { name: 'categoricalCrossEntropy', f: (p) => n.categoricalCrossEntropy(p, n.oneHot([2, 0, 1], 4)), inputs: [probs], pair: (dy, p) => [n.categoricalCrossEntropyBackward(p, n.oneHot([2, 0, 1], 4), { dy })] },
+  { name: 'l1Loss', f: (p, t) => n.l1Loss(p, t), inputs: [rand([3, 2]), rand([3, 2])], pair: (dy, p, t) => [n.l1LossBackward(p, t, { dy }), n.neg(n.l1LossBackward(p, t, { dy }))] },
+  { name: 'smoothL1Loss', f: (p) => n.smoothL1Loss(p, [0, 0, 0, 0], { beta: 0.5 }), inputs: [tensor([0.1, -0.2, 1.5, -2])], pair: (dy, p) => [n.smoothL1LossBackward(p, [0, 0, 0, 0], { beta: 0.5, dy })] },
+  { name: 'huberLoss', f: (p) => n.huberLoss(p, [0, 0, 0, 0], { delta: 0.5, reduction: 'sum' }), inputs: [tensor([0.1, -0.2, 1.5, -2])], pair: (dy, p) => [n.huberLossBackward(p, [0, 0, 0, 0], { delta: 0.5, reduction: 'sum', dy })] },
+  { name: 'multiMarginLoss', f: (x) => n.multiMarginLoss(x, labels, { p: 2, margin: 0.7 }), inputs: [rand([3, 4])], pair: (dy, x) => [n.multiMarginLossBackward(x, labels, { p: 2, margin: 0.7, dy })] },
+  { name: 'klDiv batchmean', f: (x) => n.klDiv(x, probs, { reduction: 'batchmean' }), inputs: [n.logSoftmax(rand([3, 4]))], pair: (dy, x) => [n.klDivBackward(x, probs, { reduction: 'batchmean', dy })] },
   { name: 'logLikelihoodLoss', f: (p) => n.logLikelihoodLoss(p, [2, 0, 1]), inputs: [probs], pair: (dy, p) => [n.logLikelihoodLossBackward(p, [2, 0, 1], { dy })] },
 ];
 
@@ -141,6 +175,17 @@ describe('every recorded op: autograd equals its own backward, and central diffe
       expect(r.ok, `${c.name}: worst ${JSON.stringify(r.worst)}`).toBe(true);
     });
   }
+
+  it('dropout: the gradient is the forward mask, and equals dropoutBackward with the same draws', () => {
+    const x = rand([3, 5]);
+    const { value, backward } = vjp((t) => n.dropout(t, { p: 0.4, seed: 9 }), x);
+    const dy = rand([3, 5]);
+    const mask = dropoutMask([3, 5], 0.4, createRng(9));
+    expect(Array.from(backward(dy)[0].data)).toEqual(Array.from(dropoutBackward(dy, mask, 0.4).data));
+    expect(Array.from(value.data)).toEqual(Array.from(dropoutBackward(x, mask, 0.4).data));
+    const [gEval] = vjp((t) => n.dropout(t, { training: false }), x).backward(dy);
+    expect(Array.from(gEval.data)).toEqual(Array.from(dy.data));
+  });
 
   it('comparisons, sign, argmax and linspace are constants (zero gradient, nothing recorded)', () => {
     const x = rand([4]);

@@ -66,20 +66,13 @@ describe('SGD is bit-identical to torch.optim.SGD', () => {
   }
 });
 
-// Adam is NOT bit-identical to torch 1.13's, for three reasons, each worth an ulp here and there:
-//  1. the first moment: 1.13 computes exp_avg.mul_(β1).add_(g, alpha=1 − β1); nabla (like PyTorch
-//     ≥ 2.0) computes exp_avg.lerp_(g, 1 − β1);
-//  2. the update: ATen's addcdiv_(m, denom, value=−s) computes p + ((−s)·m)/denom, nabla computes
-//     p + (−s)·(m/denom) (PyTorch 2.x does the same as 1.13 here);
-//  3. β^t: PyTorch uses Python's `beta ** step` (C pow, correctly rounded here), nabla Math.pow,
-//     which V8 rounds differently for e.g. 0.9^4, 0.999^16, 0.99^6.
-// A transcription of 1.13's loop with those three changed matched every element of every Adam and
-// AdamW case below bit for bit. The differences stay at the last bits of O(1) parameters; the
-// tightest per-element relative tolerance that holds is 1e-13 (worst 8.3e-14, on a parameter that
-// passes near 0 at −5.4e-4).
-describe('Adam/AdamW against torch 1.13 to 1e-13 relative (not bit-identical, see above)', () => {
-  for (const c of (fx.cases as Case[]).filter((x) => x.class === 'Adam' || x.class === 'AdamW')) {
-    it(c.name, () => run(c, (k, ps) => ps.forEach((p, i) => close(p.data, c.trajectory[k][i], 1e-13, `step ${k + 1} param ${i}`))));
+// Adam/AdamW, Adagrad and RMSprop follow torch 1.13's loops operation for operation — the first
+// moment as exp_avg.mul_(β1).add_(g, alpha=1 − β1), the update as addcdiv_ computes it,
+// p + ((−s)·m)/denom, and β^t correctly rounded as C's pow (Python's `beta ** step`) — so with
+// ATen's portable kernels the trajectories are PyTorch's to the bit.
+describe('Adam, AdamW, Adagrad and RMSprop are bit-identical to torch.optim (1.13)', () => {
+  for (const c of (fx.cases as Case[]).filter((x) => x.class !== 'SGD')) {
+    it(`${c.class}: ${c.name}`, () => run(c, (k, ps) => ps.forEach((p, i) => expectMatches(p, new Tensor(Float64Array.from(c.trajectory[k][i]), p.shape), 0, 0, `step ${k + 1} param ${i}`))));
   }
 });
 

@@ -1,0 +1,59 @@
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import { checkNumber } from '../validate.js';
+import { backwardArgs, recorded } from './common.js';
+
+/**
+ * Exponential linear unit (Clevert et al. 2016), PyTorch's `F.elu`: x for x > 0, α·(eˣ − 1)
+ * otherwise.
+ *
+ * ```math
+ * \mathrm{elu}(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^x - 1) & x \le 0 \end{cases}, \qquad
+ * \mathrm{elu}'(x) = \begin{cases} 1 & x > 0 \\ \alpha\,e^x & x \le 0 \end{cases}
+ * ```
+ *
+ * Method: eˣ − 1 as `Math.expm1`, exact to rounding near 0. PyTorch 1.13 computes exp(x) − 1,
+ * which loses relative accuracy as x → 0⁻ (elu(−1e−10) is off by 8e−9 relative, elu(−1e−17) is 0);
+ * elsewhere the two agree to rounding. Kink convention (PyTorch): elu′(0) = α.
+ *
+ * | x | elu(x) |
+ * |---|---|
+ * | NaN | NaN (and elu′ passes dy, as PyTorch's `x <= 0` test is false) |
+ * | +∞ | +∞ |
+ * | −∞ | −α |
+ * | +0 | 0 |
+ * | −0 | −0 (PyTorch: +0) |
+ * | −1e−300 | −1e−300·α |
+ *
+ * @example elu([-1, 0, 2]).toArray(); // => [-0.6321205588285577, 0, 2]
+ * @see https://pytorch.org/docs/stable/generated/torch.nn.ELU.html
+ */
+export function elu(x: TensorLike, alpha = 1): Tensor {
+  const X = asTensor(x, 'elu', 'x');
+  const al = checkNumber('elu', 'alpha', alpha);
+  const a = X.data;
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    out[i] = v <= 0 ? Math.expm1(v) * al : v;
+  }
+  return recorded('elu', new Tensor(out, X.shape), X, eluBackward, alpha);
+}
+
+/**
+ * dL/dx of {@link elu}: dy where x > 0, dy·α·eˣ where x ≤ 0 (α at the kink, as PyTorch).
+ * @example eluBackward([2, 2], [0, 1]).toArray(); // => [2, 2]
+ */
+export function eluBackward(dy: TensorLike, x: TensorLike, alpha = 1): Tensor {
+  const [D, X] = backwardArgs('eluBackward', dy, x);
+  const al = checkNumber('eluBackward', 'alpha', alpha);
+  const a = X.data;
+  const g = D.data;
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    out[i] = v <= 0 ? g[i] * al * Math.exp(v) : g[i];
+  }
+  return new Tensor(out, X.shape);
+}

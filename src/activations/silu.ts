@@ -1,0 +1,59 @@
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import { backwardArgs, stableSigmoid, recorded } from './common.js';
+
+/**
+ * Sigmoid linear unit (SiLU, also called swish; Elfwing et al. 2018, Ramachandran et al. 2017),
+ * PyTorch's `F.silu`: x·σ(x).
+ *
+ * ```math
+ * \mathrm{silu}(x) = x\,\sigma(x) = \frac{x}{1 + e^{-x}}, \qquad
+ * \mathrm{silu}'(x) = \sigma(x)\,\big(1 + x\,\sigma(-x)\big)
+ * ```
+ *
+ * Method: σ in the two-branch form (no exponent is ever positive), so nothing overflows; the result
+ * equals PyTorch's x/(1 + e^(−x)) to rounding.
+ *
+ * | x | silu(x) |
+ * |---|---|
+ * | NaN | NaN |
+ * | +∞ | +∞ |
+ * | −∞ | −0 (the limit; PyTorch gives NaN from −∞/∞) |
+ * | ±0 | ±0 |
+ * | −1000 | −0 (underflow) |
+ *
+ * @example silu([0, 1]).toArray(); // => [0, 0.7310585786300049]
+ * @see https://pytorch.org/docs/stable/generated/torch.nn.SiLU.html
+ */
+export function silu(x: TensorLike): Tensor {
+  const X = asTensor(x, 'silu', 'x');
+  const a = X.data;
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    out[i] = v === -Infinity ? -0 : v * stableSigmoid(v);
+  }
+  return recorded('silu', new Tensor(out, X.shape), X, siluBackward, undefined);
+}
+
+/**
+ * dL/dx of {@link silu}: dy·σ(x)·(1 + x·σ(−x)) — PyTorch's σ(x)(1 + x(1 − σ(x))) with 1 − σ(x)
+ * evaluated as σ(−x), which does not cancel. Limits at ±∞: 1 and 0 (PyTorch: NaN).
+ * @example siluBackward([1], [0]).toArray(); // => [0.5]
+ */
+export function siluBackward(dy: TensorLike, x: TensorLike): Tensor {
+  const [D, X] = backwardArgs('siluBackward', dy, x);
+  const a = X.data;
+  const g = D.data;
+  const n = a.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    let d: number;
+    if (v === Infinity) d = 1;
+    else if (v === -Infinity) d = 0;
+    else d = stableSigmoid(v) * (1 + v * stableSigmoid(-v));
+    out[i] = g[i] * d;
+  }
+  return new Tensor(out, X.shape);
+}

@@ -1,0 +1,284 @@
+import { elu, eluBackward } from '../activations/elu.js';
+import { gelu, geluBackward, type GeluOptions } from '../activations/gelu.js';
+import { silu, siluBackward } from '../activations/silu.js';
+import { record, recording } from '../autograd/tape.js';
+import { avgPool2d, avgPool2dBackward, type AvgPool2dOptions } from '../conv/avgPool2d.js';
+import { conv2d, conv2dBackward, type Conv2dOptions } from '../conv/conv2d.js';
+import { dropoutBackward, dropoutMask } from '../conv/dropout.js';
+import { readPair, type Pair2d } from '../conv/geometry.js';
+import { maxPool2d, maxPool2dBackward, type MaxPool2dOptions } from '../conv/maxPool2d.js';
+import { ShapeError, formatShape } from '../errors.js';
+import { drawUniform, initialize, type Initializer } from '../init/common.js';
+import { computeFans } from '../init/computeFans.js';
+import { fanInUniform } from '../init/fanScaled.js';
+import { layerNorm, layerNormBackward } from '../norm/layerNorm.js';
+import { resolveRng, type RandomOptions, type Rng } from '../random/rng.js';
+import { flatten } from '../tensor/structure.js';
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import { checkBoolean, checkFunction, checkInteger, checkNumber, checkNumberWhere, checkOptions } from '../validate.js';
+import { ActivationLayer } from './activationLayers.js';
+import { ModuleBase, accumulateGrad, takeCache } from './module.js';
+
+/** Options of {@link Conv2d}. */
+export interface Conv2dLayerOptions extends Conv2dOptions, RandomOptions {
+  /** Add a learnable bias `[outChannels]`. Default true. */
+  bias?: boolean;
+  /** Weight initializer for `[kh, kw, inChannels/groups, outChannels]`. Default PyTorch's U(±1/√fanIn). */
+  init?: Initializer;
+}
+
+/**
+ * 2-D convolution layer, PyTorch's `nn.Conv2d`, over NCHW input: the {@link conv2d} /
+ * {@link conv2dBackward} pair with a learnable `weight` `[kh, kw, inChannels/groups, outChannels]`
+ * (the layout every initializer and `computeFans` read; a PyTorch weight `w` of shape
+ * `[out, in/groups, kh, kw]` is `w.permute(2, 3, 1, 0)` here) and `bias` `[outChannels]`.
+ *
+ * Default initialization is PyTorch's: weight and bias ~ U(−1/√fanIn, 1/√fanIn) with
+ * fanIn = (inChannels/groups)·kh·kw, drawn weight first, then bias.
+ * @example const conv = new Conv2d(1, 6, 5, { padding: 2, seed: 0 }); conv.forward(zeros([8, 1, 28, 28])).shape; // => [8, 6, 28, 28]
+ */
+export class Conv2d extends ModuleBase {
+  protected override readonly kind = 'Conv2d';
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: readonly [number, number];
+  /** stride, padding, dilation, groups as given (conv2d's options). */
+  readonly options: Conv2dOptions;
+  /** `[kh, kw, inChannels/groups, outChannels]`. */
+  readonly weight: Tensor;
+  /** `[outChannels]`, or null with `bias: false`. */
+  readonly bias: Tensor | null;
+  private x: Tensor | null = null;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair2d, options?: Conv2dLayerOptions) {
+    super();
+    const fn = 'Conv2d';
+    checkInteger(fn, 'inChannels', inChannels);
+    checkInteger(fn, 'outChannels', outChannels);
+    const k = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
+    if (!Array.isArray(k) || k.length !== 2) throw new ShapeError(fn, `kernelSize must be a number or [kh, kw], got ${JSON.stringify(kernelSize)}`);
+    const kh = checkInteger(fn, 'kernelSize[0]', k[0]);
+    const kw = checkInteger(fn, 'kernelSize[1]', k[1]);
+    const o = checkOptions<Conv2dLayerOptions>(fn, options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'init', 'rng', 'seed']);
+    const groups = checkInteger(fn, 'options.groups', o.groups ?? 1);
+    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new ShapeError(fn, `options.groups ${groups} must divide inChannels ${inChannels} and outChannels ${outChannels}`);
+    }
+    const hasBias = checkBoolean(fn, 'options.bias', o.bias ?? true);
+    const init = checkFunction<Initializer>(fn, 'options.init', o.init ?? fanInUniform, 'an initializer function');
+    const rng = resolveRng(fn, o);
+    const shape = [kh, kw, inChannels / groups, outChannels];
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = [kh, kw];
+    // The geometry options are checked now (readPair's messages), the input-dependent ones at forward.
+    readPair(fn, 'options.stride', o.stride ?? 1, 1);
+    readPair(fn, 'options.dilation', o.dilation ?? 1, 1);
+    if (o.padding !== 'same' && o.padding !== 'valid') readPair(fn, 'options.padding', o.padding ?? 0, 0);
+    this.options = { stride: o.stride, padding: o.padding, dilation: o.dilation, groups };
+    this.weight = initialize(fn, 'options.init', init, shape, rng);
+    if (hasBias) {
+      const r = 1 / Math.sqrt(computeFans(shape).fanIn);
+      this.bias = drawUniform([outChannels], rng, -r, r);
+    } else this.bias = null;
+  }
+
+  override forward(x: TensorLike): Tensor {
+    const X = asTensor(x, 'Conv2d.forward', 'x');
+    if (X.rank !== 4 || X.shape[1] !== this.inChannels) {
+      throw new ShapeError('Conv2d.forward', `x has shape ${formatShape(X.shape)} but the layer expects [N, ${this.inChannels}, H, W] (NCHW)`);
+    }
+    const y = conv2d(X, this.weight, this.bias, this.options);
+    this.x = X;
+    return y;
+  }
+
+  override backward(dy: TensorLike): Tensor {
+    const X = takeCache('Conv2d.backward', this.x);
+    const { dx, dweight, dbias } = conv2dBackward(dy, X, this.weight, this.options);
+    this.x = null;
+    accumulateGrad(this.weight, dweight.data);
+    if (this.bias !== null) accumulateGrad(this.bias, dbias.data);
+    return dx;
+  }
+
+  override backwardReady(): boolean {
+    return this.x !== null;
+  }
+
+  protected override ownParameters(): [string, Tensor][] {
+    return this.bias === null ? [['weight', this.weight]] : [['weight', this.weight], ['bias', this.bias]];
+  }
+}
+
+/** Layer form of {@link maxPool2d} (PyTorch's `nn.MaxPool2d`); stride defaults to the kernel size. */
+export class MaxPool2d extends ActivationLayer {
+  constructor(kernelSize: Pair2d, options?: Omit<MaxPool2dOptions, 'kernelSize'>) {
+    const o: MaxPool2dOptions = { ...checkOptions<MaxPool2dOptions>('MaxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode']), kernelSize };
+    super('MaxPool2d', (x) => maxPool2d(x, o), (dy, x) => maxPool2dBackward(dy, x, o));
+  }
+}
+
+/** Layer form of {@link avgPool2d} (PyTorch's `nn.AvgPool2d`); stride defaults to the kernel size. */
+export class AvgPool2d extends ActivationLayer {
+  constructor(kernelSize: Pair2d, options?: Omit<AvgPool2dOptions, 'kernelSize'>) {
+    const o: AvgPool2dOptions = {
+      ...checkOptions<AvgPool2dOptions>('AvgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']),
+      kernelSize,
+    };
+    super('AvgPool2d', (x) => avgPool2d(x, o), (dy, x) => avgPool2dBackward(dy, x, o));
+  }
+}
+
+/** Flattens `[N, …]` to `[N, ∏…]` from `startAxis` (default 1) — between conv layers and a Linear. */
+export class Flatten extends ActivationLayer {
+  constructor(readonly startAxis = 1) {
+    checkNumberWhere('Flatten', 'startAxis', startAxis, 'an integer', Number.isInteger);
+    super('Flatten', (x) => flatten(x, startAxis), (dy, x) => new Tensor(asTensor(dy, 'Flatten.backward', 'dy').data, x.shape));
+  }
+}
+
+/** Layer form of {@link gelu} (`approximate: 'none'` by default, PyTorch's `nn.GELU`). */
+export class GELU extends ActivationLayer {
+  constructor(options?: GeluOptions) {
+    gelu([0], options); // validates the options with gelu's own messages
+    const o: GeluOptions = { ...(options ?? {}) };
+    super('GELU', (x) => gelu(x, o), (dy, x) => geluBackward(dy, x, o));
+  }
+}
+
+/** Layer form of {@link silu} (x·σ(x), PyTorch's `nn.SiLU`). */
+export class SiLU extends ActivationLayer {
+  constructor() {
+    super('SiLU', silu, siluBackward);
+  }
+}
+
+/** Layer form of {@link elu}, default α = 1 (PyTorch's `nn.ELU`). */
+export class ELU extends ActivationLayer {
+  readonly alpha: number;
+  constructor(alpha = 1) {
+    elu([0], alpha);
+    super('ELU', (x) => elu(x, alpha), (dy, x) => eluBackward(dy, x, alpha));
+    this.alpha = alpha;
+  }
+}
+
+/**
+ * Inverted dropout (PyTorch's `nn.Dropout`): in training mode each element is zeroed with
+ * probability p and the kept ones are scaled by 1/(1 − p); in eval mode the identity. The mask is
+ * drawn from the layer's generator in row-major order, one `random()` per element, so it equals
+ * NumPy's `RandomState(seed).random_sample(shape) < p` for a seeded layer's first forward. Backward
+ * multiplies dy by the same mask. A Sequential whose forward fails restores the generator.
+ * @example const drop = new Dropout(0.5, { seed: 0 });
+ */
+export class Dropout extends ModuleBase {
+  protected override readonly kind = 'Dropout';
+  readonly p: number;
+  private readonly rng: Rng;
+  /** The last forward's mask and the p it was drawn with (0 in eval mode: the identity). */
+  private cache: { mask: Tensor; p: number } | null = null;
+
+  constructor(p = 0.5, options?: RandomOptions) {
+    super();
+    this.p = checkNumber('Dropout', 'p', p, 'unit');
+    this.rng = resolveRng('Dropout', checkOptions<RandomOptions>('Dropout', options, ['rng', 'seed']));
+  }
+
+  override forward(x: TensorLike): Tensor {
+    const X = asTensor(x, 'Dropout.forward', 'x');
+    // Eval mode is the all-kept mask with p = 0; the forward is the mask's own multiplication
+    // (dropoutBackward applied to x), the same bits as dropout().
+    const p = this.training ? this.p : 0;
+    const mask = this.training ? dropoutMask(X.shape, p, this.rng) : new Tensor(new Float64Array(X.size).fill(1), X.shape);
+    const Y = dropoutBackward(X, mask, p);
+    if (recording.tape !== null) record('Dropout', Y, [X], (dy) => [dropoutBackward(dy, mask, p)]);
+    this.cache = { mask, p };
+    return Y;
+  }
+
+  override backward(dy: TensorLike): Tensor {
+    const { mask, p } = takeCache('Dropout.backward', this.cache);
+    const dx = dropoutBackward(dy, mask, p);
+    this.cache = null;
+    return dx;
+  }
+
+  override backwardReady(): boolean {
+    return this.cache !== null;
+  }
+
+  protected override ownParameters(): [string, Tensor][] {
+    return [];
+  }
+
+  protected override ownSnapshot(): () => void {
+    const state = this.rng.getState();
+    return () => this.rng.setState(state);
+  }
+}
+
+/** Options of {@link LayerNorm}. */
+export interface LayerNormLayerOptions {
+  /** ε > 0 added to the variance. Default 1e−5. */
+  eps?: number;
+  /** Learnable `weight` (ones) and `bias` (zeros) of `normalizedShape`. Default true. */
+  elementwiseAffine?: boolean;
+}
+
+/**
+ * Layer normalization (Ba, Kiros & Hinton 2016; PyTorch's `nn.LayerNorm`): each sample normalized
+ * over its trailing `normalizedShape` dimensions with their mean and biased variance, then scaled
+ * by `weight` and shifted by `bias` (elementwise over `normalizedShape`). No running statistics: the
+ * same computation in training and evaluation.
+ * @example const ln = new LayerNorm(64);
+ */
+export class LayerNorm extends ModuleBase {
+  protected override readonly kind = 'LayerNorm';
+  readonly normalizedShape: readonly number[];
+  readonly eps: number;
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  private x: Tensor | null = null;
+
+  constructor(normalizedShape: number | readonly number[], options?: LayerNormLayerOptions) {
+    super();
+    const fn = 'LayerNorm';
+    const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+    if (!Array.isArray(shape) || shape.length === 0) throw new ShapeError(fn, `normalizedShape must be a size or a non-empty list of sizes, got ${JSON.stringify(normalizedShape)}`);
+    shape.forEach((d, i) => checkInteger(fn, `normalizedShape[${i}]`, d));
+    const o = checkOptions<LayerNormLayerOptions>(fn, options, ['eps', 'elementwiseAffine']);
+    this.eps = checkNumber(fn, 'options.eps', o.eps ?? 1e-5, 'pos');
+    const affine = checkBoolean(fn, 'options.elementwiseAffine', o.elementwiseAffine ?? true);
+    this.normalizedShape = Object.freeze(shape.slice());
+    const size = shape.reduce((a, b) => a * b, 1);
+    this.weight = affine ? new Tensor(new Float64Array(size).fill(1), shape) : null;
+    this.bias = affine ? new Tensor(new Float64Array(size), shape) : null;
+  }
+
+  override forward(x: TensorLike): Tensor {
+    const X = asTensor(x, 'LayerNorm.forward', 'x');
+    const y = layerNorm(X, this.normalizedShape, { weight: this.weight ?? undefined, bias: this.bias ?? undefined, eps: this.eps });
+    this.x = X;
+    return y;
+  }
+
+  override backward(dy: TensorLike): Tensor {
+    const X = takeCache('LayerNorm.backward', this.x);
+    const { dx, dweight, dbias } = layerNormBackward(dy, X, this.normalizedShape, { weight: this.weight ?? undefined, eps: this.eps });
+    this.x = null;
+    if (this.weight !== null && this.bias !== null) {
+      accumulateGrad(this.weight, dweight.data);
+      accumulateGrad(this.bias, dbias.data);
+    }
+    return dx;
+  }
+
+  override backwardReady(): boolean {
+    return this.x !== null;
+  }
+
+  protected override ownParameters(): [string, Tensor][] {
+    return this.weight !== null && this.bias !== null ? [['weight', this.weight], ['bias', this.bias]] : [];
+  }
+}
