@@ -1,8 +1,8 @@
 // The seven experiments of the course notes' chapter 5, each measured with nabla itself.
 import {
   Adagrad, Adam, BatchNorm, LeakyReLU, Linear, PReLU, RMSprop, ReLU, SGD, Sequential, Sigmoid, Softplus, Tanh,
-  binaryCrossEntropyBackward, createRng, fanInUniform, fitStandardizer, heUniform, logLikelihoodLoss, mseLossBackward, mul,
-  normal, sigmoid, sigmoidBackward, softmax, xavierUniform, zeros,
+  binaryCrossEntropyBackward, createRng, crossEntropyBackward, fanInUniform, fitStandardizer, heNormal, heUniform, logLikelihoodLoss,
+  lsuvInit, mseLossBackward, mul, normal, randomWalkGain, sigmoid, sigmoidBackward, slice, softmax, xavierUniform, zeros,
 } from 'nabla';
 import { train } from './train.mjs';
 
@@ -172,24 +172,130 @@ export function initialization(ctx) {
     r.push(s.hiddenSpread, s.deadFraction, s.saturatedFraction);
   });
   const z = stats['all zeros (sigmoid)'];
+  const deep = deepInitialization(ctx);
   return {
     id: 'init',
-    title: '4. Initialization: symmetry and range',
-    formula: 'U(−r, r) with r = 1/√n_in  or  r = √6 / √(n_in + n_out)',
+    title: '4. Initialization: symmetry, range and depth',
+    formula: 'U(−r, r) with r = 1/√n_in  or  r = √6 / √(n_in + n_out);  LSUV: W_L ← W_L / √Var(x_L) until Var(x_L) = 1 ± tol;  random walk: N(0, g²/N), g = √2·e^{1.2/(max(N, 6) − 2.4)}',
     lines: [
       `all zeros: after training, the largest difference between any hidden unit's weights and unit 0's is ${z.hiddenSpread} — the units stay identical`,
       `too large (ReLU, pre-activations pushed negative): ${(stats['too large N(0, 1) (ReLU)'].deadFraction * 100).toFixed(1)}% of hidden units are dead (output 0 for every test digit)`,
       `too large (sigmoid): ${(stats['too large N(0, 1) (sigmoid)'].saturatedFraction * 100).toFixed(1)}% of hidden activations are saturated (< 0.01 or > 0.99, where σ′ < 0.01), against ${(stats['Xavier (sigmoid)'].saturatedFraction * 100).toFixed(1)}% with Xavier's range`,
+      ...deep.lines,
     ],
     table: t,
-    charts: charts(runs),
+    moreTables: [deep.table],
+    charts: [...charts(runs), ...deep.charts],
     stats,
+    deep: deep.stats,
     claims: [
       { text: 'all-zero weights never break symmetry (hidden units identical after training)', held: z.hiddenSpread === 0 },
       { text: 'too large a range saturates sigmoids (more than 30% of activations) and kills ReLUs (some dead units)', held: stats['too large N(0, 1) (sigmoid)'].saturatedFraction > 0.3 && stats['too large N(0, 1) (ReLU)'].deadFraction > 0 },
       { text: 'fan-scaled ranges (fan-in, Xavier, He) beat all-zero and too-large ones on test accuracy', held: Math.min(runs[3].final.testAcc, runs[4].final.testAcc, runs[5].final.testAcc) > Math.max(runs[0].final.testAcc, runs[1].final.testAcc, runs[2].final.testAcc) },
+      ...deep.claims,
     ],
   };
+}
+
+/**
+ * The notes' depth-aware rules on a deeper network: 8 hidden ReLU layers of 32 units, biases 0,
+ * started with the default fan-in range, He, Sussillo & Abbott's random-walk gain, and Mishkin &
+ * Matas' LSUV. To keep the lab's run time, these four runs train on the first half of the training
+ * digits for half the epochs.
+ */
+function deepInitialization(ctx) {
+  const width = 32;
+  const depth = 8;
+  const sizes = [784, ...Array(depth).fill(width), 10];
+  const nTrain = Math.ceil(ctx.data.train.y.length / 2);
+  const data = { train: { x: slice(ctx.data.train.x, [0], [nTrain]), y: ctx.data.train.y.slice(0, nTrain) }, test: ctx.data.test };
+  const epochs = Math.max(1, Math.ceil(ctx.epochs / 2));
+  const nBatch = Math.min(256, nTrain);
+  const batch = { x: slice(data.train.x, [0], [nBatch]), y: data.train.y.slice(0, nBatch) };
+  const tol = 0.1;
+  // Sussillo & Abbott: N(0, g²/N) with N the layer's fan-in (the width, for the hidden layers).
+  const randomWalk = (shape, o) => normal(shape, { ...o, std: randomWalkGain(shape[0], 'relu') / Math.sqrt(shape[0]) });
+  const variants = [
+    ['default fan-in uniform 1/√n_in', fanInUniform, false],
+    ['He normal √2/√n_in', heNormal, false],
+    [`random walk g = ${randomWalkGain(width, 'relu').toFixed(4)} (N = ${width})`, randomWalk, false],
+    ['LSUV (orthonormal, then unit variance)', fanInUniform, true],
+  ];
+  const stats = {};
+  let lsuvReport = null;
+  const runs = variants.map(([name, init, lsuv]) => {
+    const rng = createRng(ctx.seed);
+    const layers = [];
+    for (let i = 0; i < sizes.length - 1; i++) {
+      layers.push(new Linear(sizes[i], sizes[i + 1], { rng, init, biasInit: zeros }));
+      if (i < sizes.length - 2) layers.push(new ReLU());
+    }
+    const model = new Sequential(...layers);
+    if (lsuv) lsuvReport = lsuvInit(model, batch.x, { rng, tol });
+    stats[name] = signalAtInit(model, batch);
+    const run = train({ name, model, opt: new SGD(model.parameters(), { lr: 0.02, momentum: 0.9 }), data, epochs, rng, progress: ctx.progress });
+    return run;
+  });
+  const t = table(runs);
+  t.title = `${depth} hidden ReLU layers of ${width} (first ${nTrain} training digits, ${epochs} epoch${epochs === 1 ? '' : 's'}, SGD lr 0.02 momentum 0.9)`;
+  t.columns.push('last hidden RMS at init', 'gradient first/last hidden at init');
+  t.rows.forEach((r, i) => r.push(stats[runs[i].name].lastRms, stats[runs[i].name].gradRatio));
+  const [dflt, he, rw, ls] = runs.map((r) => ({ ...r.final, ...stats[r.name] }));
+  const fmtVars = (v) => v.map((x) => x.toPrecision(2)).join(', ');
+  const lsuvOk = ls.preVar.every((v) => Math.abs(v - 1) < tol);
+  return {
+    lines: [
+      `deeper network (${depth} hidden ReLU layers of ${width}, biases 0): variance of each layer's pre-activation on ${nBatch} training digits at initialization —`,
+      ...runs.map((r) => `  ${r.name}: [${fmtVars(stats[r.name].preVar)}]`),
+      `LSUV rounds per layer: [${lsuvReport.map((r) => r.iterations).join(', ')}] (tol ${tol}); variance before → after: [${lsuvReport.map((r) => `${r.varianceBefore.toPrecision(3)} → ${r.varianceAfter.toPrecision(3)}`).join(', ')}]`,
+    ],
+    table: t,
+    charts: [{ title: `${depth}-layer ReLU network: test accuracy per epoch`, yLabel: 'accuracy', series: runs.map((r) => ({ name: r.name, x: r.history.epoch, y: r.history.testAcc })) }],
+    stats,
+    claims: [
+      { text: `in the ${depth}-layer ReLU network the default fan-in range vanishes: at initialization the gradient reaching the first hidden layer is under 1% of the one at the last, and the network does not train (test accuracy under 20%)`, held: dflt.gradRatio < 0.01 && dflt.testAcc < 0.2 },
+      { text: 'He, random-walk and LSUV initializations keep that gradient ratio between 0.5 and 2 and train the deep network (test accuracy above 50%)', held: [he, rw, ls].every((v) => v.gradRatio > 0.5 && v.gradRatio < 2 && v.testAcc > 0.5) },
+      { text: `LSUV leaves every layer's pre-activation variance on its batch within ${tol} of 1 (recomputed layer by layer)`, held: lsuvOk },
+      { text: 'LSUV reaches at least the test accuracy of He (Mishkin & Matas: better than or equal to the standard initializations)', held: ls.testAcc >= he.testAcc },
+      { text: "the random-walk gain reaches at least the test accuracy of He's √2 (Sussillo & Abbott: the finite-width correction to √2)", held: rw.testAcc >= he.testAcc },
+    ],
+  };
+}
+
+/**
+ * Signal propagation at initialization on a batch, measured layer by layer through the explicit
+ * path: the variance of each Linear's output, the RMS of the last hidden activation, and the
+ * norm of the loss gradient at the first hidden layer's pre-activation over the norm at the last's.
+ */
+function signalAtInit(model, batch) {
+  const preVar = [];
+  let h = batch.x;
+  let lastRms = 0;
+  for (const m of model.modules) {
+    h = m.forward(h);
+    if (m instanceof Linear) {
+      let mean = 0;
+      for (const v of h.data) mean += v;
+      mean /= h.size;
+      let s = 0;
+      for (const v of h.data) s += (v - mean) ** 2;
+      preVar.push(s / h.size);
+    } else {
+      let s = 0;
+      for (const v of h.data) s += v * v;
+      lastRms = Math.sqrt(s / h.size);
+    }
+  }
+  let g = crossEntropyBackward(h, batch.y);
+  const norms = [];
+  for (let i = model.modules.length - 1; i >= 0; i--) {
+    const m = model.modules[i];
+    if (m instanceof Linear) norms.unshift(Math.sqrt(g.data.reduce((a, v) => a + v * v, 0)));
+    g = m.backward(g);
+  }
+  model.zeroGrad();
+  // norms[k]: gradient at Linear k's output; hidden layers are 0 … L−2.
+  return { preVar, lastRms, gradRatio: norms[0] / norms[norms.length - 2] };
 }
 
 export function optimizers(ctx) {

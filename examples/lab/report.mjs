@@ -112,6 +112,9 @@ export function formulaHtml(text) {
   return group(undefined);
 }
 
+const htmlTable = (t) => `${t.title ? `<p class="caption">${esc(t.title)}</p>` : ''}<table><tr>${t.columns.map((c) => `<th>${formulaHtml(c)}</th>`).join('')}</tr>
+  ${t.rows.map((row) => `<tr>${row.map((v) => `<td>${fmt(v)}</td>`).join('')}</tr>`).join('')}</table>`;
+
 export function htmlReport({ meta, results }) {
   const sections = results.map((r) => `
 <section id="${esc(r.id)}">
@@ -119,8 +122,7 @@ export function htmlReport({ meta, results }) {
   <p class="formula">${formulaHtml(r.formula)}</p>
   ${r.lines.map((l) => `<p>${esc(l)}</p>`).join('')}
   <div class="charts">${r.charts.map((c) => lineChart(c)).join('')}</div>
-  <table><tr>${r.table.columns.map((c) => `<th>${formulaHtml(c)}</th>`).join('')}</tr>
-  ${r.table.rows.map((row) => `<tr>${row.map((v) => `<td>${fmt(v)}</td>`).join('')}</tr>`).join('')}</table>
+  ${[r.table, ...(r.moreTables ?? [])].map(htmlTable).join('')}
   <ul class="claims">${r.claims.map((c) => `<li class="${c.held ? 'held' : 'not'}">${c.held ? '✔ held' : '✘ did not hold'}: ${esc(c.text)}</li>`).join('')}</ul>
 </section>`).join('');
   return `<!doctype html>
@@ -130,7 +132,7 @@ body{font-family:sans-serif;max-width:1180px;margin:24px auto;padding:0 16px;col
 h1{margin-bottom:4px} .meta{color:#666} section{border-top:1px solid #ddd;margin-top:28px}
 .formula{font-family:'Cambria Math','STIX Two Math','Latin Modern Math',serif;font-size:1.15em} .formula sub,.formula sup{font-size:.72em} .na{color:#999} .charts{display:flex;flex-wrap:wrap;gap:12px}
 table{border-collapse:collapse;margin:12px 0} td,th{border:1px solid #ccc;padding:3px 8px;text-align:right} td:first-child,th:first-child{text-align:left}
-.held{color:#1a7f37} .not{color:#b42318}
+.caption{font-weight:bold;margin-bottom:0} .held{color:#1a7f37} .not{color:#b42318}
 </style></head><body>
 <h1>Chapter 5 lab: optimizing deep networks, measured with nabla</h1>
 <p class="meta">${esc(meta.summary)}</p>

@@ -56,6 +56,10 @@ async function main() {
     console.log(`\n${r.title}\n  ${r.formula}`);
     for (const l of r.lines) console.log(`  ${l}`);
     printTable(r.table);
+    for (const t of r.moreTables ?? []) {
+      console.log(`  ${t.title}`);
+      printTable(t);
+    }
     for (const c of r.claims) console.log(`  ${c.held ? 'HELD' : 'DID NOT HOLD'}: ${c.text}`);
   }
   const seconds = (performance.now() - t0) / 1000;

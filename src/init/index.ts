@@ -7,3 +7,5 @@ export {
 export { orthogonal, type OrthogonalOptions } from './orthogonal.js';
 export { calculateGain, type Nonlinearity } from './gain.js';
 export { TRUNCATED_NORMAL_STD, type InitOptions, type NormalInitOptions, type Initializer } from './common.js';
+export { randomWalkGain, type RandomWalkNonlinearity } from './randomWalk.js';
+export { lsuvInit, type LsuvOptions, type LsuvLayerReport } from './lsuv.js';
