@@ -13,8 +13,8 @@ import { inspect } from 'node:util';
 
 const dir = resolve(process.argv[2] ?? 'dist');
 // A global eval call with an argument (`eval()` with none evaluates nothing: a method definition, or
-// "call eval()" in a message), or new Function.
-const bad = /(?<![.\w])eval\s*(\(\s*[^\s)]|\))|new\s+Function\s*\(/;
+// "call eval()" in a message), an indirect (0, eval), or new Function.
+const bad = /(?<![.\w])eval\s*\(\s*[^\s)]|\(\s*0\s*,\s*eval\s*\)|new\s+Function\s*\(/;
 const problems = [];
 for (const f of readdirSync(dir).filter((n) => /\.(c?js)$/.test(n))) {
   readFileSync(join(dir, f), 'utf8').split('\n').forEach((line, i) => {

@@ -37,7 +37,7 @@ async function bundle(code, minify) {
 
 const reluCode = "import { relu } from 'nabla';\nconsole.log(relu([1, -1]).toArray());\n";
 const readable = await bundle(reluCode, false);
-for (const marker of ['class Adam', 'class SGD', 'class Optimizer', 'function crossEntropy', 'function mseLoss', 'class BatchNorm', 'function batchNorm', 'function matmul', 'readSafetensors']) {
+for (const marker of ['class Adam', 'class SGD', 'class Optimizer', 'function crossEntropy', 'function mseLoss', 'class BatchNorm', 'function batchNorm', 'function matmul', 'readSafetensors', 'function fit']) {
   if (readable.includes(marker)) fail(`the relu-only bundle contains ${marker}`);
 }
 const min = await bundle(reluCode, true);

@@ -111,17 +111,27 @@ export interface FitOptions extends RandomOptions {
   signal?: AbortSignalLike;
 }
 
-const LOSSES: Record<LossName, LossFunction> = {
-  crossEntropy: (o, y) => crossEntropy(o, y),
-  nllLoss: (o, y) => nllLoss(o, y),
-  mseLoss: (o, y) => mseLoss(o, y),
-  binaryCrossEntropy: (o, y) => binaryCrossEntropy(o, y),
-  binaryCrossEntropyWithLogits: (o, y) => binaryCrossEntropyWithLogits(o, y),
-  categoricalCrossEntropy: (o, y) => categoricalCrossEntropy(o, y),
-  logLikelihoodLoss: (o, y) => logLikelihoodLoss(o, y),
-};
-
-const LOSS_NAMES = Object.keys(LOSSES) as LossName[];
+// A function, not a module-level table: nothing here runs at import, so a bundle that does not use
+// fit keeps none of these losses.
+function namedLoss(fn: string, name: unknown): LossFunction {
+  const known: LossName[] = ['crossEntropy', 'nllLoss', 'mseLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'categoricalCrossEntropy', 'logLikelihoodLoss'];
+  switch (checkChoice(fn, 'options.loss', name, known)) {
+    case 'crossEntropy':
+      return (o, y) => crossEntropy(o, y);
+    case 'nllLoss':
+      return (o, y) => nllLoss(o, y);
+    case 'mseLoss':
+      return (o, y) => mseLoss(o, y);
+    case 'binaryCrossEntropy':
+      return (o, y) => binaryCrossEntropy(o, y);
+    case 'binaryCrossEntropyWithLogits':
+      return (o, y) => binaryCrossEntropyWithLogits(o, y);
+    case 'categoricalCrossEntropy':
+      return (o, y) => categoricalCrossEntropy(o, y);
+    case 'logLikelihoodLoss':
+      return (o, y) => logLikelihoodLoss(o, y);
+  }
+}
 
 /**
  * Trains `model` on `(x, y)`: the loop every example writes by hand. For each epoch, the rows are
@@ -150,7 +160,7 @@ export async function fit(model: Module, x: TensorLike, y: TensorLike | Labels, 
     'loss', 'optimizer', 'epochs', 'batchSize', 'shuffle', 'dropLast', 'rng', 'seed', 'validation', 'onBatchEnd', 'onEpochEnd', 'signal',
   ]);
   if (o.loss === undefined) throw new ValueError(fn, `options.loss is required (a loss name such as 'crossEntropy', or a function (output, y) => Tensor)`);
-  const lossFn: LossFunction = typeof o.loss === 'function' ? o.loss : LOSSES[checkChoice(fn, 'options.loss', o.loss, LOSS_NAMES)];
+  const lossFn: LossFunction = typeof o.loss === 'function' ? o.loss : namedLoss(fn, o.loss);
   const optimizer = o.optimizer;
   if (optimizer === undefined) throw new ValueError(fn, 'options.optimizer is required (such as new Adam(model.parameters()))');
   if (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.step !== 'function') {
