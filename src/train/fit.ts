@@ -7,9 +7,14 @@ import { binaryCrossEntropy } from '../losses/binaryCrossEntropy.js';
 import { binaryCrossEntropyWithLogits } from '../losses/binaryCrossEntropyWithLogits.js';
 import { categoricalCrossEntropy } from '../losses/categoricalCrossEntropy.js';
 import { crossEntropy } from '../losses/crossEntropy.js';
+import { huberLoss } from '../losses/huberLoss.js';
+import { klDiv } from '../losses/klDiv.js';
+import { l1Loss } from '../losses/l1Loss.js';
 import { logLikelihoodLoss } from '../losses/logLikelihoodLoss.js';
 import { mseLoss } from '../losses/mseLoss.js';
+import { multiMarginLoss } from '../losses/multiMarginLoss.js';
 import { nllLoss } from '../losses/nllLoss.js';
+import { smoothL1Loss } from '../losses/smoothL1Loss.js';
 import type { Module } from '../nn/module.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
@@ -26,7 +31,12 @@ export type LossName =
   | 'binaryCrossEntropy'
   | 'binaryCrossEntropyWithLogits'
   | 'categoricalCrossEntropy'
-  | 'logLikelihoodLoss';
+  | 'logLikelihoodLoss'
+  | 'multiMarginLoss'
+  | 'l1Loss'
+  | 'smoothL1Loss'
+  | 'huberLoss'
+  | 'klDiv';
 
 /** A loss of the model's output and a batch's targets, returning one element (differentiated by autograd). */
 export type LossFunction = (output: Tensor, y: Tensor) => Tensor;
@@ -114,7 +124,10 @@ export interface FitOptions extends RandomOptions {
 // A function, not a module-level table: nothing here runs at import, so a bundle that does not use
 // fit keeps none of these losses.
 function namedLoss(fn: string, name: unknown): LossFunction {
-  const known: LossName[] = ['crossEntropy', 'nllLoss', 'mseLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'categoricalCrossEntropy', 'logLikelihoodLoss'];
+  const known: LossName[] = [
+    'crossEntropy', 'nllLoss', 'mseLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'categoricalCrossEntropy', 'logLikelihoodLoss',
+    'multiMarginLoss', 'l1Loss', 'smoothL1Loss', 'huberLoss', 'klDiv',
+  ];
   switch (checkChoice(fn, 'options.loss', name, known)) {
     case 'crossEntropy':
       return (o, y) => crossEntropy(o, y);
@@ -130,6 +143,16 @@ function namedLoss(fn: string, name: unknown): LossFunction {
       return (o, y) => categoricalCrossEntropy(o, y);
     case 'logLikelihoodLoss':
       return (o, y) => logLikelihoodLoss(o, y);
+    case 'multiMarginLoss':
+      return (o, y) => multiMarginLoss(o, y);
+    case 'l1Loss':
+      return (o, y) => l1Loss(o, y);
+    case 'smoothL1Loss':
+      return (o, y) => smoothL1Loss(o, y);
+    case 'huberLoss':
+      return (o, y) => huberLoss(o, y);
+    case 'klDiv':
+      return (o, y) => klDiv(o, y);
   }
 }
 

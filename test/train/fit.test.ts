@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Adam, BatchNorm, Linear, ModuleBase, NablaError, ReLU, SGD, Sequential, ShapeError, Tanh, Tensor, ValueError, accuracy, add, createRng,
-  crossEntropy, fit, mseLoss, tensor, type FitOptions, type History,
+  Adam, BatchNorm, Linear, LogSoftmax, ModuleBase, NablaError, ReLU, SGD, Sequential, ShapeError, Sigmoid, Softmax, Tanh, Tensor, ValueError,
+  accuracy, add, binaryCrossEntropy, binaryCrossEntropyWithLogits, categoricalCrossEntropy, createRng, crossEntropy, fit, huberLoss, klDiv,
+  l1Loss, logLikelihoodLoss, mseLoss, multiMarginLoss, nllLoss, oneHot, smoothL1Loss, softmax, tensor, type FitOptions, type History,
+  type LossFunction, type LossName, type Module,
 } from '../../src/index.js';
 import { expectMatches, fromFix, loadFixture, type FixTensor } from '../helpers/fixtures.js';
 
@@ -96,6 +98,37 @@ describe('fit', () => {
     const h = await fit(res, x, y, { loss: (o, t) => crossEntropy(o, t), optimizer: new SGD(res.parameters(), { lr: 0.1 }), epochs: 2, seed: 0 });
     expect(h.accuracy).toHaveLength(2);
     res.parameters().forEach((p, i) => expect(p.data).not.toEqual(before[i]));
+  });
+
+  it('every loss name is that loss with its defaults', async () => {
+    const { x, y } = spirals(24, 10);
+    const probs = softmax(tensor(y.map((c) => [c + 0.5, 1 - c, 0.2])));
+    const logits = (seed: number) => new Sequential(new Linear(2, 6, { seed }), new Tanh(), new Linear(6, 3, { seed: seed + 1 }));
+    const cases: [LossName, LossFunction, (seed: number) => Module, Tensor | number[]][] = [
+      ['crossEntropy', (o, t) => crossEntropy(o, t), logits, y],
+      ['nllLoss', (o, t) => nllLoss(o, t), (seed) => new Sequential(logits(seed), new LogSoftmax()), y],
+      ['multiMarginLoss', (o, t) => multiMarginLoss(o, t), logits, y],
+      ['logLikelihoodLoss', (o, t) => logLikelihoodLoss(o, t), (seed) => new Sequential(logits(seed), new Softmax()), y],
+      ['categoricalCrossEntropy', (o, t) => categoricalCrossEntropy(o, t), (seed) => new Sequential(logits(seed), new Softmax()), oneHot(y, 3)],
+      ['binaryCrossEntropy', (o, t) => binaryCrossEntropy(o, t), (seed) => new Sequential(logits(seed), new Sigmoid()), probs],
+      ['binaryCrossEntropyWithLogits', (o, t) => binaryCrossEntropyWithLogits(o, t), logits, probs],
+      ['mseLoss', (o, t) => mseLoss(o, t), logits, probs],
+      ['l1Loss', (o, t) => l1Loss(o, t), logits, probs],
+      ['smoothL1Loss', (o, t) => smoothL1Loss(o, t), logits, probs],
+      ['huberLoss', (o, t) => huberLoss(o, t), logits, probs],
+      ['klDiv', (o, t) => klDiv(o, t), (seed) => new Sequential(logits(seed), new LogSoftmax()), probs],
+    ];
+    for (const [name, f, make, targets] of cases) {
+      const run = async (loss: FitOptions['loss']) => {
+        const model = make(3);
+        const h = await fit(model, x, targets, { loss, optimizer: new SGD(model.parameters(), { lr: 0.5 }), epochs: 2, batchSize: 8, seed: 1 });
+        return { h, params: model.parameters().map((p) => Array.from(p.data)) };
+      };
+      const [named, fn] = [await run(name), await run(f)];
+      expect(named, name).toEqual(fn);
+      expect(named.h.loss[1], name).not.toBe(named.h.loss[0]);
+      expect(named.h.accuracy.length, `${name}: accuracy for class-index targets only`).toBe(Array.isArray(targets) ? 2 : 0);
+    }
   });
 
   it('reports accuracy only for class-index targets', async () => {
