@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { fmtMs } from './harness.mjs';
 import { renderResults } from './render.mjs';
 
-const suites = ['./matmul.mjs', './activations.mjs', './losses.mjs', './optim.mjs', './batchnorm.mjs', './mlp.mjs', './conv.mjs', './autograd.mjs'];
+const suites = ['./matmul.mjs', './activations.mjs', './losses.mjs', './optim.mjs', './batchnorm.mjs', './mlp.mjs', './conv.mjs', './io.mjs', './autograd.mjs'];
 const only = process.argv.slice(2);
 const sections = [];
 for (const path of suites) {

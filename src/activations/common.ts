@@ -33,3 +33,39 @@ export function recorded<A>(fn: string, Y: Tensor, X: Tensor, fBackward: (dy: Te
   if (recording.tape !== null) record(fn, Y, [X], (dy) => [fBackward(dy, X, arg)]);
   return Y;
 }
+
+/**
+ * The shape every elementwise activation shares: converts x, runs `kernel(x, out, arg)` — one
+ * tight loop over the values, written in the activation's own file — and returns the output,
+ * recorded with the pair's backward. The kernel is called once per tensor, never per element.
+ * @internal
+ */
+export function mapActivation<A>(
+  fn: string,
+  x: TensorLike,
+  kernel: (a: Float64Array, out: Float64Array, arg: A) => void,
+  fBackward: (dy: Tensor, x: Tensor, arg: A) => Tensor,
+  arg: A,
+): Tensor {
+  const X = asTensor(x, fn, 'x');
+  const out = new Float64Array(X.size);
+  kernel(X.data, out, arg);
+  return recorded(fn, new Tensor(out, X.shape), X, fBackward, arg);
+}
+
+/**
+ * The backward's counterpart of {@link mapActivation}: checks dy against x and runs
+ * `kernel(dy, x, out, arg)`, one loop writing dL/dx. @internal
+ */
+export function mapBackward<A>(
+  fn: string,
+  dy: TensorLike,
+  x: TensorLike,
+  kernel: (g: Float64Array, a: Float64Array, out: Float64Array, arg: A) => void,
+  arg: A,
+): Tensor {
+  const [D, X] = backwardArgs(fn, dy, x);
+  const out = new Float64Array(X.size);
+  kernel(D.data, X.data, out, arg);
+  return new Tensor(out, X.shape);
+}

@@ -1,6 +1,6 @@
-import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { checkNumber } from '../validate.js';
-import { backwardArgs, recorded } from './common.js';
+import { mapActivation, mapBackward } from './common.js';
 
 /**
  * Exponential linear unit (Clevert et al. 2016), PyTorch's `F.elu`: x for x > 0, α·(eˣ − 1)
@@ -28,16 +28,15 @@ import { backwardArgs, recorded } from './common.js';
  * @see https://pytorch.org/docs/stable/generated/torch.nn.ELU.html
  */
 export function elu(x: TensorLike, alpha = 1): Tensor {
-  const X = asTensor(x, 'elu', 'x');
   const al = checkNumber('elu', 'alpha', alpha);
-  const a = X.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  return mapActivation('elu', x, eluKernel, eluBackward, al);
+}
+
+function eluKernel(a: Float64Array, out: Float64Array, al: number): void {
+  for (let i = 0; i < a.length; i++) {
     const v = a[i];
     out[i] = v <= 0 ? Math.expm1(v) * al : v;
   }
-  return recorded('elu', new Tensor(out, X.shape), X, eluBackward, alpha);
 }
 
 /**
@@ -45,15 +44,13 @@ export function elu(x: TensorLike, alpha = 1): Tensor {
  * @example eluBackward([2, 2], [0, 1]).toArray(); // => [2, 2]
  */
 export function eluBackward(dy: TensorLike, x: TensorLike, alpha = 1): Tensor {
-  const [D, X] = backwardArgs('eluBackward', dy, x);
   const al = checkNumber('eluBackward', 'alpha', alpha);
-  const a = X.data;
-  const g = D.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  return mapBackward('eluBackward', dy, x, eluGrad, al);
+}
+
+function eluGrad(g: Float64Array, a: Float64Array, out: Float64Array, al: number): void {
+  for (let i = 0; i < a.length; i++) {
     const v = a[i];
     out[i] = v <= 0 ? g[i] * al * Math.exp(v) : g[i];
   }
-  return new Tensor(out, X.shape);
 }

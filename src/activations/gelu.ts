@@ -1,6 +1,6 @@
-import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { checkChoice, checkOptions } from '../validate.js';
-import { backwardArgs, stableSigmoid, recorded } from './common.js';
+import { mapActivation, mapBackward, stableSigmoid } from './common.js';
 import { erfc } from './erf.js';
 
 /** Options of {@link gelu} and {@link geluBackward}. */
@@ -48,23 +48,22 @@ const K_KAPPA = 0.044715;
  * @see https://pytorch.org/docs/stable/generated/torch.nn.GELU.html
  */
 export function gelu(x: TensorLike, options?: GeluOptions): Tensor {
-  const X = asTensor(x, 'gelu', 'x');
   const tanhForm = parse('gelu', options);
-  const a = X.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  if (tanhForm) {
-    for (let i = 0; i < n; i++) {
-      const v = a[i];
-      out[i] = v === -Infinity ? -0 : v * stableSigmoid(2 * (K_BETA * (v + K_KAPPA * (v * v * v))));
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const v = a[i];
-      out[i] = v === -Infinity ? -0 : v * 0.5 * erfc(-v * SQRT1_2);
-    }
+  return mapActivation('gelu', x, tanhForm ? geluTanhKernel : geluKernel, geluBackward, options);
+}
+
+function geluKernel(a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    out[i] = v === -Infinity ? -0 : v * 0.5 * erfc(-v * SQRT1_2);
   }
-  return recorded('gelu', new Tensor(out, X.shape), X, geluBackward, options);
+}
+
+function geluTanhKernel(a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    out[i] = v === -Infinity ? -0 : v * stableSigmoid(2 * (K_BETA * (v + K_KAPPA * (v * v * v))));
+  }
 }
 
 /**
@@ -82,36 +81,34 @@ export function gelu(x: TensorLike, options?: GeluOptions): Tensor {
  * @example geluBackward([1], [0]).toArray(); // => [0.5]
  */
 export function geluBackward(dy: TensorLike, x: TensorLike, options?: GeluOptions): Tensor {
-  const [D, X] = backwardArgs('geluBackward', dy, x);
   const tanhForm = parse('geluBackward', options);
-  const a = X.data;
-  const g = D.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  if (tanhForm) {
-    for (let i = 0; i < n; i++) {
-      const v = a[i];
-      const u2 = 2 * (K_BETA * (v + K_KAPPA * (v * v * v)));
-      const s = stableSigmoid(u2);
-      const st = s * stableSigmoid(-u2);
-      // st = 0 once |u| is large; then the second term is 0 even where x² overflows.
-      const right = st === 0 ? 0 : 2 * v * st * (K_BETA * (1 + 3 * K_KAPPA * (v * v)));
-      out[i] = g[i] * (s + right);
+  return mapBackward('geluBackward', dy, x, tanhForm ? geluTanhGrad : geluGrad, undefined);
+}
+
+function geluGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    const cdf = 0.5 * erfc(-v * SQRT1_2);
+    // φ(x) underflows to 0 beyond |x| ≈ 38.6, so x·φ(x) is 0 there (and ∞·0 is avoided).
+    let xpdf = 0;
+    if (Math.abs(v) < 40) {
+      const h = Math.fround(v);
+      xpdf = v * (Math.exp(-0.5 * (h * h)) * Math.exp(-0.5 * ((v - h) * (v + h))) * INV_SQRT_2PI);
     }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const v = a[i];
-      const cdf = 0.5 * erfc(-v * SQRT1_2);
-      // φ(x) underflows to 0 beyond |x| ≈ 38.6, so x·φ(x) is 0 there (and ∞·0 is avoided).
-      let xpdf = 0;
-      if (Math.abs(v) < 40) {
-        const h = Math.fround(v);
-        xpdf = v * (Math.exp(-0.5 * (h * h)) * Math.exp(-0.5 * ((v - h) * (v + h))) * INV_SQRT_2PI);
-      }
-      out[i] = g[i] * (cdf + xpdf);
-    }
+    out[i] = g[i] * (cdf + xpdf);
   }
-  return new Tensor(out, X.shape);
+}
+
+function geluTanhGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    const u2 = 2 * (K_BETA * (v + K_KAPPA * (v * v * v)));
+    const s = stableSigmoid(u2);
+    const st = s * stableSigmoid(-u2);
+    // st = 0 once |u| is large; then the second term is 0 even where x² overflows.
+    const right = st === 0 ? 0 : 2 * v * st * (K_BETA * (1 + 3 * K_KAPPA * (v * v)));
+    out[i] = g[i] * (s + right);
+  }
 }
 
 function parse(fn: string, options: GeluOptions | undefined): boolean {

@@ -1,6 +1,6 @@
 import { checkNumber } from '../validate.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { backwardArgs, recorded } from './common.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
+import { mapActivation, mapBackward } from './common.js';
 
 /**
  * Leaky ReLU: x for x > 0, negativeSlope·x otherwise. Default slope 0.01 (PyTorch; Keras' layer
@@ -14,16 +14,15 @@ import { backwardArgs, recorded } from './common.js';
  * @example leakyRelu([-3, -0.5, 0, 2]).toArray(); // => [-0.03, -0.005, 0, 2]
  */
 export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
-  const X = asTensor(x, 'leakyRelu', 'x');
   const s = checkNumber('leakyRelu', 'negativeSlope', negativeSlope);
-  const a = X.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  return mapActivation('leakyRelu', x, leakyReluKernel, leakyReluBackward, s);
+}
+
+function leakyReluKernel(a: Float64Array, out: Float64Array, s: number): void {
+  for (let i = 0; i < a.length; i++) {
     const v = a[i];
     out[i] = v > 0 ? v : v * s;
   }
-  return recorded('leakyRelu', new Tensor(out, X.shape), X, leakyReluBackward, s);
 }
 
 /**
@@ -31,12 +30,10 @@ export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
  * @example leakyReluBackward([1, 1], [-2, 3], 0.1).toArray(); // => [0.1, 1]
  */
 export function leakyReluBackward(dy: TensorLike, x: TensorLike, negativeSlope = 0.01): Tensor {
-  const [D, X] = backwardArgs('leakyReluBackward', dy, x);
   const s = checkNumber('leakyReluBackward', 'negativeSlope', negativeSlope);
-  const a = X.data;
-  const g = D.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? g[i] : g[i] * s;
-  return new Tensor(out, X.shape);
+  return mapBackward('leakyReluBackward', dy, x, leakyReluGrad, s);
+}
+
+function leakyReluGrad(g: Float64Array, a: Float64Array, out: Float64Array, s: number): void {
+  for (let i = 0; i < a.length; i++) out[i] = a[i] > 0 ? g[i] : g[i] * s;
 }

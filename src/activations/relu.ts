@@ -1,5 +1,5 @@
-import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { backwardArgs, recorded } from './common.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
+import { mapActivation, mapBackward } from './common.js';
 
 /**
  * Rectified linear unit, max(0, x).
@@ -20,18 +20,17 @@ import { backwardArgs, recorded } from './common.js';
  * @example relu([-1, 0, 2]).toArray(); // => [0, 0, 2]
  */
 export function relu(x: TensorLike): Tensor {
-  const X = asTensor(x, 'relu', 'x');
-  const a = X.data;
-  const n = a.length;
-  const out = new Float64Array(n);
+  return mapActivation('relu', x, reluKernel, reluBackward, undefined);
+}
+
+function reluKernel(a: Float64Array, out: Float64Array): void {
   // Branch-free: a data-dependent branch (v > 0 ? v : 0) mispredicts on half of mixed-sign inputs
   // and runs 3.5× slower. (v > 0)·v + 0 gives v for v > 0, +0 for v ≤ 0 (the + 0 turns −0 into +0)
   // and NaN for NaN; −∞ (where 0·−∞ would be NaN) takes the rarely taken, well-predicted branch.
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < a.length; i++) {
     const v = a[i];
     out[i] = v === -Infinity ? 0 : +(v > 0) * v + 0;
   }
-  return recorded('relu', new Tensor(out, X.shape), X, reluBackward, undefined);
 }
 
 /**
@@ -39,11 +38,9 @@ export function relu(x: TensorLike): Tensor {
  * @example reluBackward([5, 5, 5], [-1, 0, 2]).toArray(); // => [0, 0, 5]
  */
 export function reluBackward(dy: TensorLike, x: TensorLike): Tensor {
-  const [D, X] = backwardArgs('reluBackward', dy, x);
-  const a = X.data;
-  const g = D.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = a[i] <= 0 ? 0 : g[i];
-  return new Tensor(out, X.shape);
+  return mapBackward('reluBackward', dy, x, reluGrad, undefined);
+}
+
+function reluGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = a[i] <= 0 ? 0 : g[i];
 }

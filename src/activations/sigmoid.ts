@@ -1,5 +1,5 @@
-import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { backwardArgs, stableSigmoid, recorded } from './common.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
+import { mapActivation, mapBackward, stableSigmoid } from './common.js';
 
 /**
  * Logistic sigmoid, σ(x) = 1 / (1 + e^(−x)).
@@ -24,12 +24,11 @@ import { backwardArgs, stableSigmoid, recorded } from './common.js';
  * @see https://pytorch.org/docs/stable/generated/torch.nn.Sigmoid.html
  */
 export function sigmoid(x: TensorLike): Tensor {
-  const X = asTensor(x, 'sigmoid', 'x');
-  const a = X.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = stableSigmoid(a[i]);
-  return recorded('sigmoid', new Tensor(out, X.shape), X, sigmoidBackward, undefined);
+  return mapActivation('sigmoid', x, sigmoidKernel, sigmoidBackward, undefined);
+}
+
+function sigmoidKernel(a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = stableSigmoid(a[i]);
 }
 
 /**
@@ -41,14 +40,12 @@ export function sigmoid(x: TensorLike): Tensor {
  * @example sigmoidBackward([1], [0]).toArray(); // => [0.25]
  */
 export function sigmoidBackward(dy: TensorLike, x: TensorLike): Tensor {
-  const [D, X] = backwardArgs('sigmoidBackward', dy, x);
-  const a = X.data;
-  const g = D.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  return mapBackward('sigmoidBackward', dy, x, sigmoidGrad, undefined);
+}
+
+function sigmoidGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) {
     const v = a[i];
     out[i] = g[i] * stableSigmoid(v) * stableSigmoid(-v);
   }
-  return new Tensor(out, X.shape);
 }

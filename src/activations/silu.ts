@@ -1,5 +1,5 @@
-import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { backwardArgs, stableSigmoid, recorded } from './common.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
+import { mapActivation, mapBackward, stableSigmoid } from './common.js';
 
 /**
  * Sigmoid linear unit (SiLU, also called swish; Elfwing et al. 2018, Ramachandran et al. 2017),
@@ -25,15 +25,14 @@ import { backwardArgs, stableSigmoid, recorded } from './common.js';
  * @see https://pytorch.org/docs/stable/generated/torch.nn.SiLU.html
  */
 export function silu(x: TensorLike): Tensor {
-  const X = asTensor(x, 'silu', 'x');
-  const a = X.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  return mapActivation('silu', x, siluKernel, siluBackward, undefined);
+}
+
+function siluKernel(a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) {
     const v = a[i];
     out[i] = v === -Infinity ? -0 : v * stableSigmoid(v);
   }
-  return recorded('silu', new Tensor(out, X.shape), X, siluBackward, undefined);
 }
 
 /**
@@ -42,12 +41,11 @@ export function silu(x: TensorLike): Tensor {
  * @example siluBackward([1], [0]).toArray(); // => [0.5]
  */
 export function siluBackward(dy: TensorLike, x: TensorLike): Tensor {
-  const [D, X] = backwardArgs('siluBackward', dy, x);
-  const a = X.data;
-  const g = D.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  return mapBackward('siluBackward', dy, x, siluGrad, undefined);
+}
+
+function siluGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) {
     const v = a[i];
     let d: number;
     if (v === Infinity) d = 1;
@@ -55,5 +53,4 @@ export function siluBackward(dy: TensorLike, x: TensorLike): Tensor {
     else d = stableSigmoid(v) * (1 + v * stableSigmoid(-v));
     out[i] = g[i] * d;
   }
-  return new Tensor(out, X.shape);
 }

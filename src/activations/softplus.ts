@@ -1,6 +1,6 @@
-import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { checkNumber, checkNumberWhere, checkOptions } from '../validate.js';
-import { backwardArgs, stableSigmoid, recorded } from './common.js';
+import { mapActivation, mapBackward, stableSigmoid } from './common.js';
 
 /** Options of {@link softplus}. */
 export interface SoftplusOptions {
@@ -34,19 +34,18 @@ export interface SoftplusOptions {
  * @see https://pytorch.org/docs/stable/generated/torch.nn.Softplus.html
  */
 export function softplus(x: TensorLike, options?: SoftplusOptions): Tensor {
-  const X = asTensor(x, 'softplus', 'x');
-  const { beta, threshold } = parse('softplus', options);
-  const a = X.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  return mapActivation('softplus', x, softplusKernel, softplusBackward, parse('softplus', options));
+}
+
+function softplusKernel(a: Float64Array, out: Float64Array, o: Required<SoftplusOptions>): void {
+  const { beta, threshold } = o;
+  for (let i = 0; i < a.length; i++) {
     const v = a[i];
     const z = v * beta;
     if (z > threshold) out[i] = v;
     else if (z > 0) out[i] = (z + Math.log1p(Math.exp(-z))) / beta;
     else out[i] = Math.log1p(Math.exp(z)) / beta;
   }
-  return recorded('softplus', new Tensor(out, X.shape), X, softplusBackward, { beta, threshold });
 }
 
 /**
@@ -54,17 +53,15 @@ export function softplus(x: TensorLike, options?: SoftplusOptions): Tensor {
  * @example softplusBackward([1], [0]).toArray(); // => [0.5]
  */
 export function softplusBackward(dy: TensorLike, x: TensorLike, options?: SoftplusOptions): Tensor {
-  const [D, X] = backwardArgs('softplusBackward', dy, x);
-  const { beta, threshold } = parse('softplusBackward', options);
-  const a = X.data;
-  const g = D.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  return mapBackward('softplusBackward', dy, x, softplusGrad, parse('softplusBackward', options));
+}
+
+function softplusGrad(g: Float64Array, a: Float64Array, out: Float64Array, o: Required<SoftplusOptions>): void {
+  const { beta, threshold } = o;
+  for (let i = 0; i < a.length; i++) {
     const z = a[i] * beta;
     out[i] = z > threshold ? g[i] : g[i] * stableSigmoid(z);
   }
-  return new Tensor(out, X.shape);
 }
 
 function parse(fn: string, options: SoftplusOptions | undefined): { beta: number; threshold: number } {

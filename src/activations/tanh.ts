@@ -1,5 +1,5 @@
-import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { backwardArgs, recorded } from './common.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
+import { mapActivation, mapBackward } from './common.js';
 
 /**
  * Hyperbolic tangent.
@@ -18,12 +18,11 @@ import { backwardArgs, recorded } from './common.js';
  * @example tanh([0, 1]).toArray(); // => [0, 0.7615941559557649]
  */
 export function tanh(x: TensorLike): Tensor {
-  const X = asTensor(x, 'tanh', 'x');
-  const a = X.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]);
-  return recorded('tanh', new Tensor(out, X.shape), X, tanhBackward, undefined);
+  return mapActivation('tanh', x, tanhKernel, tanhBackward, undefined);
+}
+
+function tanhKernel(a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = Math.tanh(a[i]);
 }
 
 /**
@@ -34,14 +33,12 @@ export function tanh(x: TensorLike): Tensor {
  * @example tanhBackward([1], [0]).toArray(); // => [1]
  */
 export function tanhBackward(dy: TensorLike, x: TensorLike): Tensor {
-  const [D, X] = backwardArgs('tanhBackward', dy, x);
-  const a = X.data;
-  const g = D.data;
-  const n = a.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  return mapBackward('tanhBackward', dy, x, tanhGrad, undefined);
+}
+
+function tanhGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) {
     const c = Math.cosh(a[i]);
     out[i] = g[i] / (c * c);
   }
-  return new Tensor(out, X.shape);
 }

@@ -66,7 +66,8 @@ interface Weighted {
  *    the variance of all its elements (divided by the count, as NumPy's `var`). A layer used twice in
  *    one forward pools both outputs.
  *
- * A weighted layer is a {@link Linear}, or a module whose class sets `static readonly lsuv = true`
+ * A weighted layer is a {@link Linear}, or a module whose class has a static `lsuv` that is true
+ * (`static get lsuv() { return true; }`, as Conv2d)
  * and whose `weight` is a Tensor of rank ≥ 2 in nabla's layout `[...fan-in dims, out]` (Conv2d's
  * `[kh, kw, c_in, c_out]` is `[kh·kw·c_in, c_out]` as a matrix — its filters are orthonormalized, as
  * the paper does for convolutions). Layers that do not run in `model.forward(x)` are left as they are.
@@ -116,7 +117,7 @@ export function lsuvInit(model: Module, x: TensorLike, options?: LsuvOptions): L
     owner.set(l.weight, l.name);
   }
   if (found.length === 0) {
-    throw new ValueError(fn, `the model (${describe(model)}) has no weighted layer (a Linear, or a class marked \`static lsuv = true\` with a weight) among its children`);
+    throw new ValueError(fn, `the model (${describe(model)}) has no weighted layer (a Linear, or a class with a static lsuv marker and a weight) among its children`);
   }
 
   const restoreState = typeof (model as { snapshotState?: unknown }).snapshotState === 'function'

@@ -13,22 +13,6 @@ export function viewOf(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
 
-/** Decodes an IEEE 754 half-precision value. @internal */
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f === 0 ? s * Infinity : NaN;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
-}
-
-/** Decodes a bfloat16 value (the top 16 bits of a float32). @internal */
-export function bf16ToFloat(h: number, scratch: DataView): number {
-  scratch.setUint32(0, (h & 0xffff) << 16, false);
-  return scratch.getFloat32(0, false);
-}
-
 /** Latin-1/ASCII text of a byte range, for headers. @internal */
 export function asciiText(b: Uint8Array, start: number, end: number): string {
   let s = '';
@@ -45,3 +29,13 @@ export function utf8Text(fn: string, what: string, b: Uint8Array): string {
   }
 }
 
+/**
+ * What an error message calls the thing being read: a string, or a function making one, for
+ * callers that read many things and should not build every name before one is needed. @internal
+ */
+export type Label = string | (() => string);
+
+/** The text of a {@link Label}. @internal */
+export function labelText(l: Label): string {
+  return typeof l === 'string' ? l : l();
+}

@@ -1,17 +1,13 @@
-import { NablaError, ValueError, describe, formatShape } from '../errors.js';
-import { shapeSize, stridesOf } from '../tensor/shape.js';
-import { Tensor, asTensor } from '../tensor/tensor.js';
-import { asciiText, halfToFloat, toBytes, utf8Text, viewOf } from './bytes.js';
+import { ValueError, describe, formatShape } from '../errors.js';
+import { stridedOffsets } from '../tensor/shape.js';
+import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import { asciiText, toBytes, utf8Text, viewOf } from './bytes.js';
+import { decodeValues, type Dtype } from './dtype.js';
+import { MAX_RANK, SizeBudget, readMaxBytes, type ReadOptions } from './limits.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 /** Largest header nabla accepts (NumPy itself writes a few hundred bytes). */
 const MAX_HEADER = 1 << 20;
-
-interface Dtype {
-  kind: 'f' | 'i' | 'u' | 'b';
-  size: number;
-  little: boolean;
-}
 
 /**
  * Reads a NumPy `.npy` file (format versions 1.0, 2.0, 3.0) into a float64 Tensor.
@@ -19,17 +15,36 @@ interface Dtype {
  * Dtypes: float `f8`, `f4`, `f2`; signed and unsigned integers of 1, 2, 4, 8 bytes; `b1` (bool →
  * 0/1); little- or big-endian. C and Fortran order (Fortran data is reordered to row-major).
  * 64-bit integers beyond ±2⁵³ cannot be represented exactly and are an error. Every size in the
- * header is checked against the bytes present before anything is allocated.
+ * header is checked against the bytes present and against `options.maxBytes` (default 1 GiB of
+ * float64, `Infinity` for none) before anything is allocated.
  * @example readNpy(bytesOfFile).shape; // e.g. [3, 4]
  */
-export function readNpy(bytes: Uint8Array | ArrayBuffer): Tensor {
+export function readNpy(bytes: Uint8Array | ArrayBuffer, options?: ReadOptions): Tensor {
   const fn = 'readNpy';
   const b = toBytes(fn, bytes);
-  return parseNpy(fn, b);
+  const budget = new SizeBudget(fn, readMaxBytes(fn, options));
+  return parseNpy(fn, b, parseNpyHeader(fn, b, budget, 'the file'));
 }
 
-/** @internal parse with a caller's name (readNpz reports its own). */
-export function parseNpy(fn: string, b: Uint8Array, what = 'the file'): Tensor {
+/** What a `.npy` header says, checked: where the data starts, its dtype, shape and element count. @internal */
+export interface NpyHeader {
+  what: string;
+  descr: string;
+  dtype: Dtype;
+  fortran: boolean;
+  shape: number[];
+  count: number;
+  dataStart: number;
+  /** The file's size the header implies: `dataStart + count × dtype.size`. */
+  fileSize: number;
+}
+
+/**
+ * The number of bytes a `.npy` file's preamble and header take (magic, version, header length,
+ * header), read from its first 12 bytes (fewer if the file is shorter). Lets readNpz inflate just
+ * enough of a member to check its header. @internal
+ */
+export function npyHeaderEnd(fn: string, b: Uint8Array, what: string): number {
   if (b.length < 10) throw new ValueError(fn, `${what} has ${b.length} bytes, too short for a .npy header (at least 10)`);
   for (let i = 0; i < 6; i++) if (b[i] !== MAGIC[i]) throw new ValueError(fn, `${what} does not start with the .npy magic string \\x93NUMPY`);
   const major = b[6];
@@ -37,46 +52,49 @@ export function parseNpy(fn: string, b: Uint8Array, what = 'the file'): Tensor {
   if (!((major === 1 || major === 2 || major === 3) && minor === 0)) {
     throw new ValueError(fn, `${what} has .npy format version ${major}.${minor} (supported: 1.0, 2.0, 3.0)`);
   }
-  const v = viewOf(b);
   const lenBytes = major === 1 ? 2 : 4;
   if (b.length < 8 + lenBytes) throw new ValueError(fn, `${what} is truncated in the header length`);
+  const v = viewOf(b);
   const hlen = major === 1 ? v.getUint16(8, true) : v.getUint32(8, true);
-  const start = 8 + lenBytes;
   if (hlen > MAX_HEADER) throw new ValueError(fn, `${what} declares a header of ${hlen} bytes (limit ${MAX_HEADER})`);
-  if (start + hlen > b.length) throw new ValueError(fn, `${what} is truncated: the header needs ${hlen} bytes, ${b.length - start} are present`);
-  const text = major === 3 ? utf8Text(fn, `the header of ${what}`, b.subarray(start, start + hlen)) : asciiText(b, start, start + hlen);
-  const header = parseHeader(fn, what, text);
+  return 8 + lenBytes + hlen;
+}
+
+/**
+ * Parses and checks a `.npy` header from the start of `b` (which needs to hold the header, not the
+ * data): its dtype and shape, and the shape against `budget` (charged with its float64 size). @internal
+ */
+export function parseNpyHeader(fn: string, b: Uint8Array, budget: SizeBudget, what: string): NpyHeader {
+  const end = npyHeaderEnd(fn, b, what);
+  const start = b[6] === 1 ? 10 : 12;
+  if (end > b.length) throw new ValueError(fn, `${what} is truncated: the header needs ${end - start} bytes, ${b.length - start} are present`);
+  const text = b[6] === 3 ? utf8Text(fn, `the header of ${what}`, b.subarray(start, end)) : asciiText(b, start, end);
+  const header = parseHeaderDict(fn, what, text);
   const dtype = parseDescr(fn, what, header.descr);
-  const count = checkedSize(fn, what, header.shape);
-  const dataStart = start + hlen;
-  const available = b.length - dataStart;
-  const needed = count * dtype.size;
+  const count = budget.take(what, header.shape);
+  return { what, descr: header.descr, dtype, fortran: header.fortran, shape: header.shape, count, dataStart: end, fileSize: end + count * dtype.size };
+}
+
+/** Decodes a `.npy` file whose header `h` was parsed from it; its size must be what `h` implies. @internal */
+export function parseNpy(fn: string, b: Uint8Array, h: NpyHeader): Tensor {
+  const available = b.length - h.dataStart;
+  const needed = h.count * h.dtype.size;
   if (needed !== available) {
-    throw new ValueError(fn, `${what} declares shape ${formatShape(header.shape)} of ${header.descr} (${needed} bytes) but holds ${available} data bytes`);
+    throw new ValueError(fn, `${h.what} declares shape ${formatShape(h.shape)} of ${h.descr} (${needed} bytes) but holds ${available} data bytes`);
   }
-  const data = decodeValues(fn, what, b, dataStart, count, dtype);
-  if (!header.fortran || header.shape.length < 2) return new Tensor(data, header.shape);
-  // Fortran order: element (i0, i1, …) is at Σ i_k·∏_{j<k} n_j. Reorder to C order.
-  const shape = header.shape;
-  const out = new Float64Array(count);
-  const cStrides = stridesOf(shape);
+  const data = decodeValues(fn, h.what, b, h.dataStart, h.count, h.dtype);
+  if (!h.fortran || h.shape.length < 2) return new Tensor(data, h.shape);
+  // Fortran order: element (i0, i1, …) is at Σ i_k·∏_{j<k} n_j; gather it in C order.
   const fStrides: number[] = [];
   let s = 1;
-  for (let k = 0; k < shape.length; k++) {
+  for (const d of h.shape) {
     fStrides.push(s);
-    s *= shape[k];
+    s *= d;
   }
-  for (let i = 0; i < count; i++) {
-    let rem = i;
-    let off = 0;
-    for (let k = 0; k < shape.length; k++) {
-      const idx = Math.floor(rem / cStrides[k]);
-      rem -= idx * cStrides[k];
-      off += idx * fStrides[k];
-    }
-    out[i] = data[off];
-  }
-  return new Tensor(out, shape);
+  const offsets = stridedOffsets(h.shape, fStrides);
+  const out = new Float64Array(h.count);
+  for (let i = 0; i < h.count; i++) out[i] = data[offsets[i]];
+  return new Tensor(out, h.shape);
 }
 
 /**
@@ -85,16 +103,20 @@ export function parseNpy(fn: string, b: Uint8Array, what = 'the file'): Tensor {
  * ending in '\n', with NumPy's spare room for the first dimension).
  * @example writeNpy(tensor([[1, 2], [3, 4]])); // a Uint8Array that np.load reads back
  */
-export function writeNpy(t: Tensor | import('../tensor/tensor.js').TensorLike): Uint8Array {
-  const T = asTensor(t, 'writeNpy', 'tensor');
+export function writeNpy(t: Tensor | TensorLike): Uint8Array {
+  return encodeNpy('writeNpy', 'the tensor', asTensor(t, 'writeNpy', 'tensor'));
+}
+
+/** The `.npy` bytes of `T`, for {@link writeNpy} and writeNpz (errors name `fn` and `what`). @internal */
+export function encodeNpy(fn: string, what: string, T: Tensor): Uint8Array {
+  if (T.rank > MAX_RANK) throw new ValueError(fn, `${what} has ${T.rank} dimensions; .npy readers accept at most ${MAX_RANK}`);
   const shapeText = T.rank === 0 ? '()' : T.rank === 1 ? `(${T.shape[0]},)` : `(${T.shape.join(', ')})`;
   // NumPy leaves room for the first dimension to grow to 21 digits, then pads to a multiple of 64.
   let header = `{'descr': '<f8', 'fortran_order': False, 'shape': ${shapeText}, }`;
   if (T.rank > 0) header += ' '.repeat(21 - String(T.shape[0]).length);
   const total = 10 + header.length + 1;
   const pad = (64 - (total % 64)) % 64;
-  header = header + ' '.repeat(pad) + '\n';
-  if (header.length > 0xffff) throw new NablaError('writeNpy', `the header of ${header.length} bytes does not fit format 1.0`);
+  header = header + ' '.repeat(pad) + '\n'; // at most 64 dimensions of 16 digits: well under format 1.0's 65535
   const out = new Uint8Array(10 + header.length + T.size * 8);
   out.set(MAGIC, 0);
   out[6] = 1;
@@ -114,7 +136,7 @@ interface Header {
 }
 
 /** Parses the header: a Python dict literal with exactly 'descr', 'fortran_order' and 'shape'. */
-function parseHeader(fn: string, what: string, text: string): Header {
+function parseHeaderDict(fn: string, what: string, text: string): Header {
   let i = 0;
   const fail = (msg: string): never => {
     throw new ValueError(fn, `the .npy header of ${what} is malformed: ${msg} at character ${i}`);
@@ -167,7 +189,7 @@ function parseHeader(fn: string, what: string, text: string): Header {
         if (text[i] === ',') i++;
         else if (text[i] !== ')') fail("expected ',' or ')'");
         ws();
-        if (items.length > 64) fail('more than 64 dimensions');
+        if (items.length > MAX_RANK) fail(`more than ${MAX_RANK} dimensions`);
       }
       i++;
       return items;
@@ -207,37 +229,5 @@ function parseDescr(fn: string, what: string, descr: string): Dtype {
   if ((kind === 'f' && size === 1) || (kind === 'b' && size !== 1)) {
     throw new ValueError(fn, `${what} has dtype ${describe(descr)}, which is not a valid NumPy type`);
   }
-  return { kind, size, little: m[1] !== '>' };
-}
-
-function checkedSize(fn: string, what: string, shape: number[]): number {
-  let n = 1;
-  for (const d of shape) {
-    n *= d;
-    if (!Number.isSafeInteger(n)) throw new ValueError(fn, `${what} declares shape ${formatShape(shape)}, too many elements`);
-  }
-  return shapeSize(shape);
-}
-
-function decodeValues(fn: string, what: string, b: Uint8Array, start: number, count: number, dt: Dtype): Float64Array {
-  const out = new Float64Array(count);
-  const v = viewOf(b);
-  const le = dt.little;
-  const { kind, size } = dt;
-  for (let i = 0; i < count; i++) {
-    const o = start + i * size;
-    let x: number;
-    if (kind === 'f') x = size === 8 ? v.getFloat64(o, le) : size === 4 ? v.getFloat32(o, le) : halfToFloat(v.getUint16(o, le));
-    else if (kind === 'b') x = b[o] === 0 ? 0 : 1;
-    else if (size === 8) {
-      const big = kind === 'i' ? v.getBigInt64(o, le) : v.getBigUint64(o, le);
-      if (big > 9007199254740992n || big < -9007199254740992n) {
-        throw new ValueError(fn, `${what} element ${i} is ${big}, beyond ±2^53 (not exactly representable as float64)`);
-      }
-      x = Number(big);
-    } else if (kind === 'i') x = size === 4 ? v.getInt32(o, le) : size === 2 ? v.getInt16(o, le) : v.getInt8(o);
-    else x = size === 4 ? v.getUint32(o, le) : size === 2 ? v.getUint16(o, le) : v.getUint8(o);
-    out[i] = x;
-  }
-  return out;
+  return { kind, size: size as Dtype['size'], little: m[1] !== '>' };
 }

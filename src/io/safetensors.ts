@@ -1,13 +1,22 @@
 import { ValueError, describe, formatShape } from '../errors.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkChoice, checkOptions } from '../validate.js';
-import { bf16ToFloat, halfToFloat, toBytes, utf8Text, viewOf } from './bytes.js';
+import { toBytes, utf8Text, viewOf } from './bytes.js';
+import { decodeValues, type Dtype } from './dtype.js';
 import { FORBIDDEN, parseStrictJson } from './json.js';
+import { MAX_RANK, SizeBudget, readMaxBytes, type ReadOptions } from './limits.js';
 
 /** Largest header accepted (the reference implementation's limit). */
 const MAX_HEADER = 100_000_000;
 
-const SIZES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1 };
+/** The dtypes safetensors names, as the shared decoder describes them (all little-endian). */
+const DTYPES: Readonly<Record<string, Dtype>> = {
+  F64: { kind: 'f', size: 8, little: true }, F32: { kind: 'f', size: 4, little: true }, F16: { kind: 'f', size: 2, little: true },
+  BF16: { kind: 'bf', size: 2, little: true },
+  I64: { kind: 'i', size: 8, little: true }, I32: { kind: 'i', size: 4, little: true }, I16: { kind: 'i', size: 2, little: true }, I8: { kind: 'i', size: 1, little: true },
+  U64: { kind: 'u', size: 8, little: true }, U32: { kind: 'u', size: 4, little: true }, U16: { kind: 'u', size: 2, little: true }, U8: { kind: 'u', size: 1, little: true },
+  BOOL: { kind: 'b', size: 1, little: true },
+};
 
 /** A safetensors file's contents: float64 tensors by name and the string metadata. */
 export interface SafetensorsContents {
@@ -24,103 +33,123 @@ export interface SafetensorsContents {
  * ±2⁵³ are an error). The input is treated as untrusted: the header length is capped at 100 MB, the
  * JSON is parsed strictly (duplicate and `__proto__`-style keys rejected), every tensor's byte range
  * must match its shape and dtype, lie inside the data, not overlap another, and together the tensors
- * must cover the data exactly — all checked before any tensor is allocated.
+ * must cover the data exactly; the tensors must fit `options.maxBytes` (default 1 GiB of float64,
+ * `Infinity` for none) — all checked before any tensor is allocated.
  * @example const { tensors, metadata } = readSafetensors(bytes);
  */
-export function readSafetensors(bytes: Uint8Array | ArrayBuffer): SafetensorsContents {
+export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options?: ReadOptions): SafetensorsContents {
   const fn = 'readSafetensors';
   const b = toBytes(fn, bytes);
+  const budget = new SizeBudget(fn, readMaxBytes(fn, options));
+  const { header, dataStart } = readHeader(fn, b);
+  const dataLen = b.length - dataStart;
+  const { metadata, plan } = planTensors(fn, header, dataLen);
+  checkCoverage(fn, plan, dataLen);
+  for (const p of plan) budget.take(() => tensorLabel(p.name), p.shape);
+  const tensors: Record<string, Tensor> = Object.create(null);
+  for (const p of plan) {
+    const data = decodeValues(fn, () => tensorLabel(p.name), b, dataStart + p.begin, p.count, p.dtype);
+    tensors[p.name] = new Tensor(data, p.shape);
+  }
+  return { tensors, metadata };
+}
+
+/** One tensor as the header describes it, checked against the data present. */
+interface PlannedTensor {
+  name: string;
+  dtype: Dtype;
+  shape: number[];
+  count: number;
+  begin: number;
+  end: number;
+}
+
+/** Step 1: the header length, capped, and the header, parsed strictly; where the data starts. */
+function readHeader(fn: string, b: Uint8Array): { header: Record<string, unknown>; dataStart: number } {
   if (b.length < 8) throw new ValueError(fn, `the file has ${b.length} bytes, too short for the 8-byte header length`);
-  const v = viewOf(b);
-  const n64 = v.getBigUint64(0, true);
+  const n64 = viewOf(b).getBigUint64(0, true);
   if (n64 > BigInt(MAX_HEADER)) throw new ValueError(fn, `the header length ${n64} exceeds the limit of ${MAX_HEADER} bytes`);
   const n = Number(n64);
   if (8 + n > b.length) throw new ValueError(fn, `the header needs ${n} bytes but only ${b.length - 8} follow the length`);
   const text = utf8Text(fn, 'the header', b.subarray(8, 8 + n));
   if (!text.startsWith('{')) throw new ValueError(fn, 'the header does not start with \'{\'');
   const header = parseStrictJson(fn, 'the header', text.trimEnd());
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new ValueError(fn, 'the header is not a JSON object');
-  const dataStart = 8 + n;
-  const dataLen = b.length - dataStart;
-  const metadata: Record<string, string> = {};
-  const plan: { name: string; dtype: string; shape: number[]; begin: number; end: number }[] = [];
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+  if (!isObject(header)) throw new ValueError(fn, 'the header is not a JSON object');
+  return { header, dataStart: 8 + n };
+}
+
+/**
+ * Step 2: each entry checked on its own — keys, dtype, shape, data_offsets inside the data and
+ * spanning exactly shape × dtype size — and `__metadata__` taken out.
+ */
+function planTensors(fn: string, header: Record<string, unknown>, dataLen: number): { metadata: Record<string, string>; plan: PlannedTensor[] } {
+  let metadata: Record<string, string> = {};
+  const plan: PlannedTensor[] = [];
+  for (const name of Object.keys(header)) {
+    const entry = header[name];
     if (name === '__metadata__') {
-      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new ValueError(fn, '__metadata__ must be an object of strings');
-      for (const [k, val] of Object.entries(entry as Record<string, unknown>)) {
-        if (typeof val !== 'string') throw new ValueError(fn, `__metadata__.${k} is ${describe(val)} (metadata values must be strings)`);
-        metadata[k] = val;
+      if (!isObject(entry)) throw new ValueError(fn, '__metadata__ must be an object of strings');
+      for (const k of Object.keys(entry)) {
+        if (typeof entry[k] !== 'string') throw new ValueError(fn, `__metadata__.${k} is ${describe(entry[k])} (metadata values must be strings)`);
       }
+      // The parser made this object and nothing else holds it: handed out as a plain object, not copied.
+      metadata = Object.setPrototypeOf(entry, Object.prototype) as Record<string, string>;
       continue;
     }
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new ValueError(fn, `tensor ${JSON.stringify(name)} is not an object`);
-    const e = entry as Record<string, unknown>;
-    for (const k of Object.keys(e)) if (!['dtype', 'shape', 'data_offsets'].includes(k)) throw new ValueError(fn, `tensor ${JSON.stringify(name)} has an unexpected key ${JSON.stringify(k)}`);
-    const dtype = e.dtype;
-    if (typeof dtype !== 'string' || !(dtype in SIZES)) throw new ValueError(fn, `tensor ${JSON.stringify(name)} has dtype ${describe(dtype)} (supported: ${Object.keys(SIZES).join(', ')})`);
-    const shape = e.shape;
-    if (!Array.isArray(shape) || shape.length > 64 || shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
-      throw new ValueError(fn, `tensor ${JSON.stringify(name)} has shape ${describe(shape)} (expected an array of non-negative integers)`);
+    if (!isObject(entry)) throw new ValueError(fn, `${tensorLabel(name)} is not an object`);
+    for (const k in entry) if (k !== 'dtype' && k !== 'shape' && k !== 'data_offsets') throw new ValueError(fn, `${tensorLabel(name)} has an unexpected key ${JSON.stringify(k)}`);
+    const dtypeName = entry.dtype;
+    if (typeof dtypeName !== 'string' || !(dtypeName in DTYPES)) throw new ValueError(fn, `${tensorLabel(name)} has dtype ${describe(dtypeName)} (supported: ${Object.keys(DTYPES).join(', ')})`);
+    const dtype = DTYPES[dtypeName];
+    const shape = entry.shape;
+    if (!Array.isArray(shape) || shape.length > MAX_RANK || !allCounts(shape)) {
+      throw new ValueError(fn, `${tensorLabel(name)} has shape ${describe(shape)} (expected an array of at most ${MAX_RANK} non-negative integers)`);
     }
-    let count = (shape as number[]).includes(0) ? 0 : 1;
-    for (const d of shape as number[]) {
-      if (count > dataLen) break; // cannot fit; reported below without overflowing
-      count *= d;
-    }
-    const off = e.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || off.some((o) => typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0)) {
-      throw new ValueError(fn, `tensor ${JSON.stringify(name)} has data_offsets ${describe(off)} (expected [begin, end])`);
+    const off = entry.data_offsets;
+    if (!Array.isArray(off) || off.length !== 2 || !allCounts(off)) {
+      throw new ValueError(fn, `${tensorLabel(name)} has data_offsets ${describe(off)} (expected [begin, end])`);
     }
     const [begin, end] = off as number[];
-    if (begin > end || end > dataLen) throw new ValueError(fn, `tensor ${JSON.stringify(name)} has data_offsets [${begin}, ${end}] outside the ${dataLen} data bytes`);
-    if (count * SIZES[dtype] !== end - begin) {
-      throw new ValueError(fn, `tensor ${JSON.stringify(name)} of shape ${formatShape(shape as number[])} and dtype ${dtype} needs ${count > dataLen ? 'more than the file holds' : `${count * SIZES[dtype]} bytes`}, but its data_offsets span ${end - begin}`);
+    if (begin > end || end > dataLen) throw new ValueError(fn, `${tensorLabel(name)} has data_offsets [${begin}, ${end}] outside the ${dataLen} data bytes`);
+    // The element count, stopped once it passes what the data could hold (so it cannot overflow).
+    let count = (shape as number[]).includes(0) ? 0 : 1;
+    for (const d of shape as number[]) if (count <= dataLen) count *= d;
+    if (count * dtype.size !== end - begin) {
+      throw new ValueError(fn, `${tensorLabel(name)} of shape ${formatShape(shape as number[])} and dtype ${dtypeName} needs ${count > dataLen ? 'more than the file holds' : `${count * dtype.size} bytes`}, but its data_offsets span ${end - begin}`);
     }
-    plan.push({ name, dtype, shape: shape as number[], begin, end });
+    plan.push({ name, dtype, shape: shape as number[], count, begin, end });
   }
+  return { metadata, plan };
+}
+
+/** Step 3: the tensors' byte ranges tile the data exactly — no overlap, no gap, nothing after. */
+function checkCoverage(fn: string, plan: PlannedTensor[], dataLen: number): void {
   const sorted = plan.slice().sort((a, c) => a.begin - c.begin || a.end - c.end);
   let cursor = 0;
   for (const p of sorted) {
-    if (p.begin < cursor) throw new ValueError(fn, `tensor ${JSON.stringify(p.name)} overlaps another tensor's data`);
-    if (p.begin > cursor) throw new ValueError(fn, `the data has a gap of ${p.begin - cursor} bytes before tensor ${JSON.stringify(p.name)}`);
+    if (p.begin < cursor) throw new ValueError(fn, `${tensorLabel(p.name)} overlaps another tensor's data`);
+    if (p.begin > cursor) throw new ValueError(fn, `the data has a gap of ${p.begin - cursor} bytes before ${tensorLabel(p.name)}`);
     cursor = p.end;
   }
   if (cursor !== dataLen) throw new ValueError(fn, `the tensors cover ${cursor} of the ${dataLen} data bytes (the file has trailing or missing data)`);
-  const tensors: Record<string, Tensor> = Object.create(null);
-  const scratch = new DataView(new ArrayBuffer(4));
-  for (const p of plan) {
-    const size = SIZES[p.dtype];
-    const count = (p.end - p.begin) / size;
-    const out = new Float64Array(count);
-    const o0 = dataStart + p.begin;
-    for (let i = 0; i < count; i++) {
-      const o = o0 + i * size;
-      let x: number;
-      switch (p.dtype) {
-        case 'F64': x = v.getFloat64(o, true); break;
-        case 'F32': x = v.getFloat32(o, true); break;
-        case 'F16': x = halfToFloat(v.getUint16(o, true)); break;
-        case 'BF16': x = bf16ToFloat(v.getUint16(o, true), scratch); break;
-        case 'I32': x = v.getInt32(o, true); break;
-        case 'I16': x = v.getInt16(o, true); break;
-        case 'I8': x = v.getInt8(o); break;
-        case 'U32': x = v.getUint32(o, true); break;
-        case 'U16': x = v.getUint16(o, true); break;
-        case 'U8': x = v.getUint8(o); break;
-        case 'BOOL': x = v.getUint8(o) === 0 ? 0 : 1; break;
-        default: {
-          const big = p.dtype === 'I64' ? v.getBigInt64(o, true) : v.getBigUint64(o, true);
-          if (big > 9007199254740992n || big < -9007199254740992n) {
-            throw new ValueError(fn, `tensor ${JSON.stringify(p.name)} element ${i} is ${big}, beyond ±2^53 (not exactly representable as float64)`);
-          }
-          x = Number(big);
-        }
-      }
-      out[i] = x;
-    }
-    tensors[p.name] = new Tensor(out, p.shape);
+}
+
+/** How messages name a tensor: `tensor "bias"` (built only when a message needs it). */
+function tensorLabel(name: string): string {
+  return `tensor ${JSON.stringify(name)}`;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Whether every item is a non-negative safe integer (a dimension, an offset). */
+function allCounts(a: unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return false;
   }
-  return { tensors, metadata };
+  return true;
 }
 
 /** Options of {@link writeSafetensors}. */
@@ -151,9 +180,17 @@ export function writeSafetensors(tensors: Record<string, Tensor | TensorLike>, o
     }
     header.__metadata__ = { ...o.metadata };
   }
+  // The header holds every name and metadata string, at least a byte per UTF-16 unit: a header
+  // that cannot fit is refused before it is built.
+  let least = 0;
+  for (const [k, val] of Object.entries(o.metadata ?? {})) least += k.length + String(val).length;
+  for (const k of Object.keys(tensors)) least += k.length;
+  if (least > MAX_HEADER) throw new ValueError(fn, `the header would have at least ${least} bytes; readers accept at most ${MAX_HEADER}`);
   const list: [string, Tensor][] = Object.keys(tensors).map((k) => {
     if (k === '__metadata__' || FORBIDDEN.has(k) || k.length === 0) throw new ValueError(fn, `tensor name ${JSON.stringify(k)} is not allowed`);
-    return [k, asTensor(tensors[k], fn, `tensors.${k}`)];
+    const t = asTensor(tensors[k], fn, `tensors.${k}`);
+    if (t.rank > MAX_RANK) throw new ValueError(fn, `tensors.${k} has ${t.rank} dimensions; safetensors readers accept at most ${MAX_RANK}`);
+    return [k, t];
   });
   let offset = 0;
   for (const [k, t] of list) {
@@ -164,6 +201,7 @@ export function writeSafetensors(tensors: Record<string, Tensor | TensorLike>, o
   json += ' '.repeat((8 - (json.length % 8)) % 8);
   const hb = new TextEncoder().encode(json);
   const pad = (8 - (hb.length % 8)) % 8;
+  if (hb.length + pad > MAX_HEADER) throw new ValueError(fn, `the header would have ${hb.length + pad} bytes; readers accept at most ${MAX_HEADER}`);
   const out = new Uint8Array(8 + hb.length + pad + offset);
   const v = viewOf(out);
   v.setBigUint64(0, BigInt(hb.length + pad), true);

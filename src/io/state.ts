@@ -2,7 +2,9 @@ import { ValueError, describe } from '../errors.js';
 import type { ModuleBase, ModuleStateDict } from '../nn/module.js';
 import type { AnyOptimizer, OptimizerStateDict } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
+import { toBytes } from './bytes.js';
 import { parseStrictJson } from './json.js';
+import { DEFAULT_MAX_BYTES } from './limits.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 
 
@@ -44,7 +46,9 @@ export function saveState(model: ModuleBase, optimizer?: AnyOptimizer, options?:
  */
 export function loadState(bytes: Uint8Array | ArrayBuffer, model: ModuleBase, optimizer?: AnyOptimizer): void {
   const fn = 'loadState';
-  const { tensors, metadata } = readSafetensors(bytes);
+  // saveState writes float64 only, so a file it wrote never decodes to more bytes than it has.
+  const b = toBytes(fn, bytes);
+  const { tensors, metadata } = readSafetensors(b, { maxBytes: Math.max(DEFAULT_MAX_BYTES, b.length) });
   const modelMeta = metadata['nabla.model'];
   if (modelMeta === undefined) throw new ValueError(fn, 'the file has no nabla.model metadata (not written by saveState)');
   const mm = parseStrictJson(fn, 'nabla.model metadata', modelMeta) as { scalars?: Record<string, number>; versions?: Record<string, number> };

@@ -1,5 +1,6 @@
-import { NablaError, ValueError } from '../errors.js';
+import { ValueError } from '../errors.js';
 import { utf8Text, viewOf } from './bytes.js';
+import { inflateRaw } from './inflate.js';
 
 let crcTable: Uint32Array | null = null;
 
@@ -25,6 +26,8 @@ export interface ZipEntry {
   crc: number;
   compressedSize: number;
   size: number;
+  /** Where its local header starts. */
+  localOffset: number;
   dataStart: number;
 }
 
@@ -32,7 +35,9 @@ const MAX_ENTRIES = 1 << 16;
 
 /**
  * Reads a zip archive's central directory (zip64 sizes and offsets included) and locates each
- * entry's data. Every offset and size is checked against the bytes present. @internal
+ * entry's data. Every offset and size is checked against the bytes present; each entry's local
+ * header must carry the central directory's name for it; entries (local header and data) may not
+ * overlap one another or the central directory, so no two names can share one stream. @internal
  */
 export function readZipDirectory(fn: string, bytes: Uint8Array): ZipEntry[] {
   const b = bytes;
@@ -103,16 +108,42 @@ export function readZipDirectory(fn: string, bytes: Uint8Array): ZipEntry[] {
     if (localOffset + 30 > b.length || v.getUint32(localOffset, true) !== 0x04034b50) {
       throw new ValueError(fn, `entry ${JSON.stringify(name)} has no local header at offset ${localOffset}`);
     }
-    const dataStart = localOffset + 30 + v.getUint16(localOffset + 26, true) + v.getUint16(localOffset + 28, true);
+    const localNameLen = v.getUint16(localOffset + 26, true);
+    const dataStart = localOffset + 30 + localNameLen + v.getUint16(localOffset + 28, true);
+    if (!sameBytes(b, localOffset + 30, localNameLen, p + 46, nameLen)) {
+      throw new ValueError(fn, `entry ${JSON.stringify(name)}'s local header gives a different name (the archive contradicts itself)`);
+    }
     if (dataStart + compressedSize > b.length) {
       throw new ValueError(fn, `entry ${JSON.stringify(name)} (${compressedSize} bytes at ${dataStart}) lies beyond the ${b.length}-byte archive`);
     }
     if (method !== 0 && method !== 8) throw new ValueError(fn, `entry ${JSON.stringify(name)} uses compression method ${method} (supported: 0 stored, 8 deflate)`);
     if (method === 0 && compressedSize !== size) throw new ValueError(fn, `stored entry ${JSON.stringify(name)} has compressed size ${compressedSize} ≠ size ${size}`);
-    entries.push({ name, method, crc, compressedSize, size, dataStart });
+    entries.push({ name, method, crc, compressedSize, size, localOffset, dataStart });
     p = end;
   }
+  checkDisjoint(fn, entries, cdOffset);
   return entries;
+}
+
+/** Whether `n` bytes at `i` equal `m` bytes at `j`, all inside `b` (false when they run past it). */
+function sameBytes(b: Uint8Array, i: number, n: number, j: number, m: number): boolean {
+  if (n !== m || i + n > b.length || j + m > b.length) return false;
+  for (let k = 0; k < n; k++) if (b[i + k] !== b[j + k]) return false;
+  return true;
+}
+
+/** Entries' byte ranges (local header through data) must not overlap or reach the central directory. */
+function checkDisjoint(fn: string, entries: ZipEntry[], cdOffset: number): void {
+  const sorted = entries.slice().sort((a, c) => a.localOffset - c.localOffset);
+  for (let k = 0; k < sorted.length; k++) {
+    const e = sorted[k];
+    const end = e.dataStart + e.compressedSize;
+    const next = k + 1 < sorted.length ? sorted[k + 1] : null;
+    if (next !== null && next.localOffset < end) {
+      throw new ValueError(fn, `entries ${JSON.stringify(e.name)} and ${JSON.stringify(next.name)} overlap (bytes ${e.localOffset}–${end} and from ${next.localOffset}); each member needs its own data`);
+    }
+    if (end > cdOffset) throw new ValueError(fn, `entry ${JSON.stringify(e.name)} (bytes ${e.localOffset}–${end}) runs into the central directory at ${cdOffset}`);
+  }
 }
 
 function safeU64(fn: string, v: DataView, o: number, what: string): number {
@@ -123,55 +154,57 @@ function safeU64(fn: string, v: DataView, o: number, what: string): number {
 }
 
 /**
- * The uncompressed bytes of an entry, CRC-checked. Deflate goes through the platform's
- * `DecompressionStream('deflate-raw')`, stopped as soon as the output exceeds the declared size. @internal
+ * The first `n` bytes (fewer when the entry is shorter) an entry holds, uncompressed, and not
+ * CRC-checked: enough to check a header before committing to the rest. @internal
  */
-export async function entryData(fn: string, bytes: Uint8Array, e: ZipEntry): Promise<Uint8Array> {
-  const raw = bytes.subarray(e.dataStart, e.dataStart + e.compressedSize);
-  let out: Uint8Array;
-  if (e.method === 0) out = raw;
-  else {
-    const DS = (globalThis as { DecompressionStream?: new (format: string) => TransformStream<Uint8Array, Uint8Array> }).DecompressionStream;
-    if (DS === undefined) throw new NablaError(fn, `entry ${JSON.stringify(e.name)} is deflate-compressed and this platform has no DecompressionStream`);
-    let ds: TransformStream<Uint8Array, Uint8Array>;
-    try {
-      ds = new DS('deflate-raw');
-    } catch {
-      throw new NablaError(fn, `entry ${JSON.stringify(e.name)} is deflate-compressed and this platform's DecompressionStream lacks 'deflate-raw'`);
-    }
+export function entryPrefix(fn: string, bytes: Uint8Array, e: ZipEntry, n: number): Uint8Array {
+  const raw = rawData(bytes, e);
+  if (e.method === 0) return raw.subarray(0, Math.min(n, raw.length));
+  const out = new Uint8Array(Math.min(n, e.size));
+  return out.subarray(0, inflateRaw(fn, `entry ${JSON.stringify(e.name)}`, raw, out).written);
+}
+
+/**
+ * All of an entry's bytes, uncompressed and CRC-checked. A compressed entry is inflated into a
+ * buffer of its declared size, which the caller has vetted: more output than that, less, or bytes
+ * left over after the deflate stream ends are errors. @internal
+ */
+export function entryData(fn: string, bytes: Uint8Array, e: ZipEntry): Uint8Array {
+  const what = `entry ${JSON.stringify(e.name)}`;
+  const raw = rawData(bytes, e);
+  let out = raw;
+  if (e.method !== 0) {
     out = new Uint8Array(e.size);
-    let n = 0;
-    const writer = ds.writable.getWriter();
-    const reader = ds.readable.getReader();
-    const done = writer.write(raw).then(() => writer.close()).catch(() => undefined);
-    try {
-      for (;;) {
-        const r = await reader.read();
-        if (r.done) break;
-        if (n + r.value.length > e.size) {
-          await reader.cancel().catch(() => undefined);
-          throw new ValueError(fn, `entry ${JSON.stringify(e.name)} inflates beyond its declared size ${e.size}`);
-        }
-        out.set(r.value, n);
-        n += r.value.length;
-      }
-    } catch (err) {
-      if (err instanceof NablaError) throw err;
-      throw new ValueError(fn, `entry ${JSON.stringify(e.name)} is not valid deflate data`);
-    }
-    await done;
-    if (n !== e.size) throw new ValueError(fn, `entry ${JSON.stringify(e.name)} inflates to ${n} bytes, not its declared ${e.size}`);
+    const r = inflateRaw(fn, what, raw, out);
+    if (r.status === 'full') throw new ValueError(fn, `${what} inflates beyond its declared size ${e.size}`);
+    if (r.written !== e.size) throw new ValueError(fn, `${what} inflates to ${r.written} bytes, not its declared ${e.size}`);
+    if (r.consumed !== raw.length) throw new ValueError(fn, `${what} has ${raw.length - r.consumed} bytes after the end of its deflate stream`);
   }
-  if (crc32(out) !== e.crc) throw new ValueError(fn, `entry ${JSON.stringify(e.name)} fails its CRC-32 check (corrupt archive)`);
+  if (crc32(out) !== e.crc) throw new ValueError(fn, `${what} fails its CRC-32 check (corrupt archive)`);
   return out;
 }
 
-/** A stored (uncompressed) zip archive of the given files. @internal */
-export function writeZip(files: { name: string; data: Uint8Array }[]): Uint8Array {
+function rawData(bytes: Uint8Array, e: ZipEntry): Uint8Array {
+  return bytes.subarray(e.dataStart, e.dataStart + e.compressedSize);
+}
+
+/** The most files a zip archive without zip64 can count. @internal */
+export const MAX_ZIP_FILES = 0xffff;
+
+/**
+ * A stored (uncompressed) zip archive of the given files (at most {@link MAX_ZIP_FILES}), without
+ * zip64: a name longer than 65,535 UTF-8 bytes or an archive past 4 GiB is an error rather than a
+ * file {@link readZipDirectory} would misread. @internal
+ */
+export function writeZip(fn: string, files: { name: string; data: Uint8Array }[]): Uint8Array {
   const enc = new TextEncoder();
   const names = files.map((f) => enc.encode(f.name));
   let size = 22;
-  for (let i = 0; i < files.length; i++) size += 30 + 46 + 2 * names[i].length + files[i].data.length;
+  for (let i = 0; i < files.length; i++) {
+    if (names[i].length > 0xffff) throw new ValueError(fn, `the member name ${JSON.stringify(files[i].name.slice(0, 40))}… is longer than 65535 bytes`);
+    size += 30 + 46 + 2 * names[i].length + files[i].data.length;
+  }
+  if (size > 0xffffffff) throw new ValueError(fn, `the archive would have ${size} bytes; without zip64 it can have at most 4 GiB`);
   const out = new Uint8Array(size);
   const v = viewOf(out);
   const offsets: number[] = [];

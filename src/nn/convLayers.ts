@@ -38,6 +38,10 @@ export interface Conv2dLayerOptions extends Conv2dOptions, RandomOptions {
  * @example const conv = new Conv2d(1, 6, 5, { padding: 2, seed: 0 }); conv.forward(zeros([8, 1, 28, 28])).shape; // => [8, 6, 28, 28]
  */
 export class Conv2d extends ModuleBase {
+  /** lsuvInit rescales this layer (its weight is `[…fan-in dims, out]`). */
+  static get lsuv(): boolean {
+    return true;
+  }
   protected override readonly kind = 'Conv2d';
   readonly inChannels: number;
   readonly outChannels: number;

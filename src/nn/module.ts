@@ -83,8 +83,14 @@ export abstract class ModuleBase implements Module {
   training = true;
   /** The name error messages use (`"Linear"`); the class name unless a class sets it. */
   protected readonly kind: string = this.constructor.name;
-  /** The class's state-dict version; raise it (and override `migrateState`) when the saved layout changes. */
-  static readonly stateVersion: number = 1;
+  /**
+   * The class's state-dict version; raise it (and override `migrateState`) when the saved layout
+   * changes: `static get stateVersion() { return 2; }`. (A getter, not a static field: a static
+   * initializer would keep every module class in bundles that never use one.)
+   */
+  static get stateVersion(): number {
+    return 1;
+  }
 
   abstract forward(...inputs: any[]): Tensor;
 

@@ -303,3 +303,23 @@ describe('lsuvInit: bad input is an error naming the problem, and no weight chan
     expect(bytes(a.weight)).toEqual(w);
   });
 });
+
+describe('lsuvInit on a CNN: Conv2d layers are weighted layers', () => {
+  it('brings every Conv2d and Linear output to unit variance', async () => {
+    const { Conv2d, Flatten, Linear, ReLU, Sequential, Tensor, createRng, lsuvInit, noGrad, variance } = await import('../../src/index.js');
+    const conv1 = new Conv2d(1, 4, 3, { padding: 1, seed: 1 });
+    const conv2 = new Conv2d(4, 4, 3, { seed: 2 });
+    const fc = new Linear(4 * 4 * 4, 3, { seed: 3 });
+    const model = new Sequential(conv1, new ReLU(), conv2, new ReLU(), new Flatten(), fc);
+    const x = new Tensor(createRng(0).fillNormal(new Float64Array(16 * 36)), [16, 1, 6, 6]);
+    const report = lsuvInit(model, x, { seed: 4 });
+    expect(report.map((r) => r.layer)).toEqual(['0', '2', '5']);
+    noGrad(() => {
+      let h = x;
+      for (const m of model.modules) {
+        h = m.forward(h);
+        if (m === conv1 || m === conv2 || m === fc) expect(Math.abs(variance(h, undefined, { unbiased: false }).item() - 1)).toBeLessThan(0.1);
+      }
+    });
+  });
+});

@@ -107,7 +107,9 @@ describe('modules compose: children found from fields', () => {
   });
   it('a class version past 1 migrates older state dicts through its hook', () => {
     class Renamed extends ModuleBase {
-      static override readonly stateVersion = 2;
+      static override get stateVersion() {
+        return 2;
+      }
       kernel = tensor([1, 2]);
       forward(x: TensorLike): Tensor {
         return add(x, this.kernel);
