@@ -15,11 +15,7 @@ import { backwardArgs, recorded } from './common.js';
  * @example softmax([2.0, 1.2, 4.0]).toArray(); // ≈ [0.1131, 0.0508, 0.8360] (the course notes' example)
  */
 export function softmax(x: TensorLike, axis = -1): Tensor {
-  const X = asTensor(x, 'softmax', 'x');
-  const L = layout('softmax', X, axis);
-  const out = new Float64Array(X.size);
-  softmaxRows(X.data, out, L.outer, L.n, L.inner, false);
-  return recorded('softmax', new Tensor(out, X.shape), X, softmaxBackward, axis);
+  return normalized('softmax', x, axis, false, softmaxBackward);
 }
 
 /**
@@ -27,21 +23,7 @@ export function softmax(x: TensorLike, axis = -1): Tensor {
  * @example softmaxBackward([1, 1], [0, 0]).toArray(); // => [0, 0]
  */
 export function softmaxBackward(dy: TensorLike, x: TensorLike, axis = -1): Tensor {
-  const { D, X, L } = backwardLayout('softmaxBackward', dy, x, axis);
-  const s = new Float64Array(X.size);
-  softmaxRows(X.data, s, L.outer, L.n, L.inner, false);
-  const g = D.data;
-  const out = new Float64Array(X.size);
-  const { outer, n, inner } = L;
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < inner; j++) {
-      const base = o * n * inner + j;
-      let dot = 0;
-      for (let k = 0, p = base; k < n; k++, p += inner) dot += g[p] * s[p];
-      for (let k = 0, p = base; k < n; k++, p += inner) out[p] = s[p] * (g[p] - dot);
-    }
-  }
-  return new Tensor(out, X.shape);
+  return lineBackward('softmaxBackward', dy, x, axis, false);
 }
 
 /**
@@ -56,11 +38,7 @@ export function softmaxBackward(dy: TensorLike, x: TensorLike, axis = -1): Tenso
  * @example logSoftmax([1000, 1001, 1002]).toArray(); // ≈ [-2.4076, -1.4076, -0.4076]
  */
 export function logSoftmax(x: TensorLike, axis = -1): Tensor {
-  const X = asTensor(x, 'logSoftmax', 'x');
-  const L = layout('logSoftmax', X, axis);
-  const out = new Float64Array(X.size);
-  softmaxRows(X.data, out, L.outer, L.n, L.inner, true);
-  return recorded('logSoftmax', new Tensor(out, X.shape), X, logSoftmaxBackward, axis);
+  return normalized('logSoftmax', x, axis, true, logSoftmaxBackward);
 }
 
 /**
@@ -68,7 +46,24 @@ export function logSoftmax(x: TensorLike, axis = -1): Tensor {
  * @example logSoftmaxBackward([1, 0], [0, 0]).toArray(); // => [0.5, -0.5]
  */
 export function logSoftmaxBackward(dy: TensorLike, x: TensorLike, axis = -1): Tensor {
-  const { D, X, L } = backwardLayout('logSoftmaxBackward', dy, x, axis);
+  return lineBackward('logSoftmaxBackward', dy, x, axis, true);
+}
+
+/** softmax or log-softmax of x along `axis`, recorded with its backward. */
+function normalized(fn: string, x: TensorLike, axis: number, log: boolean, backward: (dy: Tensor, x: Tensor, axis: number) => Tensor): Tensor {
+  const X = asTensor(x, fn, 'x');
+  const L = layout(fn, X, axis);
+  const out = new Float64Array(X.size);
+  softmaxRows(X.data, out, L.outer, L.n, L.inner, log);
+  return recorded(fn, new Tensor(out, X.shape), X, backward, axis);
+}
+
+/**
+ * The two backwards, line by line with s = softmax(x): softmax's s·(dy − Σ dy·s), log-softmax's
+ * dy − s·Σ dy.
+ */
+function lineBackward(fn: string, dy: TensorLike, x: TensorLike, axis: number, log: boolean): Tensor {
+  const { D, X, L } = backwardLayout(fn, dy, x, axis);
   const s = new Float64Array(X.size);
   softmaxRows(X.data, s, L.outer, L.n, L.inner, false);
   const g = D.data;
@@ -77,9 +72,14 @@ export function logSoftmaxBackward(dy: TensorLike, x: TensorLike, axis = -1): Te
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const base = o * n * inner + j;
-      let total = 0;
-      for (let k = 0, p = base; k < n; k++, p += inner) total += g[p];
-      for (let k = 0, p = base; k < n; k++, p += inner) out[p] = g[p] - s[p] * total;
+      let acc = 0;
+      if (log) {
+        for (let k = 0, p = base; k < n; k++, p += inner) acc += g[p];
+        for (let k = 0, p = base; k < n; k++, p += inner) out[p] = g[p] - s[p] * acc;
+      } else {
+        for (let k = 0, p = base; k < n; k++, p += inner) acc += g[p] * s[p];
+        for (let k = 0, p = base; k < n; k++, p += inner) out[p] = s[p] * (g[p] - acc);
+      }
     }
   }
   return new Tensor(out, X.shape);

@@ -288,6 +288,20 @@ function backwardKernel(dy: Float64Array, x: Float64Array, w: Float64Array, dx: 
  * j·sw − pl + v·dw], or 0 in the padding. Every element of the used part of col is written.
  */
 function im2col(x: Float64Array, s: Conv, n0: number, m: number, g: number, col: Float64Array): void {
+  walkWindows(x, s, n0, m, g, col, true);
+}
+
+/** The adjoint of {@link im2col}: adds each element of col back onto the input element it was read from. */
+function col2im(col: Float64Array, s: Conv, n0: number, m: number, g: number, dx: Float64Array): void {
+  walkWindows(dx, s, n0, m, g, col, false);
+}
+
+/**
+ * The one traversal of every (kernel offset, channel, image, output row) behind im2col (`gather`:
+ * col ← img, zeros in the padding) and col2im (img += col). The decision is made per row, the
+ * loops over a row's columns are plain.
+ */
+function walkWindows(img: Float64Array, s: Conv, n0: number, m: number, g: number, col: Float64Array, gather: boolean): void {
   const { C, H, W, cg, kh, kw, ay, ax, P } = s;
   const Ho = ay.out;
   const Wo = ax.out;
@@ -306,51 +320,21 @@ function im2col(x: Float64Array, s: Conv, n0: number, m: number, g: number, col:
         const row = ((u * kw + v) * cg + c) * ld;
         for (let b = 0; b < m; b++) {
           const plane = ((n0 + b) * C + g * cg + c) * HW;
-          let dst = row + b * P;
-          for (let i = 0; i < Ho; i++, dst += Wo) {
+          let at = row + b * P;
+          for (let i = 0; i < Ho; i++, at += Wo) {
             const iy = i * sh + offY;
             if (iy < 0 || iy >= H) {
-              for (let j = 0; j < Wo; j++) col[dst + j] = 0;
+              if (gather) for (let j = 0; j < Wo; j++) col[at + j] = 0;
               continue;
             }
-            const src = plane + iy * W + offX;
-            for (let j = 0; j < lo; j++) col[dst + j] = 0;
-            if (sw === 1) for (let j = lo; j < hi; j++) col[dst + j] = x[src + j];
-            else for (let j = lo; j < hi; j++) col[dst + j] = x[src + j * sw];
-            for (let j = hi; j < Wo; j++) col[dst + j] = 0;
-          }
-        }
-      }
-    }
-  }
-}
-
-/** The adjoint of {@link im2col}: adds each element of col back onto the input element it was read from. */
-function col2im(col: Float64Array, s: Conv, n0: number, m: number, g: number, dx: Float64Array): void {
-  const { C, H, W, cg, kh, kw, ay, ax, P } = s;
-  const Ho = ay.out;
-  const Wo = ax.out;
-  const sh = ay.stride;
-  const sw = ax.stride;
-  const ld = m * P;
-  const HW = H * W;
-  for (let u = 0; u < kh; u++) {
-    const offY = u * ay.dilation - ay.lo;
-    for (let v = 0; v < kw; v++) {
-      const offX = v * ax.dilation - ax.lo;
-      const lo = Math.min(Wo, offX >= 0 ? 0 : Math.ceil(-offX / sw));
-      const hi = Math.max(lo, Math.min(Wo, W - 1 - offX < 0 ? 0 : Math.floor((W - 1 - offX) / sw) + 1));
-      for (let c = 0; c < cg; c++) {
-        const row = ((u * kw + v) * cg + c) * ld;
-        for (let b = 0; b < m; b++) {
-          const plane = ((n0 + b) * C + g * cg + c) * HW;
-          let src = row + b * P;
-          for (let i = 0; i < Ho; i++, src += Wo) {
-            const iy = i * sh + offY;
-            if (iy < 0 || iy >= H) continue;
-            const dst = plane + iy * W + offX;
-            if (sw === 1) for (let j = lo; j < hi; j++) dx[dst + j] += col[src + j];
-            else for (let j = lo; j < hi; j++) dx[dst + j * sw] += col[src + j];
+            const px = plane + iy * W + offX;
+            if (gather) {
+              for (let j = 0; j < lo; j++) col[at + j] = 0;
+              if (sw === 1) for (let j = lo; j < hi; j++) col[at + j] = img[px + j];
+              else for (let j = lo; j < hi; j++) col[at + j] = img[px + j * sw];
+              for (let j = hi; j < Wo; j++) col[at + j] = 0;
+            } else if (sw === 1) for (let j = lo; j < hi; j++) img[px + j] += col[at + j];
+            else for (let j = lo; j < hi; j++) img[px + j * sw] += col[at + j];
           }
         }
       }

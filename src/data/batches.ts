@@ -1,5 +1,5 @@
 import { ShapeError, formatShape } from '../errors.js';
-import { toLabels, type Labels } from '../labels.js';
+import type { Labels } from '../labels.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkInteger, checkOptions } from '../validate.js';

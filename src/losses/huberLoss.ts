@@ -1,6 +1,6 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { checkNumber } from '../validate.js';
-import { gradScale, parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions, type UpstreamOptions, recordLoss } from './reduction.js';
+import { gradScale, reduceLoss, type ReductionOptions, type UpstreamOptions, recordLoss, pairLoss, pairLossBackward } from './reduction.js';
 
 /** Options of {@link huberLoss}. */
 export interface HuberLossOptions extends ReductionOptions {
@@ -29,17 +29,14 @@ export interface HuberLossOptions extends ReductionOptions {
  */
 export function huberLoss(input: TensorLike, target: TensorLike, options?: HuberLossOptions): Tensor {
   const fn = 'huberLoss';
-  const [I, T] = samePair(fn, input, target);
-  const p = parseLossOptions(fn, options, ['delta']);
+  const { I, T, a, b, p } = pairLoss(fn, input, target, options, ['delta']);
   const delta = checkNumber(fn, 'options.delta', p.o.delta ?? 1, 'pos');
-  const a = I.data;
-  const b = T.data;
   const v = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) {
     const z = Math.abs(a[i] - b[i]);
     v[i] = z < delta ? 0.5 * z * z : delta * (z - 0.5 * delta);
   }
-  return recordLoss('huberLoss', reduceLoss(v, I.shape, p), I, T, huberLossBackward, p.o, 'negate');
+  return recordLoss(fn, reduceLoss(v, I.shape, p), I, T, huberLossBackward, p.o, 'negate');
 }
 
 /**
@@ -49,14 +46,8 @@ export function huberLoss(input: TensorLike, target: TensorLike, options?: Huber
  */
 export function huberLossBackward(input: TensorLike, target: TensorLike, options?: HuberLossOptions & UpstreamOptions): Tensor {
   const fn = 'huberLossBackward';
-  const [I, T] = samePair(fn, input, target);
-  const p = parseLossOptions(fn, options, ['delta']);
+  const { I, a, b, p, g, each, n, out } = pairLossBackward(fn, input, target, options, ['delta']);
   const delta = checkNumber(fn, 'options.delta', p.o.delta ?? 1, 'pos');
-  const { g, each } = upstream(fn, p, I.shape);
-  const a = I.data;
-  const b = T.data;
-  const n = a.length;
-  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const d = a[i] - b[i];
     const r = gradScale(p, each === null ? g : each[i], n);

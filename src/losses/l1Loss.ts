@@ -1,5 +1,5 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { gradScale, parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions, type UpstreamOptions, recordLoss } from './reduction.js';
+import { gradScale, reduceLoss, type ReductionOptions, type UpstreamOptions, recordLoss, pairLoss, pairLossBackward } from './reduction.js';
 
 /**
  * Mean absolute error, PyTorch's `F.l1_loss`: |p − t| elementwise, then the reduction.
@@ -20,10 +20,7 @@ import { gradScale, parseLossOptions, reduceLoss, samePair, upstream, type Reduc
  * @see https://pytorch.org/docs/stable/generated/torch.nn.L1Loss.html
  */
 export function l1Loss(input: TensorLike, target: TensorLike, options?: ReductionOptions): Tensor {
-  const [I, T] = samePair('l1Loss', input, target);
-  const p = parseLossOptions('l1Loss', options);
-  const a = I.data;
-  const b = T.data;
+  const { I, T, a, b, p } = pairLoss('l1Loss', input, target, options);
   const v = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) v[i] = Math.abs(a[i] - b[i]);
   return recordLoss('l1Loss', reduceLoss(v, I.shape, p), I, T, l1LossBackward, p.o, 'negate');
@@ -34,14 +31,7 @@ export function l1Loss(input: TensorLike, target: TensorLike, options?: Reductio
  * @example l1LossBackward([1, 2, 3], [1.5, 1, 3]).toArray(); // => [-0.3333333333333333, 0.3333333333333333, 0]
  */
 export function l1LossBackward(input: TensorLike, target: TensorLike, options?: ReductionOptions & UpstreamOptions): Tensor {
-  const fn = 'l1LossBackward';
-  const [I, T] = samePair(fn, input, target);
-  const p = parseLossOptions(fn, options);
-  const { g, each } = upstream(fn, p, I.shape);
-  const a = I.data;
-  const b = T.data;
-  const n = a.length;
-  const out = new Float64Array(n);
+  const { I, a, b, p, g, each, n, out } = pairLossBackward('l1LossBackward', input, target, options);
   const r = gradScale(p, g, n);
   for (let i = 0; i < n; i++) {
     const d = a[i] - b[i];

@@ -1,5 +1,5 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions, type UpstreamOptions, recordLoss } from './reduction.js';
+import { reduceLoss, type ReductionOptions, type UpstreamOptions, recordLoss, pairLoss, pairLossBackward } from './reduction.js';
 
 /**
  * Mean squared error, PyTorch's `F.mse_loss`: (p − t)² elementwise, then the reduction.
@@ -13,10 +13,7 @@ import { parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions
  * @example mseLoss([1, 2, 3], [1.5, 1, 3]).item(); // => 0.4166666666666667
  */
 export function mseLoss(input: TensorLike, target: TensorLike, options?: ReductionOptions): Tensor {
-  const [I, T] = samePair('mseLoss', input, target);
-  const p = parseLossOptions('mseLoss', options);
-  const a = I.data;
-  const b = T.data;
+  const { I, T, a, b, p } = pairLoss('mseLoss', input, target, options);
   const v = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) {
     const d = a[i] - b[i];
@@ -31,13 +28,8 @@ export function mseLoss(input: TensorLike, target: TensorLike, options?: Reducti
  * @example mseLossBackward([1, 2, 3], [1.5, 1, 3]).toArray(); // ≈ [-0.3333, 0.6667, 0]
  */
 export function mseLossBackward(input: TensorLike, target: TensorLike, options?: ReductionOptions & UpstreamOptions): Tensor {
-  const [I, T] = samePair('mseLossBackward', input, target);
-  const p = parseLossOptions('mseLossBackward', options);
-  const { g, each } = upstream('mseLossBackward', p, I.shape);
-  const norm = p.reduction === 'mean' ? 2 / I.size : 2;
-  const a = I.data;
-  const b = T.data;
-  const out = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = norm * (a[i] - b[i]) * (each === null ? g : each[i]);
+  const { I, a, b, p, g, each, n, out } = pairLossBackward('mseLossBackward', input, target, options);
+  const norm = p.reduction === 'mean' ? 2 / n : 2;
+  for (let i = 0; i < n; i++) out[i] = norm * (a[i] - b[i]) * (each === null ? g : each[i]);
   return new Tensor(out, I.shape);
 }

@@ -109,6 +109,23 @@ export function upstream(fn: string, p: ParsedLoss, lossShape: readonly number[]
   return { g: D.data[0], each: null };
 }
 
+/**
+ * The common start of an elementwise (input, target) loss — mseLoss, l1Loss, smoothL1Loss,
+ * huberLoss, the binary cross-entropies: the same-shape pair, its data and the parsed options
+ * (`keys`: the loss's own option names). @internal
+ */
+export function pairLoss(fn: string, input: TensorLike, target: TensorLike, options: unknown, keys: readonly string[] = []) {
+  const [I, T] = samePair(fn, input, target);
+  return { I, T, a: I.data, b: T.data, p: parseLossOptions(fn, options, keys) };
+}
+
+/** {@link pairLoss} for a backward: also the upstream gradient and the output buffer. @internal */
+export function pairLossBackward(fn: string, input: TensorLike, target: TensorLike, options: unknown, keys: readonly string[] = []) {
+  const s = pairLoss(fn, input, target, options, keys);
+  const { g, each } = upstream(fn, s.p, s.I.shape);
+  return { ...s, g, each, n: s.a.length, out: new Float64Array(s.a.length) };
+}
+
 /** Requires two tensors of identical shape (losses never broadcast silently). @internal */
 export function samePair(fn: string, input: TensorLike, target: TensorLike, names: [string, string] = ['input', 'target']): [Tensor, Tensor] {
   const I = asTensor(input, fn, names[0]);

@@ -1,6 +1,6 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { checkNumber } from '../validate.js';
-import { gradScale, parseLossOptions, reduceLoss, samePair, upstream, type ReductionOptions, type UpstreamOptions, recordLoss } from './reduction.js';
+import { gradScale, reduceLoss, type ReductionOptions, type UpstreamOptions, recordLoss, pairLoss, pairLossBackward } from './reduction.js';
 
 /** Options of {@link smoothL1Loss}. */
 export interface SmoothL1LossOptions extends ReductionOptions {
@@ -31,18 +31,15 @@ export interface SmoothL1LossOptions extends ReductionOptions {
  */
 export function smoothL1Loss(input: TensorLike, target: TensorLike, options?: SmoothL1LossOptions): Tensor {
   const fn = 'smoothL1Loss';
-  const [I, T] = samePair(fn, input, target);
-  const p = parseLossOptions(fn, options, ['beta']);
+  const { I, T, a, b, p } = pairLoss(fn, input, target, options, ['beta']);
   const beta = checkNumber(fn, 'options.beta', p.o.beta ?? 1, 'nonneg');
-  const a = I.data;
-  const b = T.data;
   const v = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) {
     const z = Math.abs(a[i] - b[i]);
     // PyTorch's expression and order; with β = 0 no z is < β, so every element takes z − 0.
     v[i] = z < beta ? (0.5 * z * z) / beta : z - 0.5 * beta;
   }
-  return recordLoss('smoothL1Loss', reduceLoss(v, I.shape, p), I, T, smoothL1LossBackward, p.o, 'negate');
+  return recordLoss(fn, reduceLoss(v, I.shape, p), I, T, smoothL1LossBackward, p.o, 'negate');
 }
 
 /**
@@ -54,14 +51,8 @@ export function smoothL1Loss(input: TensorLike, target: TensorLike, options?: Sm
  */
 export function smoothL1LossBackward(input: TensorLike, target: TensorLike, options?: SmoothL1LossOptions & UpstreamOptions): Tensor {
   const fn = 'smoothL1LossBackward';
-  const [I, T] = samePair(fn, input, target);
-  const p = parseLossOptions(fn, options, ['beta']);
+  const { I, a, b, p, g, each, n, out } = pairLossBackward(fn, input, target, options, ['beta']);
   const beta = checkNumber(fn, 'options.beta', p.o.beta ?? 1, 'nonneg');
-  const { g, each } = upstream(fn, p, I.shape);
-  const a = I.data;
-  const b = T.data;
-  const n = a.length;
-  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const d = a[i] - b[i];
     const r = gradScale(p, each === null ? g : each[i], n);

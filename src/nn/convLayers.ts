@@ -7,7 +7,7 @@ import { conv2d, conv2dBackward, type Conv2dOptions } from '../conv/conv2d.js';
 import { dropoutBackward, dropoutMask } from '../conv/dropout.js';
 import { readPair, type Pair2d } from '../conv/geometry.js';
 import { maxPool2d, maxPool2dBackward, type MaxPool2dOptions } from '../conv/maxPool2d.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { ShapeError } from '../errors.js';
 import { drawUniform, initialize, type Initializer } from '../init/common.js';
 import { computeFans } from '../init/computeFans.js';
 import { fanInUniform } from '../init/fanScaled.js';
@@ -17,6 +17,7 @@ import { flatten } from '../tensor/structure.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkFunction, checkInteger, checkNumber, checkNumberWhere, checkOptions } from '../validate.js';
 import { ActivationLayer } from './activationLayers.js';
+import { WeightedLayer } from './weighted.js';
 import { ModuleBase, accumulateGrad, takeCache } from './module.js';
 
 /** Options of {@link Conv2d}. */
@@ -37,7 +38,7 @@ export interface Conv2dLayerOptions extends Conv2dOptions, RandomOptions {
  * fanIn = (inChannels/groups)·kh·kw, drawn weight first, then bias.
  * @example const conv = new Conv2d(1, 6, 5, { padding: 2, seed: 0 }); conv.forward(zeros([8, 1, 28, 28])).shape; // => [8, 6, 28, 28]
  */
-export class Conv2d extends ModuleBase {
+export class Conv2d extends WeightedLayer {
   /** lsuvInit rescales this layer (its weight is `[…fan-in dims, out]`). */
   static get lsuv(): boolean {
     return true;
@@ -52,7 +53,6 @@ export class Conv2d extends ModuleBase {
   readonly weight: Tensor;
   /** `[outChannels]`, or null with `bias: false`. */
   readonly bias: Tensor | null;
-  private x: Tensor | null = null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair2d, options?: Conv2dLayerOptions) {
     super();
@@ -87,31 +87,16 @@ export class Conv2d extends ModuleBase {
     } else this.bias = null;
   }
 
-  override forward(x: TensorLike): Tensor {
-    const X = asTensor(x, 'Conv2d.forward', 'x');
-    if (X.rank !== 4 || X.shape[1] !== this.inChannels) {
-      throw new ShapeError('Conv2d.forward', `x has shape ${formatShape(X.shape)} but the layer expects [N, ${this.inChannels}, H, W] (NCHW)`);
-    }
-    const y = conv2d(X, this.weight, this.bias, this.options);
-    this.x = X;
-    return y;
+  protected expected(X: Tensor): string | null {
+    return X.rank === 4 && X.shape[1] === this.inChannels ? null : `[N, ${this.inChannels}, H, W] (NCHW)`;
   }
 
-  override backward(dy: TensorLike): Tensor {
-    const X = takeCache('Conv2d.backward', this.x);
-    const { dx, dweight, dbias } = conv2dBackward(dy, X, this.weight, this.options);
-    this.x = null;
-    accumulateGrad(this.weight, dweight.data);
-    if (this.bias !== null) accumulateGrad(this.bias, dbias.data);
-    return dx;
+  protected apply(X: Tensor): Tensor {
+    return conv2d(X, this.weight, this.bias, this.options);
   }
 
-  override backwardReady(): boolean {
-    return this.x !== null;
-  }
-
-  protected override ownParameters(): [string, Tensor][] {
-    return this.bias === null ? [['weight', this.weight]] : [['weight', this.weight], ['bias', this.bias]];
+  protected applyBackward(dy: TensorLike, X: Tensor) {
+    return conv2dBackward(dy, X, this.weight, this.options);
   }
 }
 

@@ -1,11 +1,10 @@
-import { ShapeError, formatShape } from '../errors.js';
 import { fanInUniform } from '../init/fanScaled.js';
 import { drawUniform, initialize, type Initializer } from '../init/common.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
 import { linear, linearBackward } from '../tensor/linear.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkFunction, checkInteger, checkOptions } from '../validate.js';
-import { ModuleBase, accumulateGrad, takeCache } from './module.js';
+import { WeightedLayer } from './weighted.js';
 
 /** Options of {@link Linear}. */
 export interface LinearOptions extends RandomOptions {
@@ -29,7 +28,7 @@ export interface LinearOptions extends RandomOptions {
  * dW = xᵀ·dy and db = Σ dy into `weight.grad` / `bias.grad` and returns dx = dy·Wᵀ.
  * @example const fc = new Linear(784, 256, { seed: 0 });
  */
-export class Linear extends ModuleBase {
+export class Linear extends WeightedLayer {
   protected override readonly kind = 'Linear';
   readonly inFeatures: number;
   readonly outFeatures: number;
@@ -37,7 +36,6 @@ export class Linear extends ModuleBase {
   readonly weight: Tensor;
   /** `[outFeatures]`, or null with `bias: false`. */
   readonly bias: Tensor | null;
-  private x: Tensor | null = null;
 
   constructor(inFeatures: number, outFeatures: number, options?: LinearOptions) {
     super();
@@ -58,30 +56,15 @@ export class Linear extends ModuleBase {
     } else this.bias = null;
   }
 
-  override forward(x: TensorLike): Tensor {
-    const X = asTensor(x, 'Linear.forward', 'x');
-    if (X.rank < 1 || X.shape[X.rank - 1] !== this.inFeatures) {
-      throw new ShapeError('Linear.forward', `x has shape ${formatShape(X.shape)} but the layer expects [..., ${this.inFeatures}] (last dim = inFeatures)`);
-    }
-    const y = linear(X, this.weight, this.bias);
-    this.x = X;
-    return y;
+  protected expected(X: Tensor): string | null {
+    return X.rank >= 1 && X.shape[X.rank - 1] === this.inFeatures ? null : `[..., ${this.inFeatures}] (last dim = inFeatures)`;
   }
 
-  override backward(dy: TensorLike): Tensor {
-    const X = takeCache('Linear.backward', this.x);
-    const { dx, dweight, dbias } = linearBackward(dy, X, this.weight);
-    this.x = null;
-    accumulateGrad(this.weight, dweight.data);
-    if (this.bias !== null) accumulateGrad(this.bias, dbias.data);
-    return dx;
+  protected apply(X: Tensor): Tensor {
+    return linear(X, this.weight, this.bias);
   }
 
-  override backwardReady(): boolean {
-    return this.x !== null;
-  }
-
-  protected override ownParameters(): [string, Tensor][] {
-    return this.bias === null ? [['weight', this.weight]] : [['weight', this.weight], ['bias', this.bias]];
+  protected applyBackward(dy: TensorLike, X: Tensor) {
+    return linearBackward(dy, X, this.weight);
   }
 }
