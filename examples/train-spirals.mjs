@@ -1,8 +1,6 @@
 // Train a small MLP to separate two interleaved spirals, using only nabla's public API.
 // Run after `npm run build`: node examples/train-spirals.mjs   (CI runs it and checks the exit code)
-import {
-  Adam, Linear, Sequential, Tanh, accuracy, batches, createRng, crossEntropy, crossEntropyBackward, tensor,
-} from 'nabla';
+import { Adam, Linear, Sequential, Tanh, accuracy, createRng, fit, tensor } from 'nabla';
 
 const rng = createRng(0);
 const points = [];
@@ -17,22 +15,20 @@ for (let i = 0; i < 400; i++) {
 const x = tensor(points);
 
 const model = new Sequential(new Linear(2, 32, { rng }), new Tanh(), new Linear(32, 32, { rng }), new Tanh(), new Linear(32, 2, { rng }));
-const opt = new Adam(model.parameters(), { lr: 0.01 });
 
-for (let epoch = 1; epoch <= 150; epoch++) {
-  for (const batch of batches(x, labels, { batchSize: 32, shuffle: true, rng })) {
-    model.zeroGrad();
-    const logits = model.forward(batch.x);
-    model.backward(crossEntropyBackward(logits, batch.y));
-    opt.step();
-  }
-  if (epoch % 50 === 0) {
-    const logits = model.forward(x);
-    console.log(`epoch ${epoch}: loss ${crossEntropy(logits, labels).item().toFixed(4)}, accuracy ${(accuracy(logits, labels) * 100).toFixed(1)}%`);
-  }
-}
+const history = await fit(model, x, labels, {
+  loss: 'crossEntropy',
+  optimizer: new Adam(model.parameters(), { lr: 0.01 }),
+  epochs: 150,
+  batchSize: 32,
+  rng,
+  onEpochEnd: ({ epoch, loss, accuracy }) => {
+    if (epoch % 50 === 0) console.log(`epoch ${epoch}: loss ${loss.toFixed(4)}, accuracy ${(accuracy * 100).toFixed(1)}% (as trained)`);
+  },
+});
 
 const final = accuracy(model.forward(x), labels);
+console.log(`final accuracy ${(final * 100).toFixed(1)}% after ${history.epoch.length} epochs`);
 if (final < 0.95) {
   console.error(`spirals: accuracy ${final} is below 0.95 — training is broken`);
   process.exit(1);

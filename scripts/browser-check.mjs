@@ -4,7 +4,9 @@
 // 'wasm-unsafe-eval' (nabla must use its WebAssembly kernels) — runs test/browser/workload.mjs there
 // and in Node, and requires its `exact` part to be bit-identical on every pair and its `approx` part
 // (which goes through Math.exp/log/pow, whose last bit differs between V8 versions) to agree to
-// 1e-12 relative.
+// 1e-12 relative. On both pages `fit` (test/browser/fit.mjs) runs too: a seeded run must agree with
+// Node's to 1e-12, and while fit trains, requestAnimationFrame and a timer must keep firing (a
+// synchronous loop, the control, lets no timer fire).
 // Usage (after npm run build): node scripts/browser-check.mjs
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -13,15 +15,20 @@ import { join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 import * as nabla from '../dist/index.js';
 import { run } from '../test/browser/workload.mjs';
+import { trainFit } from '../test/browser/fit.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const page = `<!doctype html><meta charset="utf-8"><script type="module">
 import * as nabla from '/dist/index.js';
 import { run } from '/test/browser/workload.mjs';
+import { trainFit, responsiveness } from '/test/browser/fit.mjs';
 try {
   await nabla.ready();
   window.__backend = nabla.getBackend();
-  window.__result = JSON.stringify(run(nabla));
+  const result = run(nabla);
+  result.approx.fit = await trainFit(nabla);
+  window.__responsiveness = JSON.stringify(await responsiveness(nabla, { requestAnimationFrame, setInterval, clearInterval }));
+  window.__result = JSON.stringify(result);
 } catch (e) { window.__error = String((e && e.stack) || e); }
 </script>`;
 // No 'unsafe-eval': any eval or new Function in the bundle would throw. Without 'wasm-unsafe-eval'
@@ -84,12 +91,14 @@ function compare(node, browser) {
 
 let code = 0;
 try {
-  const node = JSON.parse(JSON.stringify(run(nabla)));
+  const nodeResult = run(nabla);
+  nodeResult.approx.fit = await trainFit(nabla);
+  const node = JSON.parse(JSON.stringify(nodeResult));
   if (nabla.getBackend() !== 'wasm') throw new Error(`Node ran the workload on backend ${nabla.getBackend()} (expected wasm)`);
   for (const [path, { backend }] of Object.entries(CSP)) {
     const tab = await context.newPage();
     await tab.goto(`http://127.0.0.1:${port}${path}`);
-    await tab.waitForFunction(() => window.__result !== undefined || window.__error !== undefined, null, { timeout: 60_000 });
+    await tab.waitForFunction(() => window.__result !== undefined || window.__error !== undefined, null, { timeout: 120_000 });
     const err = await tab.evaluate(() => window.__error);
     if (err) throw new Error(`the workload failed in the browser (${path}): ${err}`);
     const used = await tab.evaluate(() => window.__backend);
@@ -97,10 +106,19 @@ try {
     const browser = JSON.parse(await tab.evaluate(() => window.__result));
     const agent = await tab.evaluate(() => navigator.userAgent);
     const r = compare(node, browser);
+    const { during, control } = JSON.parse(await tab.evaluate(() => window.__responsiveness));
+    if (!(during.frames >= 10 && during.ticks >= 10 && during.stopped === 'callback')) {
+      throw new Error(`the page (${path}) was not responsive during fit: ${JSON.stringify(during)}`);
+    }
+    if (control.ticks !== 0) throw new Error(`the control (a synchronous loop) let timers fire: ${JSON.stringify(control)}`);
     console.log(
       `browser check (Node ${process.version} on wasm vs ${/Chrom\w+\/[\d.]+/.exec(agent)?.[0] ?? agent} on ${used}, CSP "${CSP[path].policy}"): ` +
         `${r.exactCount} exact-arithmetic results bit-identical; ${r.approxCount} results through exp/log/pow within 1e-12 relative ` +
-        `(${r.approxIdentical} of them bit-identical)`,
+        `(${r.approxIdentical} of them bit-identical, a 4-epoch fit's history and parameters included)`,
+    );
+    console.log(
+      `browser check (${path}): during fit, ${during.frames} animation frames and ${during.ticks} timer ticks in ${during.ms.toFixed(0)} ms (${during.batches} batches); ` +
+        `a synchronous loop of ${control.steps} steps over ${control.ms.toFixed(0)} ms let ${control.ticks} ticks and ${control.frames} frames through`,
     );
     await tab.close();
   }

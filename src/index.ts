@@ -36,3 +36,7 @@ export {
   valueAndGrad, grad, vjp, accumulateGrads, noGrad, stopGradient, customGrad,
   type GradOptions, type ValueAndGrad, type Vjp,
 } from './autograd/transforms.js';
+export {
+  fit,
+  type FitOptions, type History, type EpochInfo, type BatchInfo, type LossName, type LossFunction, type AbortSignalLike, type CallbackResult,
+} from './train/fit.js';

@@ -1,8 +1,11 @@
 // CI check of a lab run's results.json: every experiment present, every number finite (a diverging
-// variant must be marked so), chapter 4's deep-network rows present with LSUV at unit variance, and
-// the optimizer claim measured: Adam and momentum end below plain SGD.
-// Usage: node examples/lab/check-smoke.mjs <results.json>
+// variant must be marked so; null marks a measurement that does not apply to a row), chapter 4's
+// deep-network rows present with LSUV at unit variance, the optimizer claim measured (Adam and
+// momentum end below plain SGD), saturation measured only for bounded activations and dead units
+// only for ReLUs, and the HTML report's formulas typeset (no raw `^{`).
+// Usage: node examples/lab/check-smoke.mjs <results.json>   (index.html beside it)
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const path = process.argv[2] ?? 'lab-report/results.json';
 const { results } = JSON.parse(readFileSync(path, 'utf8'));
@@ -14,7 +17,7 @@ for (const r of results) {
   for (const t of [r.table, ...(r.moreTables ?? [])]) {
     for (const row of t.rows) {
       row.slice(1).forEach((v, j) => {
-        if (typeof v !== 'number' || !Number.isFinite(v)) problems.push(`${r.id}: ${row[0]} has a non-finite ${t.columns[j + 1]} (${v})`);
+        if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) problems.push(`${r.id}: ${row[0]} has a non-finite ${t.columns[j + 1]} (${v})`);
       });
     }
   }
@@ -34,8 +37,27 @@ if (opt) {
   const l = opt.finalTrainLoss;
   if (!(l.Adam < l.SGD && l.momentum < l.SGD)) problems.push(`optimizers: Adam ${l.Adam} and momentum ${l.momentum} are not both below SGD ${l.SGD}`);
 }
+// Saturation applies to bounded activations, dead units to ReLUs (examples/lab/experiments.mjs unitHealth).
+for (const id of ['init', 'activations']) {
+  const t = results.find((r) => r.id === id)?.table;
+  if (!t) continue;
+  const sat = t.columns.findIndex((c) => c.startsWith('saturated'));
+  const dead = t.columns.findIndex((c) => c.startsWith('dead'));
+  for (const row of t.rows) {
+    const name = String(row[0]);
+    const relu = /ReLU/.test(name);
+    const bounded = /sigmoid|tanh/i.test(name) && !relu;
+    if (relu && (row[sat] !== null || typeof row[dead] !== 'number')) problems.push(`${id}: ${name} should have dead units and no saturation, got ${row[dead]} / ${row[sat]}`);
+    if (bounded && (row[dead] !== null || typeof row[sat] !== 'number')) problems.push(`${id}: ${name} should have saturation and no dead units, got ${row[sat]} / ${row[dead]}`);
+  }
+}
+const html = readFileSync(join(dirname(path), 'index.html'), 'utf8');
+const formulas = [...html.matchAll(/<p class="formula">(.*?)<\/p>/g)].map((m) => m[1]);
+if (formulas.length !== results.length) problems.push(`index.html has ${formulas.length} formulas for ${results.length} experiments`);
+for (const f of formulas) if (/[_^][{\w]/.test(f.replace(/<[^>]*>/g, ''))) problems.push(`index.html shows a raw formula: ${f}`);
+if (!formulas.some((f) => f.includes('<sup>'))) problems.push('index.html has no typeset superscript');
 if (problems.length) {
   console.error(`lab smoke check failed:\n- ${problems.join('\n- ')}`);
   process.exit(1);
 }
-console.log(`lab smoke check: ${results.length} experiments, all numbers finite, the deep initialization rows present with LSUV at unit variance, Adam and momentum below SGD`);
+console.log(`lab smoke check: ${results.length} experiments, all numbers finite, the deep initialization rows present with LSUV at unit variance, Adam and momentum below SGD, saturation and dead units where they apply, formulas typeset`);

@@ -30,6 +30,40 @@ function firstHidden(model, x) {
   return h;
 }
 
+/**
+ * What can go wrong with a layer's units depends on its activation, so each is measured only where
+ * it is defined (null elsewhere, shown as "—"):
+ * - saturation, for the bounded activations (sigmoid (0, 1), tanh (−1, 1)): the fraction of
+ *   activations within 1% of the range's width from either bound, where σ′ < 0.01 and tanh′ < 0.04
+ *   — almost no gradient passes. A ReLU's zeros are not saturation: it has no upper bound.
+ * - dead units, for the ReLU family (ReLU, LeakyReLU, PReLU): the fraction of units whose output is
+ *   exactly 0 for every input, so no gradient ever reaches their weights. A LeakyReLU or PReLU unit
+ *   is 0 only where its input is exactly 0.
+ * h: [N, H] activations of one layer; act: the activation layer that produced them.
+ */
+export function unitHealth(h, act) {
+  const [N, H] = h.shape;
+  const bounds = act instanceof Sigmoid ? [0, 1] : act instanceof Tanh ? [-1, 1] : null;
+  let saturated = null;
+  if (bounds !== null) {
+    const margin = 0.01 * (bounds[1] - bounds[0]);
+    let count = 0;
+    for (const v of h.data) if (v < bounds[0] + margin || v > bounds[1] - margin) count++;
+    saturated = count / h.size;
+  }
+  let dead = null;
+  if (act instanceof ReLU || act instanceof LeakyReLU || act instanceof PReLU) {
+    let count = 0;
+    for (let j = 0; j < H; j++) {
+      let alive = false;
+      for (let i = 0; i < N && !alive; i++) if (h.data[i * H + j] !== 0) alive = true;
+      if (!alive) count++;
+    }
+    dead = count / H;
+  }
+  return { saturated, dead };
+}
+
 export function objective(ctx) {
   // The notes' example: o = σ(wx + b), target y = 0. A wrong answer (o ≈ 0.82) and a more wrong one
   // (o ≈ 0.99): under MSE the more wrong one gets the SMALLER gradient.
@@ -127,21 +161,12 @@ export function initialization(ctx) {
     const W = model.modules[0].weight;
     let spread = 0;
     for (let i = 0; i < 784; i++) for (let j = 1; j < 64; j++) spread = Math.max(spread, Math.abs(W.data[i * 64 + j] - W.data[i * 64]));
-    const h = firstHidden(model, ctx.data.test.x);
-    const H = h.shape[1];
-    let dead = 0;
-    for (let j = 0; j < H; j++) {
-      let any = false;
-      for (let i = 0; i < h.shape[0] && !any; i++) if (h.data[i * H + j] > 0) any = true;
-      if (!any) dead++;
-    }
-    let sat = 0;
-    for (const v of h.data) if (v < 0.01 || v > 0.99) sat++;
-    stats[name] = { hiddenSpread: spread, deadFraction: dead / H, saturatedFraction: sat / h.size };
+    const health = unitHealth(firstHidden(model, ctx.data.test.x), model.modules[1]);
+    stats[name] = { hiddenSpread: spread, deadFraction: health.dead, saturatedFraction: health.saturated };
     return run;
   });
   const t = table(runs);
-  t.columns.push('max |w_j − w_0| (hidden units)', 'dead units', 'saturated activations');
+  t.columns.push('max |w_j − w_0| (hidden units)', 'dead units (ReLU)', 'saturated activations (sigmoid, tanh)');
   t.rows.forEach((r, i) => {
     const s = stats[runs[i].name];
     r.push(s.hiddenSpread, s.deadFraction, s.saturatedFraction);
@@ -155,7 +180,7 @@ export function initialization(ctx) {
     lines: [
       `all zeros: after training, the largest difference between any hidden unit's weights and unit 0's is ${z.hiddenSpread} — the units stay identical`,
       `too large (ReLU, pre-activations pushed negative): ${(stats['too large N(0, 1) (ReLU)'].deadFraction * 100).toFixed(1)}% of hidden units are dead (output 0 for every test digit)`,
-      `too large (sigmoid): ${(stats['too large N(0, 1) (sigmoid)'].saturatedFraction * 100).toFixed(1)}% of hidden activations are saturated (< 0.01 or > 0.99)`,
+      `too large (sigmoid): ${(stats['too large N(0, 1) (sigmoid)'].saturatedFraction * 100).toFixed(1)}% of hidden activations are saturated (< 0.01 or > 0.99, where σ′ < 0.01), against ${(stats['Xavier (sigmoid)'].saturatedFraction * 100).toFixed(1)}% with Xavier's range`,
       ...deep.lines,
     ],
     table: t,
@@ -315,24 +340,19 @@ export function activations(ctx) {
     ['softplus', () => new Softplus()],
   ];
   const dead = {};
+  const saturated = {};
   const runs = acts.map(([name, act]) => {
     const rng = createRng(ctx.seed);
     const model = mlp([784, 64, 64, 64, 10], act, rng);
     const run = train({ name, model, opt: new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }), data: ctx.data, epochs: ctx.epochs, rng, progress: ctx.progress });
-    const h = firstHidden(model, ctx.data.test.x);
-    const H = h.shape[1];
-    let d = 0;
-    for (let j = 0; j < H; j++) {
-      let any = false;
-      for (let i = 0; i < h.shape[0] && !any; i++) if (h.data[i * H + j] !== 0) any = true;
-      if (!any) d++;
-    }
-    dead[name] = d / H;
+    const health = unitHealth(firstHidden(model, ctx.data.test.x), model.modules[1]);
+    dead[name] = health.dead;
+    saturated[name] = health.saturated;
     return run;
   });
   const t = table(runs);
-  t.columns.push('dead first-layer units');
-  t.rows.forEach((r, i) => r.push(dead[runs[i].name]));
+  t.columns.push('dead first-layer units (ReLU family)', 'saturated first-layer activations (sigmoid, tanh)');
+  t.rows.forEach((r, i) => r.push(dead[runs[i].name], saturated[runs[i].name]));
   const best = runs.reduce((a, b) => (b.final.testAcc > a.final.testAcc ? b : a));
   return {
     id: 'activations',

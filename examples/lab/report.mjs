@@ -58,16 +58,68 @@ export function lineChart({ title, xLabel = 'epoch', yLabel, series, width = 560
   return out.join('');
 }
 
-const fmt = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : Number.isFinite(v) ? v.toFixed(4) : String(v)) : esc(v));
+// null marks a measurement that does not apply to that row (saturation of a ReLU, say).
+const fmt = (v) => (v === null ? '<span class="na" title="not applicable">—</span>' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : Number.isFinite(v) ? v.toFixed(4) : String(v)) : formulaHtml(String(v)));
 
-const htmlTable = (t) => `${t.title ? `<p class="caption">${esc(t.title)}</p>` : ''}<table><tr>${t.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>
+/**
+ * Typesets a formula written in the experiments' plain notation — `_x`, `_{…}` for subscripts,
+ * `^x`, `^{…}` for superscripts, nestable (`e^{s_j}`) — as HTML: <sub>/<sup>, with Latin letters in
+ * italics (the usual convention for variables) and the rest (operators, digits, Greek, words like
+ * `log` or `with`) upright as written. Everything else is escaped.
+ */
+// Two-letter English words and abbreviations that are not products of variables.
+const UPRIGHT_SHORT = new Set(['or', 'vs', 'ln', 'lr', 'in', 'at', 'of', 'on', 'to', 'by', 'is', 'as', 'an', 'if', 'no', 'ms']);
+
+/** A run of Latin letters: a product of one-letter variables (`x`, `wx`) in italics; a word (log, max, He, BN, with) upright. */
+function typesetWord(w) {
+  if (w.length === 1 || (w.length === 2 && /^[a-z]+$/.test(w) && !UPRIGHT_SHORT.has(w))) return [...w].map((c) => `<i>${c}</i>`).join('');
+  return esc(w);
+}
+
+export function formulaHtml(text) {
+  let i = 0;
+  const group = (stop) => {
+    let out = '';
+    while (i < text.length && text[i] !== stop) {
+      const c = text[i];
+      if ((c === '_' || c === '^') && i + 1 < text.length) {
+        i++;
+        let inner;
+        if (text[i] === '{') {
+          i++;
+          inner = group('}');
+          i++; // the closing brace
+        } else {
+          const m = /^[A-Za-z0-9]+/.exec(text.slice(i));
+          const run = m === null ? text[i] : m[0];
+          inner = /^[A-Za-z]$/.test(run) ? `<i>${run}</i>` : esc(run); // x_new: "new" is a label
+          i += run.length;
+        }
+        out += c === '_' ? `<sub>${inner}</sub>` : `<sup>${inner}</sup>`;
+        continue;
+      }
+      const word = /^[A-Za-z]+/.exec(text.slice(i));
+      if (word !== null) {
+        out += typesetWord(word[0]);
+        i += word[0].length;
+        continue;
+      }
+      out += esc(c);
+      i++;
+    }
+    return out;
+  };
+  return group(undefined);
+}
+
+const htmlTable = (t) => `${t.title ? `<p class="caption">${esc(t.title)}</p>` : ''}<table><tr>${t.columns.map((c) => `<th>${formulaHtml(c)}</th>`).join('')}</tr>
   ${t.rows.map((row) => `<tr>${row.map((v) => `<td>${fmt(v)}</td>`).join('')}</tr>`).join('')}</table>`;
 
 export function htmlReport({ meta, results }) {
   const sections = results.map((r) => `
 <section id="${esc(r.id)}">
   <h2>${esc(r.title)}</h2>
-  <p class="formula">${esc(r.formula)}</p>
+  <p class="formula">${formulaHtml(r.formula)}</p>
   ${r.lines.map((l) => `<p>${esc(l)}</p>`).join('')}
   <div class="charts">${r.charts.map((c) => lineChart(c)).join('')}</div>
   ${[r.table, ...(r.moreTables ?? [])].map(htmlTable).join('')}
@@ -78,7 +130,7 @@ export function htmlReport({ meta, results }) {
 <style>
 body{font-family:sans-serif;max-width:1180px;margin:24px auto;padding:0 16px;color:#222}
 h1{margin-bottom:4px} .meta{color:#666} section{border-top:1px solid #ddd;margin-top:28px}
-.formula{font-family:serif;font-style:italic;font-size:1.1em} .charts{display:flex;flex-wrap:wrap;gap:12px}
+.formula{font-family:'Cambria Math','STIX Two Math','Latin Modern Math',serif;font-size:1.15em} .formula sub,.formula sup{font-size:.72em} .na{color:#999} .charts{display:flex;flex-wrap:wrap;gap:12px}
 table{border-collapse:collapse;margin:12px 0} td,th{border:1px solid #ccc;padding:3px 8px;text-align:right} td:first-child,th:first-child{text-align:left}
 .caption{font-weight:bold;margin-bottom:0} .held{color:#1a7f37} .not{color:#b42318}
 </style></head><body>

@@ -30,7 +30,7 @@ function parseArgs(argv) {
 }
 
 function printTable(t) {
-  const cells = [t.columns, ...t.rows.map((r) => r.map((v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v))))];
+  const cells = [t.columns, ...t.rows.map((r) => r.map((v) => (v === null ? '—' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v))))];
   const widths = t.columns.map((_, j) => Math.max(...cells.map((r) => r[j].length)));
   for (const r of cells) console.log('  ' + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
 }

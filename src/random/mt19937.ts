@@ -25,7 +25,7 @@ export interface RngState {
  * @internal Use {@link createRng}.
  */
 export class MT19937 {
-  protected readonly mt = new Uint32Array(N);
+  protected readonly mt: Uint32Array = new Uint32Array(N);
   protected mti = N;
 
   constructor(seed: number) {
