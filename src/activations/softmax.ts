@@ -12,7 +12,7 @@ import { backwardArgs, recorded } from './common.js';
  *
  * Method: the row maximum is subtracted first, so no exponent is positive and nothing overflows:
  * softmax([1000, 0, −1000]) = [1, e^−1000 ≈ 0, 0]. A row of all −∞ gives NaN, as in PyTorch (−∞ − (−∞)).
- * @example softmax([2.0, 1.2, 4.0]).toArray(); // ≈ [0.1131, 0.0508, 0.8360] (the course notes' example)
+ * @example softmax([2.0, 1.2, 4.0]).toArray(); // ≈ [0.1131, 0.0508, 0.8360] (the textbook's example)
  */
 export function softmax(x: TensorLike, axis = -1): Tensor {
   return normalized('softmax', x, axis, false, softmaxBackward);

@@ -18,7 +18,7 @@ export interface BinaryCrossEntropyOptions extends LogLossOptions {
  * Method: log(1 − p) is `log1p(−p)`. The clamp keeps p ∈ {0, 1} finite (loss ≤ 100, no 0·(−∞));
  * the gradient's denominator is guarded by 1e−12 (PyTorch's `EPSILON`), so p = 0 with y = 1 gives
  * −1e12/N. Keras clips p to [1e−7, 1 − 1e−7] instead (max loss ≈ 16.1). Probabilities or targets
- * outside [0, 1] (or NaN) are a ValueError, as in PyTorch. `base: 2` gives the course notes' bits.
+ * outside [0, 1] (or NaN) are a ValueError, as in PyTorch. `base: 2` gives the textbook's bits.
  * @example binaryCrossEntropy([0.9, 0.2], [1, 0], { reduction: 'none' }).toArray(); // ≈ [0.10536, 0.22314]
  */
 export function binaryCrossEntropy(input: TensorLike, target: TensorLike, options?: BinaryCrossEntropyOptions): Tensor {

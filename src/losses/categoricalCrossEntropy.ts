@@ -3,7 +3,7 @@ import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { LOG_KEYS, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /**
- * Cross-entropy on probabilities (the course notes' −Σ y log o), one value per sample:
+ * Cross-entropy on probabilities (the textbook's −Σ y log o), one value per sample:
  *
  * ```math
  * \ell_i = -\sum_c y_{ic} \log p_{ic}, \qquad \frac{\partial \ell_i}{\partial p_{ic}} = -\frac{y_{ic}}{p_{ic}}

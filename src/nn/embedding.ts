@@ -11,7 +11,7 @@ import { ModuleBase, gradBuffer, takeCache } from './module.js';
  * A lookup table of `numEmbeddings` learnable vectors of size `dim` (PyTorch's `nn.Embedding`;
  * weights initialized N(0, 1) like PyTorch unless `init` is given).
  *
- * The course notes' answer to one-hot codes that grow with the vocabulary: instead of a
+ * The textbook's answer to one-hot codes that grow with the vocabulary: instead of a
  * `numEmbeddings`-long one-hot vector per item, each id maps to a dense `dim`-long vector. The
  * result equals `matmul(oneHot(ids, numEmbeddings), weight)` without building the one-hot matrix.
  *

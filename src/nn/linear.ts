@@ -20,7 +20,7 @@ export interface LinearOptions extends RandomOptions {
  * Fully connected layer y = x·W + b with W `[inFeatures, outFeatures]` (nabla's `matmul(x, W)`
  * layout, the transpose of PyTorch's `(out, in)`) and b `[outFeatures]`.
  *
- * Default initialization is PyTorch's `nn.Linear`: W and b ~ U(−1/√in, 1/√in) — the course notes'
+ * Default initialization is PyTorch's `nn.Linear`: W and b ~ U(−1/√in, 1/√in) — the textbook'
  * r = 1/√n_in rule — drawn weight first, then bias, from `rng`/`seed` (NumPy-reproducible) or the
  * default generator. x may be `[N, in]` or have more leading dimensions `[…, in]`.
  *

@@ -43,7 +43,7 @@ interface Cache {
  * - eval: normalizes with runningMean / runningVar (batch statistics if `trackRunningStats` is false).
  *
  * y = γ·x̂ + β: γ and β let the network undo the normalization where that helps — plain
- * standardization would pin a sigmoid's input to its near-linear middle (the course notes' point).
+ * standardization would pin a sigmoid's input to its near-linear middle (the textbook's point).
  * `backward(dy)` returns dL/dx and accumulates `gamma.grad` / `beta.grad`.
  * @example
  * const bn = new BatchNorm(2);
@@ -258,7 +258,7 @@ export class BatchNorm extends ModuleBase {
 }
 
 /**
- * The course notes' post-processing after training: sets `layer.runningMean` / `runningVar` to the
+ * The textbook's post-processing after training: sets `layer.runningMean` / `runningVar` to the
  * population statistics of the whole training set, given as batches (any iterable of tensors —
  * typically the inputs this layer sees, one batch at a time). The mean and the unbiased variance
  * (biased under `convention: 'keras'`) are combined across batches exactly (Chan et al.'s pairwise

@@ -40,7 +40,7 @@ export interface AdagradGroupOptions extends BaseGroupOptions {
  * p ← p − clr · g / (√r + ε)    (ε inside: g / √(r + ε))
  * ```
  *
- * With lr = ρ, ε = ε, initialAccumulatorValue 0 this is exactly the course notes' r = r + g⊙g,
+ * With lr = ρ, ε = ε, initialAccumulatorValue 0 this is exactly the textbook's r = r + g⊙g,
  * Δθ = −ρ/(ε + √r) ⊙ g.
  *
  * State per parameter ({@link Optimizer.getState} / {@link Optimizer.setState}): `sum` (r; created

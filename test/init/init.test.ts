@@ -88,7 +88,7 @@ describe('fans and gains', () => {
     expect(calculateGain('selu')).toBe(0.75);
     expect(() => calculateGain('gelu' as never)).toThrow(/calculateGain: nonlinearity "gelu" is not supported/);
   });
-  it('REFERENCE §10.7 scales for a 3→4 layer ([3, 4] in nabla’s layout)', () => {
+  it('worked example AC1: scales for a 3→4 layer ([3, 4] in nabla’s layout)', () => {
     // PyTorch default bound 1/√3; xavier_uniform √(6/7); kaiming_uniform √2.
     const b = (t: Tensor) => Math.max(...Array.from(t.data, Math.abs));
     expect(b(fanInUniform([3, 4], { seed: 0 }))).toBeLessThan(0.5773502692);

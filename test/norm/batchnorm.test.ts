@@ -51,7 +51,7 @@ describe('batchNorm / batchNormBackward against references', () => {
   });
 });
 
-describe('REFERENCE §10.5 worked numbers', () => {
+describe('worked example BN1 (docs/semantics.md)', () => {
   const x = [[1, 2], [3, 6], [5, 10], [7, 14]];
   it('train output (PyTorch eps 1e-5 and Keras eps 1e-3)', () => {
     const y = batchNorm(x, { gamma: [1, 0.5], beta: [0, 1] }).toArray() as number[][];
@@ -213,7 +213,7 @@ describe('BatchNorm layer', () => {
   });
 });
 
-describe('the course notes: batch normalization keeps a deep sigmoid network out of saturation', () => {
+describe('the textbook: batch normalization keeps a deep sigmoid network out of saturation', () => {
   it('pre-activations of 8 sigmoid layers stay near mean 0, std 1 with BN; without it they saturate', () => {
     const rng = createRng(7);
     const N = 256;
@@ -224,7 +224,7 @@ describe('the course notes: batch normalization keeps a deep sigmoid network out
     const satPlain: number[] = [];
     const satBn: number[] = [];
     for (let l = 0; l < 8; l++) {
-      const W = normal([D, D], { rng, std: 1 }); // too large a range (the notes' warning)
+      const W = normal([D, D], { rng, std: 1 }); // too large a range (the textbook's warning)
       const z = matmul(h, W);
       const zb = new BatchNorm(D).forward(matmul(hb, W));
       const frac = (t: Tensor) => t.data.reduce((s, v) => s + (Math.abs(v) > 4 ? 1 : 0), 0) / t.size;

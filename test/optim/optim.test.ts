@@ -55,7 +55,7 @@ function run(opt: (p: Tensor) => AnyOpt, grad: (t: number, p: Float64Array) => n
 const fixedG = () => [0.5, 0.1];
 const quad = (_t: number, p: Float64Array) => [p[0], 2 * p[1]];
 
-describe('REFERENCE.md §10 worked numbers', () => {
+describe('worked examples S1–D9 (docs/semantics.md)', () => {
   const cases: [string, (p: Tensor) => AnyOpt, (t: number, p: Float64Array) => number[], number[][], number[]?][] = [
     ['S1 plain', (p) => new SGD([p], { lr: 0.1 }), fixedG, [[0.95, -2.01], [0.9, -2.02], [0.85, -2.03]]],
     ['S2 momentum', (p) => new SGD([p], { lr: 0.1, momentum: 0.9 }), fixedG, [[0.95, -2.01], [0.855, -2.029], [0.7195, -2.0561]]],
@@ -117,7 +117,7 @@ describe('REFERENCE.md §10 worked numbers', () => {
     const c = run((p) => new RMSprop([p], { ...o, convention: 'tfjs' }), g);
     [[0.966666659259257, -2.03333351852006], [0.929678085307832, -2.09672718845658], [0.892705295129876, -2.15730084008492]].forEach((e, t) => close(c[t], e, 2e-14, 'R5'));
   });
-  it('R6: centered RMSprop with a constant gradient — TF.js first goes NaN at step 162, PyTorch and Keras stay finite', () => {
+  it('worked example R6 (docs/semantics.md): centered RMSprop with a constant gradient — TF.js first goes NaN at step 162, PyTorch and Keras stay finite', () => {
     const runR6 = (convention: 'pytorch' | 'keras' | 'tfjs') => {
       const p = tensor([1]);
       const o = new RMSprop([p], { lr: 0.01, alpha: 0.9, eps: 1e-8, centered: true, convention });
