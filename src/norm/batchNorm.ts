@@ -29,7 +29,8 @@ export interface BatchNormOptions {
  *
  * μ and σ² are per channel (along `axis`) over every other dimension — over N for `[N, D]`, over
  * N·H·W for `[N, C, H, W]` — and are the batch's own (σ² **biased**, divided by n) unless `mean` and
- * `variance` are given (eval mode, e.g. running statistics).
+ * `variance` are given (eval mode, e.g. running statistics). Batch statistics need more than one
+ * value per channel: n = 1 is a ValueError, as in PyTorch's `F.batch_norm` in training mode.
  *
  * Method: statistics in one pass over memory (Welford / Chan's pairwise merge of cached blocks — as
  * stable as two-pass), then one normalizing pass.
@@ -298,6 +299,14 @@ function setup(fn: string, x: TensorLike, options: BatchNormOptions | undefined,
   const training = givenMean === null;
   if (givenMean !== null && givenVar !== null) return { o, X, L, gamma, beta, mean: givenMean, invstd: inverseStd(givenVar, eps), training };
   if (L.n === 0) throw new ShapeError(fn, `x has shape ${formatShape(X.shape)}: no values per channel to compute batch statistics from`);
+  if (L.n === 1) {
+    // One value per channel normalizes to 0 whatever it is: PyTorch refuses it in training mode.
+    throw new ValueError(
+      fn,
+      `expected more than 1 value per channel when training, got input of shape ${formatShape(X.shape)} ` +
+        '(batch statistics of one value are meaningless; pass options.mean and options.variance to normalize with given statistics)',
+    );
+  }
   const st = channelStats(X.data, L);
   return { o, X, L, gamma, beta, mean: st.mean, invstd: inverseStd(st.m2, eps, L.n), training };
 }

@@ -213,6 +213,21 @@ describe('BatchNorm layer', () => {
   });
 });
 
+describe('one value per channel in training mode (issue 17, item 15)', () => {
+  it('the functional forms throw like the layer and F.batch_norm, instead of returning zeros', () => {
+    // PyTorch: ValueError "Expected more than 1 value per channel when training, got input size [1, 3]".
+    for (const [x, shape] of [[[[1, 2, 3]], '[1,3]'], [[[[[5]], [[6]]]], '[1,2,1,1]']] as const) {
+      expect(() => batchNorm(x)).toThrow(ValueError);
+      expect(() => batchNorm(x)).toThrow(`batchNorm: expected more than 1 value per channel when training, got input of shape ${shape}`);
+      expect(() => batchNormBackward(x, x)).toThrow(`batchNormBackward: expected more than 1 value per channel when training, got input of shape ${shape}`);
+    }
+    // With given statistics (eval mode) one row is fine.
+    expect(batchNorm([[1, 2, 3]], { mean: [1, 1, 1], variance: [1, 1, 1], eps: 1e-300 }).toArray()).toEqual([[0, 1, 2]]);
+    // Two values per channel (over N·H·W) are enough.
+    expect(batchNorm([[[1, 3]]]).toArray()).toEqual([[[-1 / Math.sqrt(1 + 1e-5), 1 / Math.sqrt(1 + 1e-5)]]]);
+  });
+});
+
 describe('the course notes: batch normalization keeps a deep sigmoid network out of saturation', () => {
   it('pre-activations of 8 sigmoid layers stay near mean 0, std 1 with BN; without it they saturate', () => {
     const rng = createRng(7);

@@ -22,7 +22,7 @@ describe('public types', () => {
 
   it('return types are precise', () => {
     expectTypeOf(preluBackward([1], [1], 0.25)).toEqualTypeOf<{ dx: Tensor; dalpha: Tensor }>();
-    expectTypeOf(batchNormBackward([[1]], [[1]])).toEqualTypeOf<{ dx: Tensor; dgamma: Tensor; dbeta: Tensor }>();
+    expectTypeOf(batchNormBackward([[1], [2]], [[1], [3]])).toEqualTypeOf<{ dx: Tensor; dgamma: Tensor; dbeta: Tensor }>();
     expectTypeOf(readNpz).returns.toEqualTypeOf<Promise<Record<string, Tensor>>>();
     expectTypeOf(readSafetensors).returns.toEqualTypeOf<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }>();
     expectTypeOf(gradCheck({ forward: sigmoid, backward: (dy: Tensor, x: Tensor) => dy }, [[1]])).toEqualTypeOf<GradCheckResult>();
