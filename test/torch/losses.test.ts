@@ -86,6 +86,8 @@ describe('binaryCrossEntropy where p(1 − p) < 1e-12', () => {
 // log1p(−p)), BCE-with-logits evaluates log(e^−m + e^(−x−m)) (nabla log1p(e^−|x|)), so PyTorch's
 // value of a tiny loss is off (or exactly 0). The forward is checked against 50-digit values at the
 // same 1e-12; the gradients, which PyTorch computes accurately here, against PyTorch as above.
+// BCE-with-logits with x ≪ 0 and y = 0 is the mirror image: PyTorch's x + (−x) + log(1 + e^x)
+// cancels to 0 (or to a few correct digits), nabla evaluates log1p(e^x) − y·x there.
 describe('where PyTorch’s forward is less accurate: nabla vs 50-digit values', () => {
   (fx.torchLessAccurate as (LossCase & { noneExact: FixTensor; meanExact: number; sumExact: number })[]).forEach((c, k) => {
     it(label(k, c), () => {
