@@ -86,6 +86,8 @@ describe('fans and gains', () => {
     expect(calculateGain('leaky_relu')).toBe(Math.sqrt(2 / (1 + 0.01 ** 2)));
     expect(calculateGain('leaky_relu', 0.2)).toBe(Math.sqrt(2 / 1.04));
     expect(calculateGain('selu')).toBe(0.75);
+    // PyTorch's linear_fns include the transposed convolutions (issue 17, item 19).
+    for (const f of ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d'] as const) expect(calculateGain(f)).toBe(1);
     expect(() => calculateGain('gelu' as never)).toThrow(/calculateGain: nonlinearity "gelu" is not supported/);
   });
   it('REFERENCE §10.7 scales for a 3→4 layer ([3, 4] in nabla’s layout)', () => {
