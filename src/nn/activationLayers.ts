@@ -7,6 +7,7 @@ import { softplus, softplusBackward, type SoftplusOptions } from '../activations
 import { tanh, tanhBackward } from '../activations/tanh.js';
 import { isTracked, record, recording } from '../autograd/tape.js';
 import { ShapeError, formatShape } from '../errors.js';
+import { checkSize } from '../tensor/limits.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkFunction, checkInteger, checkNumber, checkOptions } from '../validate.js';
@@ -139,6 +140,7 @@ export class PReLU extends ModuleBase {
     super();
     const o = checkOptions<{ numParameters?: number; init?: number }>('PReLU', options, ['numParameters', 'init']);
     const n = checkInteger('PReLU', 'options.numParameters', o.numParameters ?? 1);
+    checkSize('PReLU', [n], 'alpha');
     const init = checkNumber('PReLU', 'options.init', o.init ?? 0.25);
     this.alpha = new Tensor(new Float64Array(n).fill(init), [n]);
   }

@@ -2,6 +2,7 @@ import { ShapeError, formatShape } from '../errors.js';
 import { fanInUniform } from '../init/fanScaled.js';
 import { drawUniform, initialize, type Initializer } from '../init/common.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
+import { checkSize } from '../tensor/limits.js';
 import { linear, linearBackward } from '../tensor/linear.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkFunction, checkInteger, checkOptions } from '../validate.js';
@@ -44,6 +45,7 @@ export class Linear extends ModuleBase {
     const fn = 'Linear';
     checkInteger(fn, 'inFeatures', inFeatures);
     checkInteger(fn, 'outFeatures', outFeatures);
+    checkSize(fn, [inFeatures, outFeatures], 'the weight');
     const o = checkOptions<LinearOptions>(fn, options, ['bias', 'init', 'biasInit', 'rng', 'seed']);
     const hasBias = checkBoolean(fn, 'options.bias', o.bias ?? true);
     const init = checkFunction<Initializer>(fn, 'options.init', o.init ?? fanInUniform, 'an initializer function');

@@ -107,6 +107,7 @@ export function channelStats(x: Float64Array, L: ChannelLayout): { mean: Float64
   const { outer, C, inner } = L;
   const mean = new Float64Array(C);
   const m2 = new Float64Array(C);
+  if (x.length === 0) return { mean, m2 };
   if (inner === 1) {
     for (let o = 0, r = 0; o < outer; o++, r += C) {
       const invk = 1 / (o + 1);
@@ -178,6 +179,7 @@ export function normalizeInto(
   xhat: Float64Array | null,
 ): void {
   const { outer, C, inner } = L;
+  if (x.length === 0) return;
   if (inner === 1) {
     for (let o = 0, r = 0; o < outer; o++, r += C) {
       for (let c = 0; c < C; c++) {
@@ -225,6 +227,7 @@ export function backwardKernel(
   const dgamma = new Float64Array(C);
   const dbeta = new Float64Array(C);
   const dx = new Float64Array(dy.length);
+  if (dy.length === 0) return { dx, dgamma, dbeta };
   if (inner === 1) {
     for (let o = 0, r = 0; o < outer; o++, r += C) {
       for (let c = 0; c < C; c++) {

@@ -1,6 +1,7 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { record, recording } from '../autograd/tape.js';
 import { ModuleBase, accumulateGrad, takeCache, type ScalarEntry } from '../nn/module.js';
+import { checkSize } from '../tensor/limits.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions } from '../validate.js';
@@ -76,6 +77,7 @@ export class BatchNorm extends ModuleBase {
     super();
     const fn = 'BatchNorm';
     checkInteger(fn, 'numFeatures', numFeatures);
+    checkSize(fn, [numFeatures], 'each parameter and running statistic');
     const o = checkOptions<BatchNormLayerOptions>(fn, options, ['eps', 'momentum', 'affine', 'trackRunningStats', 'axis', 'convention'], ['momentum']);
     const convention = checkChoice(fn, 'options.convention', o.convention ?? 'pytorch', ['pytorch', 'keras'] as const);
     const keras = convention === 'keras';

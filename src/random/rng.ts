@@ -1,5 +1,6 @@
 import { ValueError, describe } from '../errors.js';
 import { MT19937, type RngState } from './mt19937.js';
+import { checkSize } from '../tensor/limits.js';
 
 export type { RngState } from './mt19937.js';
 
@@ -57,6 +58,7 @@ export class Rng extends MT19937 {
   permutation(n: number): number[] {
     checkInt('permutation', 'n', n);
     if (n < 0) throw new ValueError('permutation', `n must be non-negative, got ${n}`);
+    checkSize('permutation', [n]);
     const out = new Array<number>(n);
     for (let i = 0; i < n; i++) out[i] = i;
     return this.shuffle(out);

@@ -1,5 +1,6 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { record, recording } from '../autograd/tape.js';
+import { MAX_RANK, checkSize, getMaxElements } from './limits.js';
 import { checkShape, shapeSize, stridesOf } from './shape.js';
 
 /** A nested array of numbers of any depth: `number[]`, `number[][]`, … */
@@ -54,9 +55,16 @@ export class Tensor {
     this.rank = dims.length;
   }
 
-  /** The values as nested arrays (a plain number for rank 0). */
+  /**
+   * The values as nested arrays (a plain number for rank 0). A shape that would need more nested
+   * arrays than the element limit allows — `[2^40, 0]` is 2^40 empty arrays — is a ShapeError.
+   */
   toArray(): NestedNumbers {
     if (this.rank === 0) return this.data[0];
+    const arrays = nestedArrayCount(this.shape);
+    if (arrays > getMaxElements()) {
+      throw new ShapeError('toArray', `a tensor of shape ${formatShape(this.shape)} would need ${arrays} nested arrays, over the limit of ${getMaxElements()} (see setMaxElements)`);
+    }
     const strides = stridesOf(this.shape);
     const build = (dim: number, offset: number): NestedNumbers[] => {
       const n = this.shape[dim];
@@ -95,13 +103,25 @@ export class Tensor {
   }
 
   toString(): string {
+    if (this.rank > 0 && nestedArrayCount(this.shape) > getMaxElements()) return `Tensor(${formatShape(this.shape)}) (too large to print)`;
     return `Tensor(${formatShape(this.shape)}) ${JSON.stringify(this.toArray())}`;
   }
+}
+
+/** The arrays `toArray` builds for `shape` (rank ≥ 1): 1 + d0 + d0·d1 + … (the last level holds numbers). */
+function nestedArrayCount(shape: readonly number[]): number {
+  let arrays = 1;
+  for (let k = 0, level = 1; k < shape.length - 1 && level !== 0; k++) {
+    level *= shape[k];
+    arrays += level;
+  }
+  return arrays;
 }
 
 /** The shape `shape` (one −1 inferred) for a tensor of `size` elements, validated. @internal */
 export function resolveReshape(fn: string, from: readonly number[], size: number, shape: unknown): number[] {
   if (!Array.isArray(shape)) throw new ValueError(fn, `shape must be an array of dimensions, got ${describe(shape)}`);
+  if (shape.length > MAX_RANK) throw new ShapeError(fn, `shape has ${shape.length} dimensions (at most ${MAX_RANK} are supported)`);
   let infer = -1;
   let known = 1;
   const out = shape.slice() as number[];
@@ -171,7 +191,7 @@ function toTensorImpl(fn: string, arg: string, data: unknown, shape: readonly nu
     inferred = [data.length];
   } else if (Array.isArray(data)) {
     inferred = inferShape(fn, arg, data);
-    flat = new Float64Array(shapeSize(inferred));
+    flat = new Float64Array(checkSize(fn, inferred, arg));
     fillNested(fn, arg, data, inferred, 0, flat, 0, []);
   } else {
     throw new ValueError(fn, `${arg} must be a Tensor, a number, a (nested) array of numbers or a Float64Array, got ${describe(data)}`);
@@ -189,6 +209,9 @@ function inferShape(fn: string, arg: string, data: readonly unknown[]): number[]
   let level: unknown = data;
   while (Array.isArray(level) || isNumericView(level)) {
     const arr = level as ArrayLike<unknown>;
+    if (shape.length === MAX_RANK) {
+      throw new ShapeError(fn, `${arg} is nested more than ${MAX_RANK} arrays deep (a tensor has at most ${MAX_RANK} dimensions)`);
+    }
     shape.push(arr.length);
     if (arr.length === 0) break;
     level = arr[0];
