@@ -9,7 +9,10 @@ export interface NestedArray extends ReadonlyArray<number | NestedArray | Float6
 /** Anything a nabla function accepts as a tensor. Arrays are copied; a `Float64Array` is copied too. */
 export type TensorLike = Tensor | number | NestedArray | Float64Array;
 
-/** What `toArray()` returns: a number for rank 0, nested arrays otherwise. */
+/**
+ * What `toArray()` returns: a number for rank 0, nested arrays otherwise. When the rank is known,
+ * `toArray1d()` … `toArray4d()` return `number[]` … `number[][][][]` without a cast.
+ */
 export type NestedNumbers = number | NestedNumbers[];
 
 /**
@@ -77,6 +80,41 @@ export class Tensor {
       return out;
     };
     return build(0, 0);
+  }
+
+  /**
+   * The values of a 1-D tensor as a `number[]`: `toArray()` with the rank checked at run time, so
+   * no cast is needed. Any other rank is a ShapeError naming the accessor that fits.
+   * @example tensor([1, 2]).toArray1d(); // => [1, 2]
+   */
+  toArray1d(): number[] {
+    return this.ranked('toArray1d', 1) as number[];
+  }
+
+  /**
+   * The values of a 2-D tensor as a `number[][]` (rows), rank checked at run time.
+   * @example tensor([[1, 2], [3, 4]]).toArray2d()[1]; // => [3, 4]
+   */
+  toArray2d(): number[][] {
+    return this.ranked('toArray2d', 2) as number[][];
+  }
+
+  /** The values of a 3-D tensor as a `number[][][]`, rank checked at run time. */
+  toArray3d(): number[][][] {
+    return this.ranked('toArray3d', 3) as number[][][];
+  }
+
+  /** The values of a 4-D tensor (e.g. `[N, C, H, W]`) as a `number[][][][]`, rank checked at run time. */
+  toArray4d(): number[][][][] {
+    return this.ranked('toArray4d', 4) as number[][][][];
+  }
+
+  private ranked(fn: string, rank: number): NestedNumbers {
+    if (this.rank !== rank) {
+      const fits = this.rank === 0 ? 'item()' : this.rank <= 4 ? `toArray${this.rank}d()` : 'toArray()';
+      throw new ShapeError(fn, `tensor has shape ${formatShape(this.shape)} (rank ${this.rank}) but ${fn} needs rank ${rank} (use ${fits})`);
+    }
+    return this.toArray();
   }
 
   /** The single value of a one-element tensor (any shape of size 1). */

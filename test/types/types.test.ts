@@ -20,6 +20,23 @@ describe('public types', () => {
     expectTypeOf(tensor([1]).grad).toEqualTypeOf<Tensor | null>();
   });
 
+  it('typed toArray accessors need no cast (issue 20, item 4)', () => {
+    expectTypeOf(tensor([1]).toArray1d()).toEqualTypeOf<number[]>();
+    expectTypeOf(tensor([[1]]).toArray2d()).toEqualTypeOf<number[][]>();
+    expectTypeOf(tensor([[[1]]]).toArray3d()).toEqualTypeOf<number[][][]>();
+    expectTypeOf(tensor([[[[1]]]]).toArray4d()).toEqualTypeOf<number[][][][]>();
+    const rows: number[][] = tensor([[1, 2]]).toArray2d(); // compiles without `as number[][]`
+    expectTypeOf(rows[0][1]).toEqualTypeOf<number>();
+    const compileOnly = () => {
+      // @ts-expect-error: toArray() is a union (number | nested arrays) and needs a cast
+      const r: number[][] = tensor([[1, 2]]).toArray();
+      // @ts-expect-error: toArray1d() is number[], not number[][]
+      const s: number[][] = tensor([1]).toArray1d();
+      return [r, s];
+    };
+    expectTypeOf(compileOnly).toBeFunction();
+  });
+
   it('return types are precise', () => {
     expectTypeOf(preluBackward([1], [1], 0.25)).toEqualTypeOf<{ dx: Tensor; dalpha: Tensor }>();
     expectTypeOf(batchNormBackward([[1], [2]], [[1], [3]])).toEqualTypeOf<{ dx: Tensor; dgamma: Tensor; dbeta: Tensor }>();
