@@ -67,7 +67,8 @@ export function softplusBackward(dy: TensorLike, x: TensorLike, options?: Softpl
   return new Tensor(out, X.shape);
 }
 
-function parse(fn: string, options: SoftplusOptions | undefined): { beta: number; threshold: number } {
+/** Reads and checks softplus's options, naming `fn` in errors (the Softplus layer's too). @internal */
+export function parse(fn: string, options: SoftplusOptions | undefined): { beta: number; threshold: number } {
   const o = checkOptions<SoftplusOptions>(fn, options, ['beta', 'threshold']);
   return {
     beta: checkNumber(fn, 'options.beta', o.beta ?? 1, 'pos'),

@@ -3,7 +3,7 @@ import { prelu, preluBackward } from '../activations/prelu.js';
 import { relu, reluBackward } from '../activations/relu.js';
 import { sigmoid, sigmoidBackward } from '../activations/sigmoid.js';
 import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from '../activations/softmax.js';
-import { softplus, softplusBackward, type SoftplusOptions } from '../activations/softplus.js';
+import { parse as parseSoftplusOptions, softplus, softplusBackward, type SoftplusOptions } from '../activations/softplus.js';
 import { tanh, tanhBackward } from '../activations/tanh.js';
 import { isTracked, record, recording } from '../autograd/tape.js';
 import { ShapeError, formatShape } from '../errors.js';
@@ -104,8 +104,7 @@ export class LeakyReLU extends ActivationLayer {
 export class Softplus extends ActivationLayer {
   readonly options: SoftplusOptions;
   constructor(options?: SoftplusOptions) {
-    softplus([0], options); // validates the options with softplus's own messages
-    const o: SoftplusOptions = { ...(options ?? {}) };
+    const o: SoftplusOptions = parseSoftplusOptions('Softplus', options);
     super('Softplus', (x) => softplus(x, o), (dy, x) => softplusBackward(dy, x, o));
     this.options = o;
   }
