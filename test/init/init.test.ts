@@ -76,6 +76,11 @@ describe('fans and gains', () => {
     expect(computeFans([3, 3, 16, 32])).toEqual({ fanIn: 144, fanOut: 288 });
     expect(computeFans([3, 4], { fanIn: 10 })).toEqual({ fanIn: 10, fanOut: 4 });
     expect(() => computeFans([])).toThrow(ShapeError);
+    // Dimensions are validated (issue 17, item 9): no arrays or strings come back as "fans".
+    expect(() => computeFans([[2]] as never)).toThrow(ValueError);
+    expect(() => computeFans([[2]] as never)).toThrow('computeFans: shape[0] is an array of length 1 (dimensions must be non-negative integers)');
+    expect(() => computeFans(['3'] as never)).toThrow('computeFans: shape[0] is "3" (dimensions must be non-negative integers)');
+    expect(() => computeFans([2.5, 3])).toThrow(ValueError);
     expect(() => computeFans([3, 4], { fanOut: 0 })).toThrow(/options.fanOut must be a positive integer, got 0/);
   });
   it('calculateGain matches PyTorch', () => {

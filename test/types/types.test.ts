@@ -3,7 +3,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   Adam, BatchNorm, Linear, SGD, Sequential, Tensor, add, batchNorm, batchNormBackward, createRng, crossEntropy, gradCheck, matmul, preluBackward,
-  readNpz, readSafetensors, relu, sigmoid, softmax, sum, tensor, xavierUniform, type GradCheckResult, type Module, type TensorLike,
+  full, ones, readNpz, readSafetensors, relu, sigmoid, softmax, sum, tensor, xavierUniform, zeros, type GradCheckResult, type Module, type TensorLike,
 } from '../../src/index.js';
 
 describe('public types', () => {
@@ -18,6 +18,12 @@ describe('public types', () => {
     expectTypeOf(sum([1, 2], [0], true)).toEqualTypeOf<Tensor>();
     expectTypeOf(tensor([1]).shape).toEqualTypeOf<readonly number[]>();
     expectTypeOf(tensor([1]).grad).toEqualTypeOf<Tensor | null>();
+  });
+
+  it('creation functions take only their documented parameters (issue 17, item 9)', () => {
+    expectTypeOf(zeros).parameters.toEqualTypeOf<[shape: readonly number[]]>();
+    expectTypeOf(ones).parameters.toEqualTypeOf<[shape: readonly number[]]>();
+    expectTypeOf(full).parameters.toEqualTypeOf<[shape: readonly number[], value: number]>();
   });
 
   it('typed toArray accessors need no cast (issue 20, item 4)', () => {
