@@ -1,4 +1,4 @@
-import { ValueError, describe, formatShape } from '../errors.js';
+import { ValueError, describe, formatList, formatShape } from '../errors.js';
 import { resolveRng, type RandomOptions, type Rng } from '../random/rng.js';
 import { checkRank, checkSize } from '../tensor/limits.js';
 import { shapeSize } from '../tensor/shape.js';
@@ -47,7 +47,7 @@ export function checkInitShape(fn: string, shape: unknown): number[] {
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1) {
-      throw new ValueError(fn, `shape[${i}] is ${describe(d)} in ${JSON.stringify(shape)} (dimensions must be positive integers)`);
+      throw new ValueError(fn, `shape[${i}] is ${describe(d)} in ${formatList(shape)} (dimensions must be positive integers)`);
     }
   }
   checkSize(fn, shape);

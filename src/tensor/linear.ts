@@ -64,8 +64,8 @@ export function linearBackward(dy: TensorLike, x: TensorLike, weight: TensorLike
     transpose2d(X.data, M, K, xT);
     gemm(xT, 0, d, 0, dW, 0, K, M, N);
   }
-  // db = Σ_rows dy
-  const db = new Float64Array(N);
+  // db = Σ_rows dy ([N]: as large as the bias, which an empty weight [0, N] does not bound)
+  const db = new Float64Array(checkSize(fn, [N], 'dbias'));
   if (d.length > 0) for (let i = 0, r = 0; i < M; i++, r += N) for (let j = 0; j < N; j++) db[j] += d[r + j];
   // dx = dy·Wᵀ
   const dx = new Float64Array(X.size);

@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { ShapeError, ValueError, describe, formatList, formatShape } from '../errors.js';
 import { record, recording } from '../autograd/tape.js';
 import { checkRank, checkSize } from './limits.js';
 import { axisLayout, normalizeAxis, stridedOffsets, stridesOf } from './shape.js';
@@ -18,12 +18,12 @@ export function transpose(x: TensorLike, axes?: readonly number[]): Tensor {
     for (let i = rank - 1; i >= 0; i--) perm.push(i);
   } else {
     if (!Array.isArray(axes) || axes.length !== rank) {
-      throw new ValueError('transpose', `axes must be a permutation of ${rank} axes, got ${Array.isArray(axes) ? JSON.stringify(axes) : describe(axes)}`);
+      throw new ValueError('transpose', `axes must be a permutation of ${rank} axes, got ${formatList(axes)}`);
     }
     const seen = new Array<boolean>(rank).fill(false);
     perm = axes.map((a) => {
       const n = normalizeAxis('transpose', a, rank, 'axes entry');
-      if (seen[n]) throw new ValueError('transpose', `axes ${JSON.stringify(axes)} repeats axis ${a} (expected a permutation)`);
+      if (seen[n]) throw new ValueError('transpose', `axes ${formatList(axes)} repeats axis ${a} (expected a permutation)`);
       seen[n] = true;
       return n;
     });

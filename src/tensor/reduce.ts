@@ -1,4 +1,4 @@
-import { ValueError, formatShape } from '../errors.js';
+import { ValueError, formatList, formatShape } from '../errors.js';
 import { checkBoolean, checkOptions } from '../validate.js';
 import { permute } from './manipulate.js';
 import { record, recording } from '../autograd/tape.js';
@@ -80,7 +80,7 @@ function varianceOf(fn: string, x: TensorLike, axis: Axis | undefined, options: 
   const out = new Float64Array(outer * inner);
   const denom = Math.max(R - (unbiased ? 1 : 0), 0);
   if (inner === 1) {
-    const dev = new Float64Array(R);
+    const dev = new Float64Array(outer === 0 ? 0 : R); // no line, no scratch (R alone may be huge)
     for (let o = 0; o < outer; o++) {
       const m = mu[o];
       const base = o * R;
@@ -209,7 +209,7 @@ export function min(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
  */
 export function argmax(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
   if (Array.isArray(axis) && axis.length !== 1) {
-    throw new ValueError('argmax', `axis must be one axis, got ${JSON.stringify(axis)} (argmax reduces a single axis or the flattened tensor)`);
+    throw new ValueError('argmax', `axis must be one axis, got ${formatList(axis)} (argmax reduces a single axis or the flattened tensor)`);
   }
   return extreme('argmax', x, axis, keepDims, true, true);
 }

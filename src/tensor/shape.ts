@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { ShapeError, ValueError, describe, formatList, formatShape } from '../errors.js';
 import { MAX_RANK, checkSize } from './limits.js';
 
 /** Product of the dimensions (1 for a scalar shape `[]`; 0 when any dimension is 0, however large the others). */
@@ -102,7 +102,7 @@ export function normalizeAxes(fn: string, axis: number | readonly number[] | und
   const seen = new Set<number>();
   for (const a of list) {
     const n = normalizeAxis(fn, a, rank);
-    if (seen.has(n)) throw new ValueError(fn, `axis ${a} is repeated in ${JSON.stringify(list)} (each axis may appear once)`);
+    if (seen.has(n)) throw new ValueError(fn, `axis ${a} is repeated in ${formatList(list)} (each axis may appear once)`);
     seen.add(n);
   }
   return [...seen].sort((x, y) => x - y);

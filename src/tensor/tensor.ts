@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { ShapeError, ValueError, describe, formatList, formatShape } from '../errors.js';
 import { record, recording } from '../autograd/tape.js';
 import { MAX_RANK, checkSize, getMaxElements } from './limits.js';
 import { checkShape, shapeSize, stridesOf } from './shape.js';
@@ -166,7 +166,7 @@ export function resolveReshape(fn: string, from: readonly number[], size: number
   for (let i = 0; i < out.length; i++) {
     const d = out[i];
     if (d === -1) {
-      if (infer >= 0) throw new ValueError(fn, `shape ${JSON.stringify(shape)} has more than one -1 (at most one dimension can be inferred)`);
+      if (infer >= 0) throw new ValueError(fn, `shape ${formatList(shape)} has more than one -1 (at most one dimension can be inferred)`);
       infer = i;
     } else if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
       throw new ValueError(fn, `shape[${i}] is ${describe(d)} (dimensions must be non-negative integers or one -1)`);

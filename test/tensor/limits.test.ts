@@ -3,7 +3,7 @@
 // value here is derived by hand from the shapes (NumPy's rules); nothing comes from nabla's output.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  BatchNorm, Embedding, Linear, MAX_RANK, NablaError, PReLU, ShapeError, Tensor, ValueError,
+  BatchNorm, Embedding, Linear, MAX_RANK, NablaError, PReLU, Rng, ShapeError, Tensor, ValueError,
   abs, add, allClose, arange, argmax, batchNorm, batchNormBackward, batches, binaryCrossEntropy, binaryCrossEntropyWithLogits,
   categoricalCrossEntropy, clamp, clipGradNorm, concat, constant, createRng, crossEntropy, crossEntropyBackward, exp, eye,
   flatten, full, getMaxElements, leakyRelu, linear, linearBackward, linspace, logSoftmax, logSoftmaxBackward, logSumExp,
@@ -131,6 +131,44 @@ describe('deep and wide input (item 5)', () => {
     expect(() => empty([HUGE, 0]).toArray()).toThrow('toArray: a tensor of shape [1099511627776,0] would need 1099511627777 nested arrays');
     expect(String(empty([HUGE, 0]))).toBe('Tensor([1099511627776,0]) (too large to print)');
     expect(empty([3, 0]).toArray()).toEqual([[], [], []]);
+  });
+});
+
+// Found by calling every export with hostile arguments (deep arrays, symbols, empty tensors with
+// huge dimensions): each of these escaped as a raw RangeError or TypeError.
+describe('hostile arguments give NablaErrors (the same rule everywhere)', () => {
+  let deep: unknown = [1];
+  for (let i = 0; i < 5000; i++) deep = [deep];
+  it('a deep array inside a shape, axes or axis list is described, not serialized (no stack overflow)', () => {
+    const calls: [string, () => unknown][] = [
+      ['xavierUniform', () => xavierUniform([2, deep] as never)],
+      ['normal', () => normal([deep] as never)],
+      ['constant', () => constant([deep] as never, 1)],
+      ['transpose', () => transpose(zeros([2, 2]), [0, deep] as never)],
+      ['transpose', () => transpose(zeros([2, 2]), [deep] as never)],
+      ['reshape', () => reshape(zeros([4]), [-1, -1, deep] as never)],
+      ['argmax', () => argmax(zeros([2, 2]), [0, deep] as never)],
+      ['sum', () => sum(zeros([2, 2]), [0, 0, deep] as never)],
+    ];
+    for (const [fn, f] of calls) {
+      expect(f, fn).toThrow(ValueError);
+      expect(f, fn).toThrow(new RegExp(`^${fn}: `));
+    }
+    expect(() => xavierUniform([2, deep] as never)).toThrow('xavierUniform: shape[1] is an array of length 1 in an array of length 2 (dimensions must be positive integers)');
+  });
+
+  it('new Rng(seed) checks the seed like createRng', () => {
+    for (const bad of [Symbol('s'), -1, 2 ** 32, 1.5, '1', null]) expect(() => new Rng(bad as never)).toThrow(ValueError);
+    expect(() => new Rng(Symbol('s') as never)).toThrow('Rng: seed must be an integer in [0, 2^32), got a Symbol');
+    expect(new Rng(0).random()).toBe(createRng(0).random());
+  });
+
+  it('scratch buffers sized by one dimension of an empty tensor are not allocated', () => {
+    expect(variance(empty([0, HUGE]), -1).shape).toEqual([0]);
+    expect(std(empty([0, HUGE]), 1).shape).toEqual([0]);
+    expect(crossEntropyBackward(empty([0, HUGE]), []).shape).toEqual([0, HUGE]);
+    // dbias of an empty [0, 2^40] weight really has 2^40 elements: the limit, not a RangeError.
+    expect(() => linearBackward(empty([0, HUGE]), zeros([0, 0]), empty([0, HUGE]))).toThrow(LIMIT);
   });
 });
 
