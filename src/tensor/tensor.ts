@@ -172,6 +172,8 @@ export function resolveReshape(fn: string, from: readonly number[], size: number
       throw new ValueError(fn, `shape[${i}] is ${describe(d)} (dimensions must be non-negative integers or one -1)`);
     } else known *= d;
   }
+  // A zero dimension makes the product 0 however huge the others (∞·0 would be NaN).
+  if (out.includes(0)) known = 0;
   if (infer >= 0) {
     if (known === 0 || size % known !== 0) {
       throw new ShapeError(fn, `cannot reshape ${formatShape(from)} (${size} elements) to ${JSON.stringify(shape)}`);

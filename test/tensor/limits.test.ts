@@ -96,6 +96,8 @@ describe('the element limit (item 4)', () => {
     expect(empty(s).size).toBe(0);
     expect(zeros(s).size).toBe(0);
     expect(() => empty([2 ** 53 - 1, 2 ** 53 - 1])).toThrow(ShapeError);
+    expect(reshape(empty([0]), s).shape).toEqual(s);
+    expect(empty(s).reshape([0]).shape).toEqual([0]);
   });
 });
 
