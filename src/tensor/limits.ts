@@ -8,7 +8,9 @@ import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
  *   values, 2 GiB). Every call that would create a larger tensor — `zeros`, `full`, `eye`, `arange`,
  *   `linspace`, `tensor`, broadcasting, reductions of empty axes, `matmul`, `linear`, `pad`,
  *   `concat`/`stack`, `take`, `oneHot`, the losses' unreduced values, initializers, layers'
- *   constructors, the file readers — throws a ShapeError naming the function before it allocates.
+ *   constructors, copies made by `tensor`, the file readers — throws a ShapeError naming the
+ *   function before it allocates. A result the size of one of the call's inputs (elementwise ops,
+ *   activations, broadcasting a scalar) is not checked: that much memory already exists.
  *   PyTorch and NumPy have no such limit (they ask the allocator and fail with an out-of-memory
  *   error); nabla's tensors live on the JavaScript heap, where an 8 GB request either takes the
  *   machine's memory or dies with a bare RangeError, so it refuses with a clear message instead.

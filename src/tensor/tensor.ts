@@ -218,15 +218,16 @@ function toTensorImpl(fn: string, arg: string, data: unknown, shape: readonly nu
   let flat: Float64Array;
   let inferred: number[];
   if (data instanceof Tensor) {
-    flat = copy ? data.data.slice() : data.data;
+    flat = copy ? data.data.slice(0, checkSize(fn, data.size, arg)) : data.data;
     inferred = data.shape.slice();
   } else if (typeof data === 'number') {
     flat = new Float64Array([data]);
     inferred = [];
   } else if (data instanceof Float64Array) {
-    flat = copy ? data.slice() : data;
+    flat = copy ? data.slice(0, checkSize(fn, data.length, arg)) : data;
     inferred = [data.length];
   } else if (isNumericView(data)) {
+    checkSize(fn, data.length, arg);
     flat = Float64Array.from(data);
     inferred = [data.length];
   } else if (Array.isArray(data)) {

@@ -81,6 +81,10 @@ describe('the element limit (item 4)', () => {
     expect(zeros([10, 10]).size).toBe(100);
     expect(() => zeros([101])).toThrow(LIMIT);
     expect(() => tensor(new Array(101).fill(0))).toThrow(LIMIT);
+    expect(() => tensor(new Float64Array(101))).toThrow(LIMIT); // a copy is a new tensor too
+    expect(() => tensor(new Float32Array(101))).toThrow(LIMIT);
+    expect(() => tensor(new Tensor(new Float64Array(101), [101]))).toThrow(LIMIT);
+    expect(add(new Float64Array(101), 0).size).toBe(101); // elementwise results are the input's size
     expect(() => add(zeros([11, 1]), zeros([1, 10]))).toThrow(LIMIT);
     expect(setMaxElements(Infinity)).toBe(100);
     expect(zeros([1000]).size).toBe(1000);
