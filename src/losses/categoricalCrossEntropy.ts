@@ -1,4 +1,5 @@
 import { ShapeError, formatShape } from '../errors.js';
+import { checkSize } from '../tensor/limits.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { LOG_KEYS, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
@@ -55,5 +56,7 @@ function prepare(fn: string, input: TensorLike, target: TensorLike, options: Log
   checkUnitInterval(fn, 'input', P);
   const C = P.shape[P.rank - 1];
   const N = P.rank === 2 ? P.shape[0] : 1;
+  // [N, 0] is empty but has N per-sample losses.
+  checkSize(fn, [N], 'the unreduced loss');
   return { P, T, C, N, shape: P.rank === 2 ? [N] : [], p };
 }

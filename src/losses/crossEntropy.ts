@@ -95,7 +95,8 @@ export function crossEntropyBackward(input: TensorLike, target: Labels | TensorL
   const denom = t.labels !== null ? weightedCount(t.labels, w, ignore) : outer * inner;
   const out = new Float64Array(s.I.size);
   softmaxRows(s.I.data, out, outer, C, inner, false);
-  const a = new Float64Array(C);
+  // The target weights of one sample (no samples, no scratch: C alone may be huge for an empty input).
+  const a = new Float64Array(outer * inner === 0 ? 0 : C);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const pos = o * inner + j;

@@ -3,6 +3,7 @@ import { drawNormal, initialize, type Initializer } from '../init/common.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkFunction, checkInteger, checkOptions } from '../validate.js';
+import { checkSize } from '../tensor/limits.js';
 import { sameShape } from '../tensor/shape.js';
 import { scatterAdd, take } from '../tensor/structure.js';
 import { ModuleBase, gradBuffer, takeCache } from './module.js';
@@ -33,6 +34,7 @@ export class Embedding extends ModuleBase {
     const fn = 'Embedding';
     checkInteger(fn, 'numEmbeddings', numEmbeddings);
     checkInteger(fn, 'dim', dim);
+    checkSize(fn, [numEmbeddings, dim], 'the weight');
     const o = checkOptions<RandomOptions & { init?: Initializer }>(fn, options, ['init', 'rng', 'seed']);
     const init = o.init === undefined ? null : checkFunction<Initializer>(fn, 'options.init', o.init, 'an initializer function');
     const rng = resolveRng(fn, o);

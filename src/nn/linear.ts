@@ -1,6 +1,7 @@
 import { fanInUniform } from '../init/fanScaled.js';
 import { drawUniform, initialize, type Initializer } from '../init/common.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
+import { checkSize } from '../tensor/limits.js';
 import { linear, linearBackward } from '../tensor/linear.js';
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkFunction, checkInteger, checkOptions } from '../validate.js';
@@ -42,6 +43,7 @@ export class Linear extends WeightedLayer {
     const fn = 'Linear';
     checkInteger(fn, 'inFeatures', inFeatures);
     checkInteger(fn, 'outFeatures', outFeatures);
+    checkSize(fn, [inFeatures, outFeatures], 'the weight');
     const o = checkOptions<LinearOptions>(fn, options, ['bias', 'init', 'biasInit', 'rng', 'seed']);
     const hasBias = checkBoolean(fn, 'options.bias', o.bias ?? true);
     const init = checkFunction<Initializer>(fn, 'options.init', o.init ?? fanInUniform, 'an initializer function');

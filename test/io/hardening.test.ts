@@ -136,11 +136,9 @@ describe('writers write only what their readers read', () => {
     for (let i = 0; i < 65536; i++) many[`t${i}`] = empty;
     expect(() => writeNpz(many)).toThrow(/65536 members do not fit a zip archive without zip64/);
   });
-  it('writeNpy and writeSafetensors refuse more than 64 dimensions', () => {
-    const deep = new Tensor(new Float64Array(1), new Array(65).fill(1));
-    expect(() => writeNpy(deep)).toThrow(/writeNpy: the tensor has 65 dimensions; \.npy readers accept at most 64/);
-    expect(() => writeNpz({ deep })).toThrow(/writeNpz: tensors\.deep has 65 dimensions/);
-    expect(() => writeSafetensors({ deep })).toThrow(/writeSafetensors: tensors\.deep has 65 dimensions/);
+  it('no tensor has more than 64 dimensions, so writers never write what readers refuse; 64 round-trip', () => {
+    // A 65-dimensional tensor cannot be made (the tensor core's limit, NumPy 2's), let alone written.
+    expect(() => new Tensor(new Float64Array(1), new Array(65).fill(1))).toThrow(/at most 64 dimensions|65 dimensions/);
     const ok = new Tensor(new Float64Array(1), new Array(64).fill(1));
     expect(readNpy(writeNpy(ok)).rank).toBe(64);
     expect(readSafetensors(writeSafetensors({ ok })).tensors.ok.rank).toBe(64);

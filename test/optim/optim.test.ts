@@ -346,6 +346,26 @@ describe('gradient clipping', () => {
     expect(Array.from(h[0].data)).toEqual([0.3, 0.4]);
     expect(clipGradNorm([tensor([-7, 2])], 1, Infinity)).toBe(7);
   });
+  it('clipGradNorm: any norm type, as torch.norm defines it (issue 17, item 18)', () => {
+    const g = () => [tensor([3, -4]), null, tensor([12])];
+    // Hand values: ‖(‖(3, −4)‖_p, ‖12‖_p)‖_p.
+    expect(clipGradNorm(g(), 100, 1)).toBe(19);
+    expect(clipGradNorm(g(), 100, 3)).toBeCloseTo(Math.cbrt(27 + 64 + 1728), 13);
+    expect(clipGradNorm(g(), 100, 0.5)).toBeCloseTo((Math.sqrt(3) + 2 + Math.sqrt(12)) ** 2, 12);
+    expect(clipGradNorm(g(), 100, 0)).toBe(2); // nonzero per-tensor norms (torch: count of nonzeros, nested)
+    expect(clipGradNorm(g(), 100, -Infinity)).toBe(3); // smallest |g|
+    expect(clipGradNorm(g(), 100, -1)).toBeCloseTo(1 / (1 / (1 / (1 / 3 + 1 / 4)) + 1 / 12), 14);
+    const h = g();
+    expect(clipGradNorm(h, 1, 1)).toBe(19);
+    const coef = 1 / (19 + 1e-6);
+    expect(Array.from(h[0]!.data)).toEqual([3 * coef, -4 * coef]);
+    expect(Array.from(h[2]!.data)).toEqual([12 * coef]);
+    // A NaN norm type is refused before anything is scaled.
+    const k = g();
+    expect(() => clipGradNorm(k, 1, NaN)).toThrow('clipGradNorm: normType must be a number (2, 1, Infinity, any p; not NaN), got NaN');
+    expect(() => clipGradNorm(k, 1, '2' as never)).toThrow(ValueError);
+    expect(Array.from(k[0]!.data)).toEqual([3, -4]);
+  });
   it('clipGradValue clamps in place; NaN stays', () => {
     const g = tensor([-3, 0.5, 2, NaN]);
     clipGradValue([g, null], 1);
