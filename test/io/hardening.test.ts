@@ -182,3 +182,19 @@ describe('f64 fast path and the shared decoder', () => {
     expect(Array.from(readNpy(npyFile(`{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n`, f8([0.1, -2]))).data)).toEqual([0.1, -2]);
   });
 });
+
+describe('readers obey the one tensor size limit (setMaxElements) too', () => {
+  it('a file whose tensor is within maxBytes but over the element limit is refused before decoding', async () => {
+    const { setMaxElements, writeNpy, readNpy, writeSafetensors, readSafetensors, tensor: t } = await import('../../src/index.js');
+    const bytesNpy = writeNpy(t([1, 2, 3, 4]));
+    const bytesSt = writeSafetensors({ w: t([1, 2, 3, 4]) });
+    const previous = setMaxElements(3);
+    try {
+      expect(() => readNpy(bytesNpy)).toThrow(/readNpy: .*4 elements.*limit|readNpy:.*more than 3/);
+      expect(() => readSafetensors(bytesSt)).toThrow(/readSafetensors:/);
+    } finally {
+      setMaxElements(previous);
+    }
+    expect(readNpy(bytesNpy).size).toBe(4);
+  });
+});
