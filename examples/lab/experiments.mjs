@@ -467,7 +467,19 @@ export function cnnBatchNorm(ctx) {
       evalTrain: false, evalBatch: 250, evalsPerEpoch: 2,
     });
     const diverged = run.history.trainLoss.some((l) => !Number.isFinite(l)) || !Number.isFinite(run.final.testLoss);
-    return { ...run, name: diverged ? `${run.name} (diverged)` : run.name, variant: v, diverged };
+    // After training: the share of the second conv block's ReLU outputs above 0 on test digits
+    // (0 means every unit is dead and no gradient reaches the conv layers).
+    model.eval();
+    let h = slice(data.test.x, [0], [Math.min(250, nTest)]);
+    let relus = 0;
+    for (const m of model.modules) {
+      h = m.forward(h);
+      if (m instanceof ReLU && ++relus === 2) break;
+    }
+    model.train();
+    let alive = 0;
+    for (const z of h.data) if (z > 0) alive++;
+    return { ...run, name: diverged ? `${run.name} (diverged)` : run.name, variant: v, diverged, alive: alive / h.size };
   });
   const pick = (bn, drop, scale) => runs.find((r) => r.variant.bn === bn && r.variant.drop === drop && r.variant.scale === scale);
   const [plain, bn1, drop] = [pick(false, false, 1), pick(true, false, 1), pick(false, true, 1)];
@@ -481,6 +493,8 @@ export function cnnBatchNorm(ctx) {
   const pct = (v) => `${(v * 100).toFixed(1)}%`;
   const ep = `${epochs} epoch${epochs === 1 ? '' : 's'}`;
   const t = table(runs);
+  t.columns.push('ReLU outputs > 0 (2nd block)');
+  t.rows.forEach((r, i) => r.push(runs[i].alive));
   t.title = `conv ${k}×${k}, ${c1} → [BN] → ReLU → max-pool 2 → conv ${k}×${k}, ${c2} → [BN] → ReLU → max-pool 2 → [dropout ${p}] → linear ${c2 * side * side} → 10 (first ${nTrain} training digits, ${nTest} test digits, ${ep}, batch ${batchSize}, SGD lr ${lr} momentum 0.9; train loss: the mean over the last half epoch's batches)`;
   const sens = {
     title: 'test accuracy by initial weight scale (every conv and linear weight times the scale)',
@@ -496,7 +510,7 @@ export function cnnBatchNorm(ctx) {
       'the notes: in a CNN, batch normalization is applied per feature map (one μ, σ², γ, β per channel, taken over the batch and every position); with it a network performs well even without dropout; and it makes training less sensitive to the initialization.',
       `per feature map: BatchNorm(${C}) on a [${N}, ${C}, ${H}, ${W}] batch of the first conv layer's output takes ${C} means and variances, each over ${N}·${H}·${W} = ${M} values (the channels' variances before it: ${preVar.map((v) => v.toPrecision(2)).join(', ')}); after it each channel has |mean| ≤ ${maxAbsMean.toExponential(1)} and variance σ_c²/(σ_c² + ε) to within ${maxVarErr.toExponential(1)}.`,
       `after ${ep} (test accuracy on ${nTest} digits, one digit = ${(100 / nTest).toFixed(1)}%): without BN ${pct(plain.final.testAcc)}, with BN ${pct(bn1.final.testAcc)}, with dropout ${p} and no BN ${pct(drop.final.testAcc)}.`,
-      `initial weight scale ×0.1 / ×1 / ×10: ${scales.map((s) => pct(pick(false, false, s).final.testAcc)).join(' / ')} without BN (spread ${pct(spreadPlain)}), ${scales.map((s) => pct(pick(true, false, s).final.testAcc)).join(' / ')} with BN (spread ${pct(spreadBn)}). BN makes the forward pass independent of the scale of the conv weights it follows, but not the SGD steps: the gradient of such a weight scales as 1/scale, so its relative step as 1/scale² (100× smaller at ×10, 100× larger at ×0.1); the last linear layer is not followed by BN and keeps its scale.`,
+      `initial weight scale ×0.1 / ×1 / ×10: ${scales.map((s) => pct(pick(false, false, s).final.testAcc)).join(' / ')} without BN (spread ${pct(spreadPlain)}), ${scales.map((s) => pct(pick(true, false, s).final.testAcc)).join(' / ')} with BN (spread ${pct(spreadBn)}). Without BN, the second block's ReLU outputs above 0 after training: ${scales.map((s) => pct(pick(false, false, s).alive)).join(' / ')} (×0.1 / ×1 / ×10). BN makes the forward pass independent of the scale of the conv weights it follows, but not the SGD steps: the gradient of such a weight scales as 1/scale, so its relative step as 1/scale² (100× smaller at ×10, 100× larger at ×0.1); the last linear layer is not followed by BN and keeps its scale.`,
       `learning rate ${lr}: the best of 0.01, 0.02, 0.05, 0.1 for the CNN without BN — tuned for the baseline, not for BN. One seed: rerun with --seed N to see the spread.`,
     ],
     table: t,
