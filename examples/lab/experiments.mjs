@@ -527,7 +527,7 @@ export function cnnBatchNorm(ctx) {
     title: '8. Batch normalization in CNNs',
     formula: 'per feature map c: μ_c, σ_c² over all n, h, w;  y_{n,c,h,w} = γ_c (x_{n,c,h,w} − μ_c) / √(σ_c² + ε) + β_c',
     lines: [
-      'the notes: in a CNN, batch normalization is applied per feature map (one μ, σ², γ, β per channel, taken over the batch and every position); with it a network performs well even without dropout; and it makes training less sensitive to the initialization.',
+      'the textbook: in a CNN, batch normalization is applied per feature map (one μ, σ², γ, β per channel, taken over the batch and every position); with it a network performs well even without dropout; and it makes training less sensitive to the initialization.',
       `per feature map: BatchNorm(${C}) on a [${N}, ${C}, ${H}, ${W}] batch of the first conv layer's output takes ${C} means and variances, each over ${N}·${H}·${W} = ${M} values (the channels' variances before it: ${preVar.map((v) => v.toPrecision(2)).join(', ')}); after it each channel has |mean| ≤ ${maxAbsMean.toExponential(1)} and variance σ_c²/(σ_c² + ε) to within ${maxVarErr.toExponential(1)}.`,
       `after ${ep} (test accuracy on ${nTest} digits, one digit = ${(100 / nTest).toFixed(1)}%): without BN ${pct(plain.final.testAcc)}, with BN ${pct(bn1.final.testAcc)}, with dropout ${p} and no BN ${pct(drop.final.testAcc)}.`,
       `initial weight scale ×0.1 / ×1 / ×10: ${scales.map((s) => pct(pick(false, false, s).final.testAcc)).join(' / ')} without BN (spread ${pct(spreadPlain)}), ${scales.map((s) => pct(pick(true, false, s).final.testAcc)).join(' / ')} with BN (spread ${pct(spreadBn)}). Without BN, the second block's ReLU outputs above 0 after training: ${scales.map((s) => pct(pick(false, false, s).alive)).join(' / ')} (×0.1 / ×1 / ×10). BN makes the forward pass independent of the scale of the conv weights it follows, but not the SGD steps: the gradient of such a weight scales as 1/scale, so its relative step as 1/scale² (100× smaller at ×10, 100× larger at ×0.1); the last linear layer is not followed by BN and keeps its scale.`,
@@ -544,7 +544,7 @@ export function cnnBatchNorm(ctx) {
     claims: [
       { text: `batch normalization works per feature map: after it every channel has mean 0 (within 1e−12) and variance σ_c²/(σ_c² + ε) (within 1e−12) over its ${M} batch values`, held: maxAbsMean < 1e-12 && maxVarErr < 1e-12 },
       { text: 'with batch normalization per feature map the CNN reaches a higher test accuracy after the same steps than without', held: bn1.final.testAcc > plain.final.testAcc },
-      { text: 'with batch normalization and no dropout the CNN does at least as well on the test digits as with dropout and no batch normalization (the notes: with BN a network performs well even without dropout)', held: bn1.final.testAcc >= drop.final.testAcc },
+      { text: 'with batch normalization and no dropout the CNN does at least as well on the test digits as with dropout and no batch normalization (the textbook: with BN a network performs well even without dropout)', held: bn1.final.testAcc >= drop.final.testAcc },
       { text: 'batch normalization makes training less sensitive to the initial weight scale: the spread of test accuracy over ×0.1, ×1, ×10 is smaller with BN than without', held: spreadBn < spreadPlain },
     ],
   };
