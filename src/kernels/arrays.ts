@@ -14,16 +14,28 @@ import { exp, expm1, log, log1p, tanh } from './elementary.js';
  */
 const MIN_WASM = 16;
 
-type Unary = (src: number, dst: number, n: number) => void;
+/**
+ * Whether an array kernel over n elements runs in WebAssembly now (backend not forced to 'js', the
+ * module compiled, n ≥ MIN_WASM). Ops whose kernel needs JavaScript passes before or after it
+ * (GELU's polynomial, SiLU's product, ELU's select) take this to run one fused scalar loop instead
+ * on the JavaScript path — the same operations per element, so the same bits.
+ * @internal
+ */
+export function wasmActive(n: number): boolean {
+  return n >= MIN_WASM && wasmKernels() !== null;
+}
 
-function streamed(w: WasmKernels, f: Unary, x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number): void {
+type Stream = (src: number, dst: number, n: number, a: number, b: number) => void;
+
+/** Streams x through the module's input window CHUNK elements at a time: copy in, f, copy out. */
+function streamed(w: WasmKernels, f: Stream, x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number, a = 0, b = 0): void {
   const mem = w.f64;
   const inIdx = IN_PTR / 8;
   const outIdx = OUT_PTR / 8;
   for (let i = 0; i < n; i += CHUNK) {
     const m = n - i < CHUNK ? n - i : CHUNK;
     mem.set(x.subarray(xOff + i, xOff + i + m), inIdx);
-    f(IN_PTR, OUT_PTR, m);
+    f(IN_PTR, OUT_PTR, m, a, b);
     out.set(mem.subarray(outIdx, outIdx + m), outOff + i);
   }
 }
@@ -43,19 +55,20 @@ export function expInto(x: Float64Array, xOff: number, out: Float64Array, outOff
  */
 export function expShiftInto(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number, shift: number): void {
   const w = n >= MIN_WASM ? wasmKernels() : null;
-  if (w !== null) {
-    const mem = w.f64;
-    const inIdx = IN_PTR / 8;
-    const outIdx = OUT_PTR / 8;
-    for (let i = 0; i < n; i += CHUNK) {
-      const m = n - i < CHUNK ? n - i : CHUNK;
-      mem.set(x.subarray(xOff + i, xOff + i + m), inIdx);
-      w.x.expShift(IN_PTR, OUT_PTR, m, shift);
-      out.set(mem.subarray(outIdx, outIdx + m), outOff + i);
-    }
-    return;
-  }
+  if (w !== null) return streamed(w, w.x.expShift, x, xOff, out, outOff, n, shift);
   for (let i = 0; i < n; i++) out[outOff + i] = exp(x[xOff + i] - shift);
+}
+
+/**
+ * out = e^(−|c·x|) elementwise (c·x rounded first): the one exponential behind the backwards of
+ * sigmoid (c = 1: σ(x)·σ(−x) = e/(1 + e)²), tanh (c = 2: sech² x = 4e/(1 + e)²), softplus
+ * (c = β), SiLU and GELU's tanh form. The exponent is never positive, so nothing overflows.
+ * @internal
+ */
+export function expNegAbsInto(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number, c: number): void {
+  const w = n >= MIN_WASM ? wasmKernels() : null;
+  if (w !== null) return streamed(w, w.x.expNegAbs, x, xOff, out, outOff, n, c);
+  for (let i = 0; i < n; i++) out[outOff + i] = exp(-Math.abs(c * x[xOff + i]));
 }
 
 /** out = log x elementwise. @internal */
@@ -113,18 +126,7 @@ export function sigmoid(x: number): number {
  */
 export function softplusInto(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number, beta: number, threshold: number): void {
   const w = n >= MIN_WASM ? wasmKernels() : null;
-  if (w !== null) {
-    const mem = w.f64;
-    const inIdx = IN_PTR / 8;
-    const outIdx = OUT_PTR / 8;
-    for (let i = 0; i < n; i += CHUNK) {
-      const m = n - i < CHUNK ? n - i : CHUNK;
-      mem.set(x.subarray(xOff + i, xOff + i + m), inIdx);
-      w.x.softplus(IN_PTR, OUT_PTR, m, beta, threshold);
-      out.set(mem.subarray(outIdx, outIdx + m), outOff + i);
-    }
-    return;
-  }
+  if (w !== null) return streamed(w, w.x.softplus, x, xOff, out, outOff, n, beta, threshold);
   for (let i = 0; i < n; i++) out[outOff + i] = softplus(x[xOff + i], beta, threshold);
 }
 
@@ -133,4 +135,58 @@ export function softplus(x: number, beta: number, threshold: number): number {
   const z = beta * x;
   if (z > threshold) return x;
   return ((z > 0 ? z : 0) + log1p(exp(-Math.abs(z)))) / beta;
+}
+
+/** Maximum of one line (n elements `inner` apart from x[base]), NaN if any element is NaN. @internal */
+export function lineMax(x: Float64Array, base: number, n: number, inner: number): number {
+  let m = -Infinity;
+  for (let k = 0, p = base; k < n; k++, p += inner) {
+    const v = x[p];
+    if (v > m || v !== v) m = v;
+    if (m !== m) break;
+  }
+  return m;
+}
+
+/**
+ * The exponentials of softmax, log-softmax, log-sum-exp and cross-entropy, for the `inner` lines
+ * of slab o of x laid out as [outer, n, inner] (line j: x[o·n·inner + k·inner + j], k < n): writes
+ * e^(x − m_j) into e[eOff..eOff + n·inner) at the slab's own layout, m_j = the line's maximum, and
+ * stores m_j in mx[at + j] and the line's sum, added in increasing k, in tot[at + j].
+ *
+ * Lines along the last axis (inner = 1) go through {@link expShiftInto}; strided lines are shifted
+ * in one JavaScript pass and exponentiated by {@link expInto} over the whole slab. Either way each
+ * element is exp(x − m) with x − m rounded first, and the sums are in the same order, so the
+ * results are the same bits on both backends. A line of −∞ (or with +∞ or NaN) gives NaN sums.
+ * @internal
+ */
+export function expLines(
+  x: Float64Array,
+  o: number,
+  n: number,
+  inner: number,
+  e: Float64Array,
+  eOff: number,
+  mx: Float64Array,
+  tot: Float64Array,
+  at: number,
+): void {
+  const base = o * n * inner;
+  if (inner === 1) {
+    const m = lineMax(x, base, n, 1);
+    expShiftInto(x, base, e, eOff, n, m);
+    let t = 0;
+    for (let k = 0; k < n; k++) t += e[eOff + k];
+    mx[at] = m;
+    tot[at] = t;
+    return;
+  }
+  for (let j = 0; j < inner; j++) {
+    mx[at + j] = lineMax(x, base + j, n, inner);
+    tot[at + j] = 0;
+  }
+  const size = n * inner;
+  for (let k = 0, p = 0; k < n; k++) for (let j = 0; j < inner; j++, p++) e[eOff + p] = x[base + p] - mx[at + j];
+  expInto(e, eOff, e, eOff, size);
+  for (let k = 0, p = 0; k < n; k++) for (let j = 0; j < inner; j++, p++) tot[at + j] += e[eOff + p];
 }

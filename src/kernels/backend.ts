@@ -12,6 +12,7 @@ export interface KernelExports {
   gemm(ap: number, bp: number, cb: number, mc: number, nc: number, kc: number, ldc: number): void;
   exp(src: number, dst: number, n: number): void;
   expShift(src: number, dst: number, n: number, shift: number): void;
+  expNegAbs(src: number, dst: number, n: number, c: number): void;
   log(src: number, dst: number, n: number): void;
   log1p(src: number, dst: number, n: number): void;
   expm1(src: number, dst: number, n: number): void;

@@ -575,6 +575,20 @@
       (local.set $out (i32.add (local.get $out) (i32.const 16)))
       (br $l))))
 
+  ;; out = exp(-|c*in|) (c*in rounded first): the backwards of sigmoid (c = 1), tanh (c = 2),
+  ;; softplus (c = beta), SiLU and GELU's tanh form
+  (func (export "expNegAbs") (param $in i32) (param $out i32) (param $n i32) (param $c f64)
+    (local $end i32) (local $s v128)
+    (local.set $s (f64x2.splat (local.get $c)))
+    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+      (v128.store (local.get $out)
+        (call $exp (f64x2.neg (f64x2.abs (f64x2.mul (local.get $s) (v128.load (local.get $in)))))))
+      (local.set $in (i32.add (local.get $in) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $l))))
+
   ;; sigmoid(x) = n/(1 + e), e = exp(-|x|), n = 1 for x >= 0 else e
   (func (export "sigmoid") (param $in i32) (param $out i32) (param $n i32)
     (local $end i32) (local $x v128) (local $e v128)
