@@ -1,7 +1,6 @@
 import { record, recording } from '../autograd/tape.js';
 import { ShapeError, formatShape } from '../errors.js';
-import { transpose2d } from './manipulate.js';
-import { gemm } from './matmul.js';
+import { gemm, gemmStrided } from '../kernels/gemm.js';
 import { sameShape, shapeSize } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
@@ -52,19 +51,14 @@ export function linearBackward(dy: TensorLike, x: TensorLike, weight: TensorLike
   const yShape = [...X.shape.slice(0, -1), N];
   if (!sameShape(D.shape, yShape)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but linear(x, weight) has shape ${formatShape(yShape)}`);
   const d = D.data;
-  // dW = xᵀ·dy
-  const xT = new Float64Array(K * M);
-  transpose2d(X.data, M, K, xT);
+  // dW = xᵀ·dy and dx = dy·Wᵀ: the GEMM's TN and NT forms read the transposes in place.
   const dW = new Float64Array(K * N);
-  gemm(xT, 0, d, 0, dW, 0, K, M, N);
+  gemmStrided(true, false, K, N, M, X.data, 0, K, d, 0, N, dW, 0, N);
   // db = Σ_rows dy
   const db = new Float64Array(N);
   for (let i = 0, r = 0; i < M; i++, r += N) for (let j = 0; j < N; j++) db[j] += d[r + j];
-  // dx = dy·Wᵀ
-  const wT = new Float64Array(K * N);
-  transpose2d(W.data, K, N, wT);
   const dx = new Float64Array(M * K);
-  gemm(d, 0, wT, 0, dx, 0, M, N, K);
+  gemmStrided(false, true, M, K, N, d, 0, N, W.data, 0, N, dx, 0, K);
   return { dx: new Tensor(dx, X.shape), dweight: new Tensor(dW, W.shape), dbias: new Tensor(db, [N]) };
 }
 
