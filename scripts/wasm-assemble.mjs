@@ -17,6 +17,15 @@ export const WAT_PATH = fileURLToPath(new URL('../src/kernels/kernels.wat', impo
 export const CONST_POOL = 40 * 65536 - 8192;
 /** Byte offset of exp's table (tail_j, H_j pairs) in the module's memory: the last 4 KiB. */
 export const EXP_TABLE_PTR = CONST_POOL + 4096;
+/**
+ * Byte offsets of the tables the loader writes into memory when it installs the module (they are
+ * computed in JavaScript, src/kernels/elementary.ts, so the bundle carries no second copy): log's
+ * (128 entries of 1/c, c, log c, 0) and tanh's (512 entries of qh, ql). Right above the kernels'
+ * windows; src/kernels/backend.ts has the same numbers (LOG_TABLE_PTR, TANH_TABLE_PTR), checked by
+ * test/kernels/backend.test.ts.
+ */
+export const LOG_TABLE_PTR = 2556160;
+export const TANH_TABLE_PTR = LOG_TABLE_PTR + 4096;
 const TABLES_PATH = fileURLToPath(new URL('../src/kernels/tables.ts', import.meta.url));
 
 /**
@@ -36,6 +45,9 @@ function substituteTables(text) {
   const table = array('EXP_TABLE');
   if (table.length !== 256 || table.some((v) => !Number.isFinite(v))) throw new Error('EXP_TABLE must hold 256 finite numbers');
   text = text.replace(/@EXP_TABLE_PTR/g, String(EXP_TABLE_PTR));
+  text = text.replace(/@LOG_TABLE_PTR16/g, String(LOG_TABLE_PTR + 16));
+  text = text.replace(/@LOG_TABLE_PTR/g, String(LOG_TABLE_PTR));
+  text = text.replace(/@TANH_TABLE_PTR/g, String(TANH_TABLE_PTR));
   text = text.replace(/@([A-Z][A-Z0-9_]*)/g, (whole, name) => {
     if (!(name in scalars)) throw new Error(`unknown table constant ${whole}`);
     return String(scalars[name]);

@@ -1,5 +1,24 @@
 import { CHUNK, IN_PTR, OUT_PTR, wasmKernels, type WasmKernels } from './backend.js';
-import { exp, expm1, log, log1p, tanh } from './elementary.js';
+import {
+  EDGE,
+  HI,
+  exp,
+  expEdge,
+  expFast,
+  expTableF64,
+  expm1Edge,
+  expm1Fast,
+  log1p,
+  log1pEdge,
+  log1pFast,
+  logEdge,
+  logFast,
+  logTableF64,
+  pow2s,
+  tanhEdge,
+  tanhFast,
+  tanhTableF64,
+} from './elementary.js';
 
 /**
  * Array kernels over Float64Arrays: out[outOff + i] = f(x[xOff + i]) for i < n, with nabla's own
@@ -40,11 +59,41 @@ function streamed(w: WasmKernels, f: Stream, x: Float64Array, xOff: number, out:
   }
 }
 
+/*
+ * The JavaScript paths run, block by block (BLOCK elements, in the CPU's first-level cache), two
+ * loops: the first calls a *Fast function of elementary.ts, which handles the common inputs and
+ * returns EDGE (−1e300) for the rest (special values, thresholds, polynomial ranges); the second recomputes
+ * exactly those with the full scalar function. Keeping the rare cases out of the first loop keeps
+ * the body V8 inlines there short, which makes it up to twice as fast. In place (out = x) each
+ * block's inputs are copied to a scratch block first, since the second loop reads them.
+ */
+const BLOCK = 512;
+let scratch: Float64Array | null = null;
+
+/** The inputs of block [b, e) as (array, offset of element 0): x itself, or a copy when in place. */
+function blockInputs(x: Float64Array, xOff: number, out: Float64Array, b: number, e: number): Float64Array {
+  if (x !== out) return x;
+  const s = scratch ?? (scratch = new Float64Array(BLOCK));
+  s.set(x.subarray(xOff + b, xOff + e));
+  return s;
+}
+
 /** out = e^x elementwise. @internal */
 export function expInto(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number): void {
   const w = n >= MIN_WASM ? wasmKernels() : null;
   if (w !== null) return streamed(w, w.x.exp, x, xOff, out, outOff, n);
-  for (let i = 0; i < n; i++) out[outOff + i] = exp(x[xOff + i]);
+  const T = expTableF64();
+  const P = pow2s();
+  for (let b = 0; b < n; b += BLOCK) {
+    const e = n - b < BLOCK ? n : b + BLOCK;
+    const s = blockInputs(x, xOff, out, b, e);
+    const so = s === x ? xOff : -b;
+    for (let i = b; i < e; i++) out[outOff + i] = expFast(s[so + i], T, P);
+    for (let i = b; i < e; i++) {
+      const v = out[outOff + i];
+      if (v === EDGE) out[outOff + i] = expEdge(s[so + i]);
+    }
+  }
 }
 
 /**
@@ -56,7 +105,18 @@ export function expInto(x: Float64Array, xOff: number, out: Float64Array, outOff
 export function expShiftInto(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number, shift: number): void {
   const w = n >= MIN_WASM ? wasmKernels() : null;
   if (w !== null) return streamed(w, w.x.expShift, x, xOff, out, outOff, n, shift);
-  for (let i = 0; i < n; i++) out[outOff + i] = exp(x[xOff + i] - shift);
+  const T = expTableF64();
+  const P = pow2s();
+  for (let b = 0; b < n; b += BLOCK) {
+    const e = n - b < BLOCK ? n : b + BLOCK;
+    const s = blockInputs(x, xOff, out, b, e);
+    const so = s === x ? xOff : -b;
+    for (let i = b; i < e; i++) out[outOff + i] = expFast(s[so + i] - shift, T, P);
+    for (let i = b; i < e; i++) {
+      const v = out[outOff + i];
+      if (v === EDGE) out[outOff + i] = expEdge(s[so + i] - shift);
+    }
+  }
 }
 
 /**
@@ -68,35 +128,97 @@ export function expShiftInto(x: Float64Array, xOff: number, out: Float64Array, o
 export function expNegAbsInto(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number, c: number): void {
   const w = n >= MIN_WASM ? wasmKernels() : null;
   if (w !== null) return streamed(w, w.x.expNegAbs, x, xOff, out, outOff, n, c);
-  for (let i = 0; i < n; i++) out[outOff + i] = exp(-Math.abs(c * x[xOff + i]));
+  const T = expTableF64();
+  const P = pow2s();
+  for (let b = 0; b < n; b += BLOCK) {
+    const e = n - b < BLOCK ? n : b + BLOCK;
+    const s = blockInputs(x, xOff, out, b, e);
+    const so = s === x ? xOff : -b;
+    for (let i = b; i < e; i++) out[outOff + i] = expFast(-Math.abs(c * s[so + i]), T, P);
+    for (let i = b; i < e; i++) {
+      const v = out[outOff + i];
+      if (v === EDGE) out[outOff + i] = exp(-Math.abs(c * s[so + i]));
+    }
+  }
 }
 
 /** out = log x elementwise. @internal */
 export function logInto(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number): void {
   const w = n >= MIN_WASM ? wasmKernels() : null;
   if (w !== null) return streamed(w, w.x.log, x, xOff, out, outOff, n);
-  for (let i = 0; i < n; i++) out[outOff + i] = log(x[xOff + i]);
+  const L = logTableF64();
+  const P = pow2s();
+  const F = new Float64Array(1);
+  const I = new Int32Array(F.buffer);
+  const hi = HI;
+  for (let b = 0; b < n; b += BLOCK) {
+    const e = n - b < BLOCK ? n : b + BLOCK;
+    const s = blockInputs(x, xOff, out, b, e);
+    const so = s === x ? xOff : -b;
+    for (let i = b; i < e; i++) out[outOff + i] = logFast(s[so + i], L, P, F, I, hi);
+    for (let i = b; i < e; i++) {
+      const v = out[outOff + i];
+      if (v === EDGE) out[outOff + i] = logEdge(s[so + i]);
+    }
+  }
 }
 
 /** out = log(1 + x) elementwise. @internal */
 export function log1pInto(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number): void {
   const w = n >= MIN_WASM ? wasmKernels() : null;
   if (w !== null) return streamed(w, w.x.log1p, x, xOff, out, outOff, n);
-  for (let i = 0; i < n; i++) out[outOff + i] = log1p(x[xOff + i]);
+  const L = logTableF64();
+  const P = pow2s();
+  const F = new Float64Array(1);
+  const I = new Int32Array(F.buffer);
+  const hi = HI;
+  for (let b = 0; b < n; b += BLOCK) {
+    const e = n - b < BLOCK ? n : b + BLOCK;
+    const s = blockInputs(x, xOff, out, b, e);
+    const so = s === x ? xOff : -b;
+    for (let i = b; i < e; i++) out[outOff + i] = log1pFast(s[so + i], L, P, F, I, hi);
+    for (let i = b; i < e; i++) {
+      const v = out[outOff + i];
+      if (v === EDGE) out[outOff + i] = log1pEdge(s[so + i]);
+    }
+  }
 }
 
 /** out = e^x − 1 elementwise (ELU's negative side). @internal */
 export function expm1Into(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number): void {
   const w = n >= MIN_WASM ? wasmKernels() : null;
   if (w !== null) return streamed(w, w.x.expm1, x, xOff, out, outOff, n);
-  for (let i = 0; i < n; i++) out[outOff + i] = expm1(x[xOff + i]);
+  const T = expTableF64();
+  const P = pow2s();
+  for (let b = 0; b < n; b += BLOCK) {
+    const e = n - b < BLOCK ? n : b + BLOCK;
+    const s = blockInputs(x, xOff, out, b, e);
+    const so = s === x ? xOff : -b;
+    for (let i = b; i < e; i++) out[outOff + i] = expm1Fast(s[so + i], T, P);
+    for (let i = b; i < e; i++) {
+      const v = out[outOff + i];
+      if (v === EDGE) out[outOff + i] = expm1Edge(s[so + i]);
+    }
+  }
 }
 
 /** out = tanh x elementwise (also GELU's tanh approximation, after its polynomial). @internal */
 export function tanhInto(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number): void {
   const w = n >= MIN_WASM ? wasmKernels() : null;
   if (w !== null) return streamed(w, w.x.tanh, x, xOff, out, outOff, n);
-  for (let i = 0; i < n; i++) out[outOff + i] = tanh(x[xOff + i]);
+  const T = expTableF64();
+  const Q = tanhTableF64();
+  const P = pow2s();
+  for (let b = 0; b < n; b += BLOCK) {
+    const e = n - b < BLOCK ? n : b + BLOCK;
+    const s = blockInputs(x, xOff, out, b, e);
+    const so = s === x ? xOff : -b;
+    for (let i = b; i < e; i++) out[outOff + i] = tanhFast(s[so + i], T, Q, P);
+    for (let i = b; i < e; i++) {
+      const v = out[outOff + i];
+      if (v === EDGE) out[outOff + i] = tanhEdge(s[so + i]);
+    }
+  }
 }
 
 /**
@@ -108,7 +230,24 @@ export function tanhInto(x: Float64Array, xOff: number, out: Float64Array, outOf
 export function sigmoidInto(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number): void {
   const w = n >= MIN_WASM ? wasmKernels() : null;
   if (w !== null) return streamed(w, w.x.sigmoid, x, xOff, out, outOff, n);
-  for (let i = 0; i < n; i++) out[outOff + i] = sigmoid(x[xOff + i]);
+  const T = expTableF64();
+  const P = pow2s();
+  for (let b = 0; b < n; b += BLOCK) {
+    const e = n - b < BLOCK ? n : b + BLOCK;
+    const s = blockInputs(x, xOff, out, b, e);
+    const so = s === x ? xOff : -b;
+    for (let i = b; i < e; i++) out[outOff + i] = sigmoidFast(s[so + i], T, P);
+    for (let i = b; i < e; i++) {
+      const v = out[outOff + i];
+      if (v === EDGE) out[outOff + i] = sigmoid(s[so + i]);
+    }
+  }
+}
+
+/** σ(x) from expFast; EDGE where expFast leaves the input to expEdge (|x| > 708, NaN). */
+function sigmoidFast(v: number, T: Float64Array, P: Float64Array): number {
+  const e = expFast(-Math.abs(v), T, P);
+  return e === EDGE ? EDGE : (v >= 0 ? 1 : e) / (1 + e);
 }
 
 /** Scalar twin of {@link sigmoidInto}'s lanes. @internal */
@@ -127,7 +266,33 @@ export function sigmoid(x: number): number {
 export function softplusInto(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number, beta: number, threshold: number): void {
   const w = n >= MIN_WASM ? wasmKernels() : null;
   if (w !== null) return streamed(w, w.x.softplus, x, xOff, out, outOff, n, beta, threshold);
-  for (let i = 0; i < n; i++) out[outOff + i] = softplus(x[xOff + i], beta, threshold);
+  const T = expTableF64();
+  const L = logTableF64();
+  const P = pow2s();
+  const F = new Float64Array(1);
+  const I = new Int32Array(F.buffer);
+  const hi = HI;
+  // Per block, short loops V8 inlines whole: e = e^(−|βx|) into a scratch block, log1p(e) (e itself
+  // below 2^−54), the combination, and the rare rest (EDGE) by the scalar twin.
+  const E = new Float64Array(BLOCK);
+  for (let b = 0; b < n; b += BLOCK) {
+    const m = n - b < BLOCK ? n - b : BLOCK;
+    const s = blockInputs(x, xOff, out, b, b + m);
+    const so = (s === x ? xOff : -b) + b;
+    const o = outOff + b;
+    for (let i = 0; i < m; i++) E[i] = expFast(-Math.abs(beta * s[so + i]), T, P);
+    for (let i = 0; i < m; i++) {
+      const e = E[i]; // EDGE (negative) stays EDGE
+      out[o + i] = e < 5.551115123125783e-17 ? e : log1pFast(e, L, P, F, I, hi);
+    }
+    for (let i = 0; i < m; i++) {
+      const v = s[so + i];
+      const z = beta * v;
+      const l = out[o + i];
+      out[o + i] = z > threshold ? v : l === EDGE ? EDGE : ((z > 0 ? z : 0) + l) / beta;
+    }
+    for (let i = 0; i < m; i++) if (out[o + i] === EDGE) out[o + i] = softplus(s[so + i], beta, threshold);
+  }
 }
 
 /** Scalar twin of {@link softplusInto}'s lanes. @internal */

@@ -1,4 +1,5 @@
 import { NablaError, ValueError, describe } from '../errors.js';
+import { logTableF64, tanhTableF64 } from './elementary.js';
 import { WASM_BASE64 } from './wasmBinary.js';
 
 /** Where the heavy kernels run: the embedded WebAssembly SIMD module, or plain JavaScript. */
@@ -55,6 +56,12 @@ export const BP_PTR = AP_PTR + MC_WASM * KC * 8;
 export const CB_PTR = BP_PTR + BP_DOUBLES * 8;
 /** End of the windows; the constant pool starts at PAGES·65536 − 8192. @internal */
 export const WINDOWS_END = CB_PTR + MC_WASM * NC_WASM * 8;
+/** Byte offset of log's table (128 × [1/c, c, log c, 0]), written by install (scripts/wasm-assemble.mjs has the same). @internal */
+export const LOG_TABLE_PTR = WINDOWS_END;
+/** Byte offset of tanh's table (512 × [qh, ql]), written by install. @internal */
+export const TANH_TABLE_PTR = LOG_TABLE_PTR + 4096;
+/** End of the tables written by install. @internal */
+export const TABLES_END = TANH_TABLE_PTR + 8192;
 const PAGES = 40;
 
 let choice: BackendChoice = 'auto';
@@ -173,11 +180,20 @@ function start(): void {
 
 function install(instance: WebAssembly.Instance): void {
   const x = instance.exports as unknown as KernelExports;
-  if (!(x.memory instanceof WebAssembly.Memory) || x.memory.buffer.byteLength !== PAGES * 65536 || WINDOWS_END > PAGES * 65536 - 8192) {
+  if (!(x.memory instanceof WebAssembly.Memory) || x.memory.buffer.byteLength !== PAGES * 65536 || TABLES_END > PAGES * 65536 - 8192) {
     setFailed('unexpected module memory');
     return;
   }
-  kernels = { x, f64: new Float64Array(x.memory.buffer) };
+  const f64 = new Float64Array(x.memory.buffer);
+  // The tables the JavaScript twins build are the module's too: written once, never touched by a kernel.
+  const L = logTableF64();
+  for (let i = 0, d = LOG_TABLE_PTR / 8; i < 128; i++, d += 4) {
+    f64[d] = L[3 * i];
+    f64[d + 1] = L[3 * i + 1];
+    f64[d + 2] = L[3 * i + 2];
+  }
+  f64.set(tanhTableF64(), TANH_TABLE_PTR / 8);
+  kernels = { x, f64 };
   status = 'ready';
   pending = null;
 }

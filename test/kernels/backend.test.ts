@@ -5,10 +5,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NablaError, ValueError, createRng, getBackend, matmul, ready, setBackend, tensor } from '../../src/index.js';
 import { expInto, sigmoidInto, tanhInto } from '../../src/kernels/arrays.js';
-import { backendChoice, resetBackendForTests, wasmKernels } from '../../src/kernels/backend.js';
+import { LOG_TABLE_PTR, TABLES_END, TANH_TABLE_PTR, backendChoice, resetBackendForTests, wasmKernels } from '../../src/kernels/backend.js';
+import { logTableF64, tanhTableF64 } from '../../src/kernels/elementary.js';
 import { gemmStrided } from '../../src/kernels/gemm.js';
 import { WASM_BASE64 } from '../../src/kernels/wasmBinary.js';
-import { assembleKernels } from '../../scripts/wasm-assemble.mjs';
+import { CONST_POOL, LOG_TABLE_PTR as ASM_LOG_TABLE_PTR, TANH_TABLE_PTR as ASM_TANH_TABLE_PTR, assembleKernels } from '../../scripts/wasm-assemble.mjs';
 
 const initialChoice = backendChoice();
 
@@ -127,6 +128,19 @@ describe('WebAssembly memory', () => {
     }
     expect(mem.buffer.byteLength).toBe(before);
     expect(() => mem.grow(1)).toThrow(RangeError);
+  });
+
+  it("the loader writes log's and tanh's tables where the assembled code reads them, below the constant pool", () => {
+    expect([ASM_LOG_TABLE_PTR, ASM_TANH_TABLE_PTR]).toEqual([LOG_TABLE_PTR, TANH_TABLE_PTR]);
+    expect(TABLES_END).toBeLessThanOrEqual(CONST_POOL);
+    setBackend('wasm');
+    const f64 = wasmKernels()!.f64;
+    const L = logTableF64();
+    for (let i = 0; i < 128; i++) {
+      expect([f64[LOG_TABLE_PTR / 8 + 4 * i], f64[LOG_TABLE_PTR / 8 + 4 * i + 1], f64[LOG_TABLE_PTR / 8 + 4 * i + 2]]).toEqual([L[3 * i], L[3 * i + 1], L[3 * i + 2]]);
+    }
+    const Q = tanhTableF64();
+    expect(Array.from(f64.subarray(TANH_TABLE_PTR / 8, TANH_TABLE_PTR / 8 + Q.length))).toEqual(Array.from(Q));
   });
 
   it('the embedded bytes are kernels.wat assembled by wabt (npm run build:wasm is up to date)', async () => {
