@@ -1,6 +1,6 @@
 // BatchNorm layer forward+backward (training mode) against a plain copy loop over the same input
 // bytes in the same run: the forward reads x twice (one-pass statistics, then normalize) and
-// writes y and the saved x̂; the backward reads dy and x̂ twice and writes dx.
+// writes y and the saved x − μ; the backward reads dy and x − μ twice and writes dx.
 import { BatchNorm, createRng, tensor } from '../dist/index.js';
 import { measurePair } from './harness.mjs';
 
@@ -19,7 +19,7 @@ export default function run() {
     const dy = tensor(rng.fillNormal(new Float64Array(n)), shape);
     const bn = new BatchNorm(shape[1]);
     const [ours, base] = measurePair(() => (bn.forward(x), bn.backward(dy)), () => copyLoop(x.data), { runs: 15, warmup: 3 });
-    rows.push({ workload: `BatchNorm fwd+bwd ${JSON.stringify(shape)}`, ours, baselineName: 'copy loop (1 pass)', base, note: 'forward: 1 read of x for statistics, 1 to normalize; backward: 2 of dy and x̂' });
+    rows.push({ workload: `BatchNorm fwd+bwd ${JSON.stringify(shape)}`, ours, baselineName: 'copy loop (1 pass)', base, note: 'forward: 1 read of x for statistics, 1 to normalize; backward: 2 of dy and x − μ' });
   }
   return { title: 'batch normalization (training mode)', rows };
 }

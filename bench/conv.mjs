@@ -1,7 +1,9 @@
 // conv2d forward+backward on the two LeNet-5 convolution layers against a naive direct loop (the
 // 7-deep definition, forward, dx, dweight and dbias) over the same Float64Arrays, and maxPool2d
 // forward+backward against a plain copy loop over its input, in the same run.
-import { conv2d, conv2dBackward, createRng, maxPool2d, maxPool2dBackward, tensor } from '../dist/index.js';
+import {
+  Adam, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, conv2d, conv2dBackward, createRng, crossEntropy, crossEntropyBackward, maxPool2d, maxPool2dBackward, tensor,
+} from '../dist/index.js';
 import { measurePair } from './harness.mjs';
 
 /** Forward and backward of a stride-1, unpadded convolution, straight from the definition (HWIO weights). */
@@ -32,6 +34,28 @@ function naiveConv(x, w, b, dy, [N, C, H, W], [kh, kw, , Co]) {
           y[q] = s;
         }
   return dx;
+}
+
+/** LeNet-5 (LeCun et al. 1998, with ReLU and max-pooling): conv 6@5×5 pad 2, pool, conv 16@5×5, pool, 120, 84, 10. */
+export function lenetSetup(seed = 3, batch = 64) {
+  const r = createRng(seed);
+  const model = new Sequential(
+    new Conv2d(1, 6, 5, { padding: 2, rng: r }), new ReLU(), new MaxPool2d(2),
+    new Conv2d(6, 16, 5, { rng: r }), new ReLU(), new MaxPool2d(2), new Flatten(),
+    new Linear(400, 120, { rng: r }), new ReLU(), new Linear(120, 84, { rng: r }), new ReLU(), new Linear(84, 10, { rng: r }),
+  );
+  const opt = new Adam(model.parameters(), { lr: 1e-3 });
+  const x = tensor(r.fillUniform(new Float64Array(batch * 784)), [batch, 1, 28, 28]);
+  const y = Int32Array.from({ length: batch }, () => r.integers(0, 10));
+  const step = () => {
+    model.zeroGrad();
+    const logits = model.forward(x);
+    const loss = crossEntropy(logits, y).item();
+    model.backward(crossEntropyBackward(logits, y));
+    opt.step();
+    return loss;
+  };
+  return { model, x, y, step };
 }
 
 function copyLoop(src) {

@@ -1,5 +1,5 @@
 // npm run bench:peers — the same workloads through TF.js 4.22 (cpu and wasm backends), ml-matrix
-// and ConvNetJS, in the same process as nabla, reported as ratios. The peers are installed from
+// and ConvNetJS (its conv layers too: conv2d and a LeNet-5 training step), in the same process as nabla, reported as ratios. The peers are installed from
 // bench/package.json (never nabla's own dependencies); TF.js' wasm binaries are loaded from the
 // installed package, never fetched.
 //
@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as nabla from '../dist/index.js';
 import { measure } from './harness.mjs';
+import { lenetSetup } from './conv.mjs';
 import { mlpSetup } from './mlp.mjs';
 import { renderResults } from './render.mjs';
 
@@ -225,6 +226,136 @@ if (want('mlp')) {
   });
 }
 
+/** The TF.js backends that can run `make` (TF.js-wasm 4.22 has no Conv2DBackpropFilter kernel); the rest are noted. */
+const tfEach = async (make, notes, runs = 7) => {
+  const out = [];
+  for (const be of ['cpu', 'wasm']) {
+    await useBackend(be);
+    try {
+      out.push({ name: `tfjs-${be}`, t: await make(be, runs) });
+    } catch (e) {
+      notes.push(`tfjs-${be}: not run (${String(e.message).split('\n')[0]})`);
+      tf.disposeVariables();
+    }
+  }
+  return out;
+};
+
+if (want('conv')) {
+  // The two LeNet-5 convolution layers of bench/conv.mjs (stride 1, no padding): forward, then
+  // dx, dweight and dbias for a given upstream gradient.
+  for (const [xs, ws] of [[[64, 1, 28, 28], [5, 5, 1, 6]], [[64, 6, 14, 14], [5, 5, 6, 16]]]) {
+    const [N, C, H, Wd] = xs;
+    const [kh, kw, , Co] = ws;
+    const Ho = H - kh + 1;
+    const Wo = Wd - kw + 1;
+    const x = nabla.tensor(randn(N * C * H * Wd), xs);
+    const w = nabla.tensor(randn(kh * kw * C * Co), ws);
+    const b = nabla.tensor(randn(Co), [Co]);
+    const dy = nabla.tensor(randn(N * Co * Ho * Wo), [N, Co, Ho, Wo]);
+    const notes = [];
+    job(`conv2d fwd+bwd ${xs.join('×')} ${kh}×${kw}→${Co}`, () => measure(() => (nabla.conv2d(x, w, b), nabla.conv2dBackward(dy, x, w).dweight), { runs: 9, warmup: W }), async () => {
+      const nhwc = (t, [n, c, h, ww]) => tf.transpose(tf.tensor4d(Float32Array.from(t.data), [n, c, h, ww]), [0, 2, 3, 1]);
+      const peers = await tfEach(() => {
+        // TF.js is NHWC with HWIO filters (nabla's weight layout): the same numbers, transposed input.
+        const tx = nhwc(x, xs);
+        const tdy = nhwc(dy, [N, Co, Ho, Wo]);
+        const tw = tf.tensor4d(Float32Array.from(w.data), ws);
+        const tb = tf.tensor1d(Float32Array.from(b.data));
+        const g = tf.grads((a, f, bb) => tf.sum(tf.mul(tf.add(tf.conv2d(a, f, 1, 'valid'), bb), tdy)));
+        const t = tfMeasure(() => g([tx, tw, tb]), 7);
+        tf.dispose([tx, tdy, tw, tb]);
+        return t;
+      }, notes);
+      // ConvNetJS works one image at a time on [W, H, C] volumes; its conv layer's backward gives
+      // the input, filter and bias gradients together.
+      const layer = new convnetjs.ConvLayer({ in_sx: Wd, in_sy: H, in_depth: C, sx: kw, sy: kh, filters: Co, stride: 1, pad: 0 });
+      const vols = Array.from({ length: N }, (_, n) => {
+        const v = new convnetjs.Vol(Wd, H, C, 0);
+        for (let c = 0; c < C; c++) for (let i = 0; i < H; i++) for (let j = 0; j < Wd; j++) v.w[(i * Wd + j) * C + c] = x.data[((n * C + c) * H + i) * Wd + j];
+        return v;
+      });
+      const grads = Array.from({ length: N }, (_, n) => {
+        const g = new Float64Array(Ho * Wo * Co);
+        for (let o = 0; o < Co; o++) for (let i = 0; i < Ho; i++) for (let j = 0; j < Wo; j++) g[(i * Wo + j) * Co + o] = dy.data[((n * Co + o) * Ho + i) * Wo + j];
+        return g;
+      });
+      peers.push({
+        name: 'convnetjs',
+        t: measure(() => {
+          let s = 0;
+          for (let n = 0; n < N; n++) {
+            const out = layer.forward(vols[n], true);
+            out.dw = grads[n];
+            layer.backward();
+            s += vols[n].dw[0];
+          }
+          return s;
+        }, { runs: 7, warmup: W }),
+      });
+      return { peers, notes };
+    });
+  }
+}
+
+if (want('lenet')) {
+  const { step, x, y } = lenetSetup();
+  const notes = [];
+  job('LeNet-5 training step b64 (Adam)', () => measure(step, { runs: 9, warmup: W }), async () => {
+    const peers = await tfEach(() => {
+      const tx = tf.transpose(tf.tensor4d(Float32Array.from(x.data), [64, 1, 28, 28]), [0, 2, 3, 1]);
+      const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), 10);
+      const u = (shape, fanIn) => tf.variable(tf.randomUniform(shape, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn)));
+      const vars = [u([5, 5, 1, 6], 25), u([6], 25), u([5, 5, 6, 16], 150), u([16], 150), u([400, 120], 400), u([120], 400), u([120, 84], 120), u([84], 120), u([84, 10], 84), u([10], 84)];
+      const [c1, b1, c2, b2, f1, g1, f2, g2, f3, g3] = vars;
+      const opt = tf.train.adam(1e-3);
+      const t = measure(() => {
+        const loss = opt.minimize(() => {
+          let h = tf.maxPool(tf.relu(tf.add(tf.conv2d(tx, c1, 1, 2), b1)), 2, 2, 'valid');
+          h = tf.maxPool(tf.relu(tf.add(tf.conv2d(h, c2, 1, 'valid'), b2)), 2, 2, 'valid');
+          // Flatten in nabla's NCHW order, so that the linear layer sees the same features.
+          h = tf.reshape(tf.transpose(h, [0, 3, 1, 2]), [64, 400]);
+          h = tf.relu(tf.add(tf.matMul(h, f1), g1));
+          h = tf.relu(tf.add(tf.matMul(h, f2), g2));
+          return tf.losses.softmaxCrossEntropy(onehot, tf.add(tf.matMul(h, f3), g3));
+        }, true);
+        const v = loss.dataSync()[0];
+        loss.dispose();
+        return v;
+      }, { runs: 7, warmup: W });
+      tf.dispose([tx, onehot, ...vars]);
+      opt.dispose();
+      return t;
+    }, notes);
+    const net = new convnetjs.Net();
+    net.makeLayers([
+      { type: 'input', out_sx: 28, out_sy: 28, out_depth: 1 },
+      { type: 'conv', sx: 5, filters: 6, stride: 1, pad: 2, activation: 'relu' },
+      { type: 'pool', sx: 2, stride: 2 },
+      { type: 'conv', sx: 5, filters: 16, stride: 1, pad: 0, activation: 'relu' },
+      { type: 'pool', sx: 2, stride: 2 },
+      { type: 'fc', num_neurons: 120, activation: 'relu' },
+      { type: 'fc', num_neurons: 84, activation: 'relu' },
+      { type: 'softmax', num_classes: 10 },
+    ]);
+    const trainer = new convnetjs.Trainer(net, { method: 'adam', learning_rate: 1e-3, batch_size: 64 });
+    const vols = Array.from({ length: 64 }, (_, i) => {
+      const v = new convnetjs.Vol(28, 28, 1, 0);
+      for (let k = 0; k < 784; k++) v.w[k] = x.data[i * 784 + k];
+      return v;
+    });
+    peers.push({
+      name: 'convnetjs',
+      t: measure(() => {
+        let l = 0;
+        for (let i = 0; i < 64; i++) l += trainer.train(vols[i], y[i]).loss;
+        return l;
+      }, { runs: 7, warmup: W }),
+    });
+    return { peers, notes };
+  });
+}
+
 // Phase 1: nabla.
 const ours = new Map();
 for (const j of jobs) {
@@ -235,10 +366,11 @@ for (const j of jobs) {
 await loadTfjs();
 const rows = [];
 for (const j of jobs) {
-  const peers = await j.peers();
+  const got = await j.peers();
+  const { peers, notes } = Array.isArray(got) ? { peers: got, notes: [] } : got;
   const o = ours.get(j.workload);
-  rows.push({ workload: j.workload, ours: o, peers });
-  say(`${j.workload.padEnd(40)} ${peers.map((p) => `${p.name} ${p.t.median.toFixed(2)} ms (${(p.t.median / o.median).toFixed(2)}×)`).join(', ')}`);
+  rows.push({ workload: j.workload, ours: o, peers, ...(notes.length ? { notes } : {}) });
+  say(`${j.workload.padEnd(40)} ${peers.map((p) => `${p.name} ${p.t.median.toFixed(2)} ms (${(p.t.median / o.median).toFixed(2)}×)`).join(', ')}${notes.length ? ` [${notes.join('; ')}]` : ''}`);
 }
 
 // Do results leak without tf.tidy?

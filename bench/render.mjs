@@ -42,6 +42,11 @@ export function renderResults() {
     for (const r of peers.rows) {
       L.push(`| ${r.workload} | ${fmtMs(r.ours.median)} | ${names.map((n) => { const p = r.peers.find((q) => q.name === n); return p ? `${fmtMs(p.t.median)} (${(p.t.median / r.ours.median).toFixed(2)}×)` : '—'; }).join(' | ')} |`);
     }
+    const noted = peers.rows.filter((r) => r.notes?.length);
+    if (noted.length) {
+      L.push('');
+      for (const r of noted) L.push(`- ${r.workload}: ${r.notes.join('; ')}`);
+    }
     L.push('', '### Memory: do results leak without `tf.tidy`?', '');
     for (const [k, v] of Object.entries(peers.leaks)) L.push(`- ${k}: ${v}`);
     L.push('');
@@ -78,6 +83,23 @@ export function renderResults() {
   target(L, 'MLP training step ≥ 4× TF.js-cpu', m1 === null ? '—' : `${m1.toFixed(2)}×`, m1 === null ? null : m1 >= 4, 'the step is dominated by three matmuls (see the matmul rows)');
   const m2 = speedup('MLP step 784-256-10 b256', 'convnetjs');
   target(L, 'MLP training step ≥ 2× ConvNetJS', m2 === null ? '—' : `${m2.toFixed(2)}×`, m2 === null ? null : m2 >= 2, '');
+  // Convolution (LeNet-5's two conv layers, batch 64, and a full LeNet-5 training step).
+  const convRows = ['conv2d fwd+bwd 64×1×28×28 5×5→6', 'conv2d fwd+bwd 64×6×14×14 5×5→16'];
+  const convSpeed = (name) => convRows.map((w) => speedup(w, name));
+  const convTarget = (name, label, min, detail) => {
+    const v = convSpeed(name);
+    const known = v.every((x) => x !== null);
+    target(L, `conv2d fwd+bwd, LeNet C1 (1→6) and C3 (6→16) 5×5, batch 64 ≥ ${min}× ${label}`, known ? `C1 ${v[0].toFixed(2)}×, C3 ${v[1].toFixed(2)}×` : '—', known ? v.every((x) => x >= min) : null, detail);
+  };
+  convTarget('tfjs-cpu', 'TF.js-cpu', 3, 'see the conv2d rows');
+  convTarget('convnetjs', 'ConvNetJS', 2, 'C1 has one input channel, so im2col copies each pixel 25 times for GEMMs of only 6 output channels (K = 25, or K = 6 for dx): about 63% of its time is in the shared GEMM and 22% in im2col/col2im, and it is no faster than a direct loop (see the conv rows above), which is what ConvNetJS runs');
+  const ln1 = speedup('LeNet-5 training step b64 (Adam)', 'tfjs-cpu');
+  target(L, 'LeNet-5 training step ≥ 3× TF.js-cpu', ln1 === null ? '—' : `${ln1.toFixed(2)}×`, ln1 === null ? null : ln1 >= 3, 'about 2/3 of the step is in the shared GEMM (the convolutions\' im2col products)');
+  const ln2 = speedup('LeNet-5 training step b64 (Adam)', 'convnetjs');
+  target(L, 'LeNet-5 training step ≥ 2× ConvNetJS', ln2 === null ? '—' : `${ln2.toFixed(2)}×`, ln2 === null ? null : ln2 >= 2, 'about 2/3 of the step is in the shared GEMM');
+  const mp = ['maxPool2d fwd+bwd 2×2 (64×6×24×24)', 'maxPool2d fwd+bwd 2×2 (64×16×10×10)'].map(ownRow);
+  const mpR = mp.every(Boolean) ? mp.map(ratioOf) : null;
+  target(L, 'maxPool2d fwd+bwd 2×2 within 3× of a copy loop over the input', mpR === null ? '—' : mpR.map((r) => `${r.toFixed(2)}×`).join(', '), mpR === null ? null : mpR.every((r) => r <= 3), 'the forward reads x once, the backward finds the maxima again from x and writes dx');
   const rl = ownRow('relu 1M');
   const rlR = rl ? ratioOf(rl) : null;
   target(L, 'relu 1M within 2× of a copy loop', rlR === null ? '—' : `${rlR.toFixed(2)}×`, rlR === null ? null : rlR <= 2, '');

@@ -38,6 +38,16 @@ export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
 
+/**
+ * A list for an error message: `[2,-1,3]` when it is a short array of numbers (what the caller most
+ * likely meant), else {@link describe} — never the JSON of arbitrary input, which can be huge or
+ * nested deeply enough to overflow the stack.
+ */
+export function formatList(value: unknown): string {
+  if (Array.isArray(value) && value.length <= 64 && value.every((v) => typeof v === 'number')) return JSON.stringify(value);
+  return describe(value);
+}
+
 /** Describes a value for an error message: short, never throws. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';

@@ -1,5 +1,6 @@
-// The chapter-5 lab: `npm run lab` builds nabla and runs every experiment of the course notes'
-// chapter 5 on real MNIST digits, printing a table per experiment and writing lab-report/.
+// The chapter-5 lab: `npm run lab` builds nabla and runs every experiment of the textbook's
+// chapter 5 (and chapter 8: batch normalization in a CNN) on real MNIST digits, printing a table
+// per experiment and writing lab-report/.
 // Flags: --full (more data and epochs), --smoke (tiny, for CI), --seed N, --out DIR.
 import { mkdirSync, writeFileSync, accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
@@ -55,6 +56,7 @@ async function main() {
     results.push(r);
     console.log(`\n${r.title}\n  ${r.formula}`);
     for (const l of r.lines) console.log(`  ${l}`);
+    if (r.table.title) console.log(`  ${r.table.title}`);
     printTable(r.table);
     for (const t of r.moreTables ?? []) {
       console.log(`  ${t.title}`);

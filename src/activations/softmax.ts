@@ -14,8 +14,9 @@ import { backwardArgs, recorded } from './common.js';
  *
  * Method: the row maximum is subtracted first, so no exponent is positive and nothing overflows:
  * softmax([1000, 0, −1000]) = [1, e^−1000 ≈ 0, 0]. The exponentials are nabla's own (WebAssembly
- * or JavaScript, the same bits) and each row is summed in index order. A row of all −∞ gives NaN, as in PyTorch (−∞ − (−∞)).
- * @example softmax([2.0, 1.2, 4.0]).toArray(); // ≈ [0.1131, 0.0508, 0.8360] (the course notes' example)
+ * or JavaScript, the same bits) and each row is summed in index order. A row of all −∞ gives NaN,
+ * as in PyTorch (−∞ − (−∞)).
+ * @example softmax([2.0, 1.2, 4.0]).toArray(); // ≈ [0.1131, 0.0508, 0.8360] (the textbook's example)
  */
 export function softmax(x: TensorLike, axis = -1): Tensor {
   return normalized('softmax', x, axis, false, softmaxBackward);
@@ -95,7 +96,7 @@ function lineBackward(fn: string, dy: TensorLike, x: TensorLike, axis: number, l
 export function rowLogSumExp(x: Float64Array, outer: number, n: number, inner: number): { mx: Float64Array; lse: Float64Array } {
   const mx = new Float64Array(outer * inner);
   const lse = new Float64Array(outer * inner);
-  const e = new Float64Array(n * inner);
+  const e = new Float64Array(outer === 0 ? 0 : n * inner);
   for (let o = 0; o < outer; o++) {
     expLines(x, o, n, inner, e, 0, mx, lse, o * inner);
     for (let j = o * inner; j < (o + 1) * inner; j++) lse[j] = log(lse[j]);
@@ -121,8 +122,8 @@ export function softmaxRows(x: Float64Array, out: Float64Array, outer: number, n
     }
     return;
   }
-  const mx = new Float64Array(inner);
-  const tot = new Float64Array(inner);
+  const mx = new Float64Array(outer === 0 ? 0 : inner);
+  const tot = new Float64Array(mx.length);
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
     expLines(x, o, n, inner, out, base, mx, tot, 0);

@@ -62,7 +62,8 @@ function softplusGrad(g: Float64Array, a: Float64Array, out: Float64Array, o: Re
   }
 }
 
-function parse(fn: string, options: SoftplusOptions | undefined): { beta: number; threshold: number } {
+/** Reads and checks softplus's options, naming `fn` in errors (the Softplus layer's too). @internal */
+export function parse(fn: string, options: SoftplusOptions | undefined): { beta: number; threshold: number } {
   const o = checkOptions<SoftplusOptions>(fn, options, ['beta', 'threshold']);
   return {
     beta: checkNumber(fn, 'options.beta', o.beta ?? 1, 'pos'),

@@ -48,7 +48,11 @@ export interface Vjp {
  * @example valueAndGrad((x) => sum(square(x)))([1, 2]).grads[0].toArray(); // => [2, 4]
  */
 export function valueAndGrad(f: (...args: Tensor[]) => Tensor, options?: GradOptions): (...args: TensorLike[]) => ValueAndGrad {
-  const fn = 'valueAndGrad';
+  return makeValueAndGrad('valueAndGrad', f, options);
+}
+
+/** valueAndGrad with the name of the public function in its errors (`grad` shares it). */
+function makeValueAndGrad(fn: string, f: (...args: Tensor[]) => Tensor, options: GradOptions | undefined): (...args: TensorLike[]) => ValueAndGrad {
   checkFunction(fn, 'f', f);
   const o = checkOptions<GradOptions>(fn, options, ['argnums']);
   const argnums = o.argnums;
@@ -70,7 +74,7 @@ export function valueAndGrad(f: (...args: Tensor[]) => Tensor, options?: GradOpt
  * @example grad((x, y) => sum(mul(x, y)))([1, 2], [3, 4])[1].toArray(); // => [1, 2]
  */
 export function grad(f: (...args: Tensor[]) => Tensor, options?: GradOptions): (...args: TensorLike[]) => Tensor[] {
-  const vg = valueAndGrad(f, options);
+  const vg = makeValueAndGrad('grad', f, options);
   return (...args: TensorLike[]) => vg(...args).grads;
 }
 

@@ -3,18 +3,10 @@ import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkOptions } from '../validate.js';
-import { poolGeometry, type Pair2d, type Pool } from './geometry.js';
+import { poolGeometry, windowBounds, type Pool, type Pool2dOptions } from './geometry.js';
 
 /** Options of {@link avgPool2d} and {@link avgPool2dBackward}. */
-export interface AvgPool2dOptions {
-  /** Window size, one number or `[kh, kw]`. Required. */
-  kernelSize: Pair2d;
-  /** Step between windows. Default: the kernel size. */
-  stride?: Pair2d;
-  /** Implicit zero padding on each side; at most half the kernel (PyTorch's rule). Default 0. */
-  padding?: Pair2d;
-  /** Round the output size up instead of down (the last window must start inside the input or the left padding). Default false. */
-  ceilMode?: boolean;
+export interface AvgPool2dOptions extends Pool2dOptions {
   /** Count the zero padding in the divisor. Default true (PyTorch's). */
   countIncludePad?: boolean;
   /** A fixed non-zero integer divisor instead of the window size (PyTorch's `divisor_override`). */
@@ -93,26 +85,8 @@ function avgPoolKernel(s: AvgPool, src: Float64Array, out: Float64Array | null, 
   const { N, C, H, W, ay, ax, countIncludePad, divisor } = s;
   const Ho = ay.out;
   const Wo = ax.out;
-  const ys = new Int32Array(Ho);
-  const ye = new Int32Array(Ho);
-  const yn = new Int32Array(Ho);
-  const xs = new Int32Array(Wo);
-  const xe = new Int32Array(Wo);
-  const xn = new Int32Array(Wo);
-  for (let i = 0; i < Ho; i++) {
-    const a = i * ay.stride - ay.lo;
-    const b = Math.min(a + ay.kernel, H + ay.lo);
-    yn[i] = b - a;
-    ys[i] = Math.max(a, 0);
-    ye[i] = Math.min(b, H);
-  }
-  for (let j = 0; j < Wo; j++) {
-    const a = j * ax.stride - ax.lo;
-    const b = Math.min(a + ax.kernel, W + ax.lo);
-    xn[j] = b - a;
-    xs[j] = Math.max(a, 0);
-    xe[j] = Math.min(b, W);
-  }
+  const { start: ys, end: ye, count: yn } = windowBounds(ay, H);
+  const { start: xs, end: xe, count: xn } = windowBounds(ax, W);
   const planes = N * C;
   const HW = H * W;
   for (let p = 0; p < planes; p++) {

@@ -5,6 +5,38 @@ import { checkInteger } from '../validate.js';
 /** A size per spatial axis: one number for both, or `[height, width]`. */
 export type Pair2d = number | readonly [number, number];
 
+/** The options max and average pooling share. */
+export interface Pool2dOptions {
+  /** Window size, one number or `[kh, kw]`. Required. */
+  kernelSize: Pair2d;
+  /** Step between windows. Default: the kernel size. */
+  stride?: Pair2d;
+  /** Implicit padding on each side (−∞ for max pooling, 0 for average); at most half the kernel (PyTorch's rule). Default 0. */
+  padding?: Pair2d;
+  /** Round the output size up instead of down (the last window must start inside the input or the left padding). Default false. */
+  ceilMode?: boolean;
+}
+
+/**
+ * Per output row (or column) of a pooling axis: where its window starts and ends inside the input
+ * (`start`, `end`), and how many positions it spans within the padded input (`count`, the divisor
+ * average pooling's countIncludePad uses). @internal
+ */
+export function windowBounds(axis: Axis, size: number): { start: Int32Array; end: Int32Array; count: Int32Array } {
+  const n = axis.out;
+  const start = new Int32Array(n);
+  const end = new Int32Array(n);
+  const count = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = i * axis.stride - axis.lo;
+    const b = Math.min(a + axis.kernel, size + axis.lo);
+    count[i] = b - a;
+    start[i] = Math.max(a, 0);
+    end[i] = Math.min(b, size);
+  }
+  return { start, end, count };
+}
+
 /**
  * Reads a {@link Pair2d} option as `[h, w]`, each an integer ≥ `min` (1 for sizes, strides and
  * dilations; 0 for padding). @internal

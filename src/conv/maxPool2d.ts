@@ -3,20 +3,12 @@ import { ShapeError, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkOptions } from '../validate.js';
-import { poolGeometry, type Axis, type Pair2d, type Pool } from './geometry.js';
+import { poolGeometry, type Axis, type Pair2d, type Pool, type Pool2dOptions } from './geometry.js';
 
 /** Options of {@link maxPool2d} and {@link maxPool2dBackward}. */
-export interface MaxPool2dOptions {
-  /** Window size, one number or `[kh, kw]`. Required. */
-  kernelSize: Pair2d;
-  /** Step between windows. Default: the kernel size. */
-  stride?: Pair2d;
-  /** Implicit −∞ padding on each side; at most half the kernel (PyTorch's rule). Default 0. */
-  padding?: Pair2d;
+export interface MaxPool2dOptions extends Pool2dOptions {
   /** Spacing between window taps. Default 1. */
   dilation?: Pair2d;
-  /** Round the output size up instead of down (the last window must start inside the input or the left padding). Default false. */
-  ceilMode?: boolean;
 }
 
 /**

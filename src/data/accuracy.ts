@@ -3,7 +3,9 @@ import { toLabels, type Labels } from '../labels.js';
 import { asTensor, type TensorLike } from '../tensor/tensor.js';
 
 /**
- * Fraction of rows whose largest logit (first on ties) is at the label: logits `[N, C]`, labels N.
+ * Fraction of rows whose largest logit is at the label: logits `[N, C]`, labels N. The predicted
+ * class is `argmax`'s: the first index on ties, and a NaN counts as the maximum (the first
+ * NaN's index, like `np.argmax`/`torch.argmax`). No rows give NaN.
  * @example accuracy([[0.1, 2], [3, 0]], [1, 1]); // => 0.5
  */
 export function accuracy(logits: TensorLike, labels: Labels): number {
@@ -14,9 +16,24 @@ export function accuracy(logits: TensorLike, labels: Labels): number {
   const y = toLabels(fn, 'labels', labels, C);
   if (y.length !== N) throw new ShapeError(fn, `labels has ${y.length} entries but logits has ${N} rows`);
   let hits = 0;
-  for (let i = 0; i < N; i++) {
+  const d = L.data;
+  for (let i = 0, r = 0; i < N; i++, r += C) {
+    // argmax's rule: first maximum, and the first NaN wins outright.
     let best = 0;
-    for (let c = 1; c < C; c++) if (L.data[i * C + c] > L.data[i * C + best]) best = c;
+    let m = d[r];
+    if (m === m) {
+      for (let c = 1; c < C; c++) {
+        const v = d[r + c];
+        if (v !== v) {
+          best = c;
+          break;
+        }
+        if (v > m) {
+          m = v;
+          best = c;
+        }
+      }
+    }
     if (best === y[i]) hits++;
   }
   return N === 0 ? NaN : hits / N;

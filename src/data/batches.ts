@@ -1,6 +1,7 @@
 import { ShapeError, formatShape } from '../errors.js';
 import type { Labels } from '../labels.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
+import { checkSize } from '../tensor/limits.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkInteger, checkOptions } from '../validate.js';
 
@@ -38,6 +39,8 @@ export function batches(x: TensorLike, y: TensorLike | Labels, options: BatchesO
   const shuffle = checkBoolean(fn, 'options.shuffle', o.shuffle ?? false);
   const dropLast = checkBoolean(fn, 'options.dropLast', o.dropLast ?? false);
   const N = X.shape[0];
+  // One index per row, even when the rows are empty ([2^40, 0]).
+  checkSize(fn, [N], 'the row order');
   let order: number[];
   if (shuffle) order = resolveRng(fn, o).permutation(N);
   else order = Array.from({ length: N }, (_, i) => i);

@@ -1,5 +1,6 @@
-import { ValueError, describe, formatShape } from '../errors.js';
+import { ValueError, describe, formatList, formatShape } from '../errors.js';
 import { resolveRng, type RandomOptions, type Rng } from '../random/rng.js';
+import { checkRank, checkSize } from '../tensor/limits.js';
 import { shapeSize } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkBoolean, checkOptions } from '../validate.js';
@@ -42,12 +43,14 @@ export interface NormalInitOptions extends InitOptions {
 /** Checks that every dimension is a positive integer (initializers do not make empty tensors). @internal */
 export function checkInitShape(fn: string, shape: unknown): number[] {
   if (!Array.isArray(shape)) throw new ValueError(fn, `shape must be an array of dimensions, got ${describe(shape)}`);
+  checkRank(fn, 'shape', shape.length);
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1) {
-      throw new ValueError(fn, `shape[${i}] is ${describe(d)} in ${JSON.stringify(shape)} (dimensions must be positive integers)`);
+      throw new ValueError(fn, `shape[${i}] is ${describe(d)} in ${formatList(shape)} (dimensions must be positive integers)`);
     }
   }
+  checkSize(fn, shape);
   return shape.slice();
 }
 

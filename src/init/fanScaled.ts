@@ -16,7 +16,7 @@ export interface FanModeOptions extends InitOptions {
 }
 
 /**
- * U(−r, r) with r = 1/√n_in — the course notes' first rule, and PyTorch's default for `nn.Linear`
+ * U(−r, r) with r = 1/√n_in — the textbook's first rule, and PyTorch's default for `nn.Linear`
  * weights and biases (`kaiming_uniform_(a=√5)` reduces to it).
  * @example fanInUniform([3, 4], { seed: 0 }); // ≡ RandomState(0).uniform(-1/√3, 1/√3, (3, 4))
  */
@@ -29,7 +29,7 @@ export function fanInUniform(shape: readonly number[], options?: InitOptions): T
 }
 
 /**
- * Xavier/Glorot uniform: U(−r, r) with r = gain·√(6/(n_in + n_out)) — the course notes' second rule
+ * Xavier/Glorot uniform: U(−r, r) with r = gain·√(6/(n_in + n_out)) — the textbook's second rule
  * (Glorot & Bengio 2010). Computed as PyTorch does, r = √3 · gain·√(2/(n_in + n_out)).
  * Keras' `glorot_uniform` (its Dense default) is the same distribution.
  * @example xavierUniform([3, 4], { seed: 0 }); // ≡ RandomState(0).uniform(-r, r, (3, 4)), r = √(6/7)
@@ -90,7 +90,7 @@ export function lecunUniform(shape: readonly number[], options?: FanModeOptions)
 }
 
 /**
- * LeCun normal: N(0, 1/n), std = 1/√n — also the course notes' r = 1/√n_in used as a Gaussian std.
+ * LeCun normal: N(0, 1/n), std = 1/√n — also the textbook's r = 1/√n_in used as a Gaussian std.
  * Untruncated unless `truncated` (Keras' `lecun_normal` is truncated).
  * @example lecunNormal([4, 3], { seed: 0 }).shape; // => [4, 3]
  */

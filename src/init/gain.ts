@@ -1,14 +1,16 @@
 import { ValueError, describe } from '../errors.js';
 
 /** Nonlinearities known to {@link calculateGain}. */
-export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+export type Nonlinearity =
+  | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
+  | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
 /**
  * The recommended gain for a nonlinearity, PyTorch's `nn.init.calculate_gain`:
  *
  * | nonlinearity | gain |
  * |---|---|
- * | linear, conv*d, sigmoid | 1 |
+ * | linear, conv1d/2d/3d, conv_transpose1d/2d/3d, sigmoid | 1 |
  * | tanh | 5/3 |
  * | relu | √2 |
  * | leaky_relu | √(2/(1 + slope²)), slope default 0.01 |
@@ -23,6 +25,9 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     case 'conv1d':
     case 'conv2d':
     case 'conv3d':
+    case 'conv_transpose1d':
+    case 'conv_transpose2d':
+    case 'conv_transpose3d':
     case 'sigmoid':
       return 1;
     case 'tanh':
@@ -41,7 +46,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     default:
       throw new ValueError(
         'calculateGain',
-        `nonlinearity ${describe(nonlinearity)} is not supported (expected linear, conv1d, conv2d, conv3d, sigmoid, tanh, relu, leaky_relu or selu)`,
+        `nonlinearity ${describe(nonlinearity)} is not supported (expected linear, conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, sigmoid, tanh, relu, leaky_relu or selu)`,
       );
   }
 }

@@ -1,4 +1,5 @@
 import { ValueError, formatShape } from '../errors.js';
+import { MAX_RANK, checkSize } from '../tensor/limits.js';
 import { checkNumberWhere, checkOptions } from '../validate.js';
 import { labelText, type Label } from './bytes.js';
 
@@ -17,8 +18,8 @@ import { labelText, type Label } from './bytes.js';
  */
 export const DEFAULT_MAX_BYTES = 2 ** 30;
 
-/** The most dimensions a tensor may have in any file nabla reads or writes (NumPy 2's limit; NumPy 1's is 32). @internal */
-export const MAX_RANK = 64;
+/** The most dimensions a tensor may have in any file nabla reads or writes: the tensor core's (NumPy 2's). @internal */
+export { MAX_RANK } from '../tensor/limits.js';
 
 /** Options every reader takes. */
 export interface ReadOptions {
@@ -54,6 +55,8 @@ export class SizeBudget {
    */
   take(what: Label, shape: readonly number[]): number {
     const count = this.check(what, shape);
+    // The one limit on any tensor nabla creates (setMaxElements), as well as the reader's own budget.
+    checkSize(this.fn, shape, labelText(what));
     this.charge(what, count * 8, shape);
     return count;
   }

@@ -3,6 +3,7 @@ import type { ModuleBase, ModuleStateDict } from '../nn/module.js';
 import type { AnyOptimizer, OptimizerStateDict } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
 import { toBytes } from './bytes.js';
+import { checkOptions } from '../validate.js';
 import { parseStrictJson } from './json.js';
 import { DEFAULT_MAX_BYTES } from './limits.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
@@ -20,11 +21,12 @@ export function saveState(model: ModuleBase, optimizer?: AnyOptimizer, options?:
   if (model === null || typeof model !== 'object' || typeof (model as ModuleBase).stateDict !== 'function') {
     throw new ValueError(fn, `model must be a module with stateDict(), got ${describe(model)}`);
   }
+  const o = checkOptions<{ metadata?: Record<string, string> }>(fn, options, ['metadata']);
   const md = model.stateDict();
   const tensors: Record<string, Tensor> = {};
   for (const [k, e] of Object.entries(md.tensors)) tensors[`model.${k}`] = new Tensor(e.data as Float64Array, e.shape);
   const modelMeta = md.versions === undefined ? { scalars: md.scalars } : { scalars: md.scalars, versions: md.versions };
-  const metadata: Record<string, string> = { ...(options?.metadata ?? {}), 'nabla.model': JSON.stringify(modelMeta) };
+  const metadata: Record<string, string> = { ...(o.metadata ?? {}), 'nabla.model': JSON.stringify(modelMeta) };
   if (optimizer !== undefined) {
     const od = optimizer.stateDict();
     const params = optimizer.params;

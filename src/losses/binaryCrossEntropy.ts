@@ -12,13 +12,14 @@ export interface BinaryCrossEntropyOptions extends LogLossOptions {
  *
  * ```math
  * \ell_i = -w_i\big[\,y_i \max(\log p_i, -100) + (1 - y_i)\max(\log(1 - p_i), -100)\big], \qquad
- * \frac{\partial \ell_i}{\partial p_i} = w_i\,\frac{p_i - y_i}{\max\big(p_i(1 - p_i),\ 10^{-12}\big)}
+ * \frac{\partial \ell_i}{\partial p_i} = w_i\,\frac{p_i - y_i}{\max\big(p_i(1 - p_i),\ \varepsilon\big)}, \quad \varepsilon = \mathrm{fl}_{32}(10^{-12})
  * ```
  *
  * Method: log(1 − p) is `log1p(−p)`. The clamp keeps p ∈ {0, 1} finite (loss ≤ 100, no 0·(−∞));
- * the gradient's denominator is guarded by 1e−12 (PyTorch's `EPSILON`), so p = 0 with y = 1 gives
- * −1e12/N. Keras clips p to [1e−7, 1 − 1e−7] instead (max loss ≈ 16.1). Probabilities or targets
- * outside [0, 1] (or NaN) are a ValueError, as in PyTorch. `base: 2` gives the course notes' bits.
+ * the gradient's denominator is guarded by ε = 1e−12 rounded to float32 (PyTorch's `EPSILON` is a
+ * `float`: 9.999999960041972e−13), so p = 0 with y = 1 gives −1/(ε·N) ≈ −1.0000000004e12/N. Keras
+ * clips p to [1e−7, 1 − 1e−7] instead (max loss ≈ 16.1). Probabilities or targets outside [0, 1]
+ * (or NaN) are a ValueError, as in PyTorch. `base: 2` gives the textbook's bits.
  * @example binaryCrossEntropy([0.9, 0.2], [1, 0], { reduction: 'none' }).toArray(); // ≈ [0.10536, 0.22314]
  */
 export function binaryCrossEntropy(input: TensorLike, target: TensorLike, options?: BinaryCrossEntropyOptions): Tensor {
@@ -35,7 +36,7 @@ export function binaryCrossEntropy(input: TensorLike, target: TensorLike, option
 }
 
 /**
- * dL/dinput of {@link binaryCrossEntropy}: dy·(p − y)/max(p(1 − p), 1e−12), times weight, divided
+ * dL/dinput of {@link binaryCrossEntropy}: dy·(p − y)/max(p(1 − p), ε), ε = float32(1e−12), times weight, divided
  * by N for 'mean' (and by ln(base)), in PyTorch's order.
  * @example binaryCrossEntropyBackward([0.9, 0.2], [1, 0]).toArray(); // ≈ [-0.27778, 0.3125]
  */
@@ -49,12 +50,18 @@ export function binaryCrossEntropyBackward(input: TensorLike, target: TensorLike
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x = a[i];
-    let d = ((each === null ? g : each[i]) * (x - y[i])) / Math.max((1 - x) * x, 1e-12);
+    let d = ((each === null ? g : each[i]) * (x - y[i])) / Math.max((1 - x) * x, EPSILON);
     if (w !== null) d *= w[i];
     out[i] = gradScale(p, d, n);
   }
   return new Tensor(out, I.shape);
 }
+
+/**
+ * The gradient's guard: PyTorch's `constexpr float EPSILON = 1e-12` (aten/src/ATen/native/Loss.cpp),
+ * a float32, so in double it is Math.fround(1e-12), not 1e-12 (4e-9 relative apart).
+ */
+const EPSILON = 9.999999960041972e-13;
 
 function prepare(fn: string, input: TensorLike, target: TensorLike, options: BinaryCrossEntropyOptions | undefined) {
   const [I, T] = samePair(fn, input, target);

@@ -21,6 +21,13 @@ export interface BinaryCrossEntropyWithLogitsOptions extends LogLossOptions {
  * which without `posWeight` is max(x, 0) − x·y + log1p(e^(−|x|)) and never overflows:
  * x = −800, y = 1 gives 800 (the naive form gives ∞ or NaN). Gradient: σ(x) − y (with posWeight,
  * w_pos·σ(x) − p_w·y). Targets are not range-checked (PyTorch does not either).
+ *
+ * Method: by the sign of x, so that no two large terms cancel —
+ * x ≥ 0: (1 − y)·x + w_pos·log1p(e^(−x)), PyTorch's order of operations;
+ * x < 0: w_pos·log1p(e^x) − p_w·y·x (−log σ(x) = log1p(e^x) − x, and (1 − y − w_pos)·x = −p_w·y·x).
+ * A confidently right example keeps its tiny loss: x = −50, y = 0 gives log1p(e^−50) ≈ 1.93e−22,
+ * where (1 − y)·x − log σ(x) — and PyTorch 1.13, which evaluates x + (−x) + log(1 + e^x) — give 0;
+ * x = 50, y = 1 likewise (PyTorch: log(1 + e^−50) = 0).
  * @example binaryCrossEntropyWithLogits([-800, 0], [1, 1], { reduction: 'none' }).toArray(); // => [800, 0.6931471805599453]
  */
 export function binaryCrossEntropyWithLogits(input: TensorLike, target: TensorLike, options?: BinaryCrossEntropyWithLogitsOptions): Tensor {
@@ -31,8 +38,15 @@ export function binaryCrossEntropyWithLogits(input: TensorLike, target: TensorLi
   const v = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
-    const logSig = Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
-    const l = pw === null ? (1 - y[i]) * x - logSig : (1 - y[i]) * x - ((pw[i] - 1) * y[i] + 1) * logSig;
+    const t = y[i];
+    // log(1 + e^(−|x|)) = −log σ(|x|): never overflows, keeps e^(−|x|) when it is tiny.
+    const sp = Math.log1p(Math.exp(-Math.abs(x)));
+    let l: number;
+    if (pw === null) l = x >= 0 ? (1 - t) * x + sp : sp - t * x;
+    else {
+      const wp = (pw[i] - 1) * t + 1;
+      l = x >= 0 ? (1 - t) * x + wp * sp : wp * sp - pw[i] * t * x;
+    }
     v[i] = w === null ? l : l * w[i];
   }
   return recordLoss(fn, reduceLoss(v, I.shape, p), I, T, binaryCrossEntropyWithLogitsBackward, p.o);

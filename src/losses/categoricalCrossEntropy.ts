@@ -1,10 +1,11 @@
 import { ShapeError, formatShape } from '../errors.js';
 import { log } from '../kernels/elementary.js';
+import { checkSize } from '../tensor/limits.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { LOG_KEYS, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /**
- * Cross-entropy on probabilities (the course notes' −Σ y log o), one value per sample:
+ * Cross-entropy on probabilities (the textbook's −Σ y log o), one value per sample:
  *
  * ```math
  * \ell_i = -\sum_c y_{ic} \log p_{ic}, \qquad \frac{\partial \ell_i}{\partial p_{ic}} = -\frac{y_{ic}}{p_{ic}}
@@ -56,5 +57,7 @@ function prepare(fn: string, input: TensorLike, target: TensorLike, options: Log
   checkUnitInterval(fn, 'input', P);
   const C = P.shape[P.rank - 1];
   const N = P.rank === 2 ? P.shape[0] : 1;
+  // [N, 0] is empty but has N per-sample losses.
+  checkSize(fn, [N], 'the unreduced loss');
   return { P, T, C, N, shape: P.rank === 2 ? [N] : [], p };
 }

@@ -1,5 +1,6 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { toLabels } from '../labels.js';
+import { checkSize } from '../tensor/limits.js';
 import { axisLayout, sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import type { Labels } from '../labels.js';
@@ -20,7 +21,11 @@ export interface ClassLayout {
 export function classLayout(fn: string, I: Tensor, arg = 'input'): ClassLayout {
   if (I.rank === 0) throw new ShapeError(fn, `${arg} is a scalar (expected [C], [N, C] or [N, C, d1, …])`);
   if (I.rank === 1) return { outer: 1, C: I.shape[0], inner: 1, lossShape: [] };
-  return { outer: I.shape[0], C: I.shape[1], inner: axisLayout(I.shape, 1).inner, lossShape: [I.shape[0], ...I.shape.slice(2)] };
+  const lossShape = [I.shape[0], ...I.shape.slice(2)];
+  // With no classes the input is empty but the per-sample losses are not: [2^40, 0] has 2^40 samples.
+  const count = checkSize(fn, lossShape, 'the unreduced loss');
+  // No sample at all: walk none, however large the other dimensions ([2^40, 3, 0]).
+  return { outer: count === 0 ? 0 : I.shape[0], C: I.shape[1], inner: axisLayout(I.shape, 1).inner, lossShape };
 }
 
 /** A class-index target (one label per position) or a probability target (the input's shape). @internal */

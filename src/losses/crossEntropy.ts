@@ -29,7 +29,7 @@ export interface CrossEntropyOptions extends LogLossOptions {
  *
  * Reductions exactly as PyTorch: with indices, 'mean' divides by Σ w[y_i] over non-ignored samples
  * (NaN when every sample is ignored); with probabilities, by the number of samples N, even when
- * weighted. `base: 2` divides by ln 2 (the course notes' bits).
+ * weighted. `base: 2` divides by ln 2 (the textbook's bits).
  *
  * Method: one pass per row for the maximum and log-sum-exp; softmax is never formed then logged.
  * @example crossEntropy([[2, 1, 0.1], [0.5, 2.5, 0.3], [1, 1, 1]], [0, 1, 2]).item(); // ≈ 0.5785639427
@@ -95,7 +95,8 @@ export function crossEntropyBackward(input: TensorLike, target: Labels | TensorL
   const denom = t.labels !== null ? weightedCount(t.labels, w, ignore) : outer * inner;
   const out = new Float64Array(s.I.size);
   softmaxRows(s.I.data, out, outer, C, inner, false);
-  const a = new Float64Array(C);
+  // The target weights of one sample (no samples, no scratch: C alone may be huge for an empty input).
+  const a = new Float64Array(outer * inner === 0 ? 0 : C);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const pos = o * inner + j;

@@ -15,7 +15,7 @@ import { LOG_KEYS, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, u
  *
  * Only the output of the true class is used (unlike MSE or cross-entropy over all outputs).
  * Same value as `nllLoss(log(prob), labels)`.
- * @example logLikelihoodLoss([0.98, 0.02], 0, { base: 2 }).item(); // ≈ 0.0291 (the course notes' example)
+ * @example logLikelihoodLoss([0.98, 0.02], 0, { base: 2 }).item(); // ≈ 0.0291 (the textbook's example)
  */
 export function logLikelihoodLoss(input: TensorLike, target: Labels | number, options?: LogLossOptions): Tensor {
   const fn = 'logLikelihoodLoss';

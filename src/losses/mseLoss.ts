@@ -8,7 +8,7 @@ import { reduceLoss, type ReductionOptions, type UpstreamOptions, recordLoss, pa
  * L = \frac{1}{N}\sum_i (p_i - t_i)^2, \qquad \frac{\partial L}{\partial p_i} = \frac{2}{N}(p_i - t_i)
  * ```
  *
- * 'mean' averages over **all** elements (no ½). The course notes' e = ½‖y − o‖² is
+ * 'mean' averages over **all** elements (no ½). The textbook's e = ½‖y − o‖² is
  * `0.5 * mseLoss(o, y, { reduction: 'sum' })`, whose gradient is (o − y). Shapes must match.
  * @example mseLoss([1, 2, 3], [1.5, 1, 3]).item(); // => 0.4166666666666667
  */

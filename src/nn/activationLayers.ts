@@ -3,10 +3,11 @@ import { prelu, preluBackward } from '../activations/prelu.js';
 import { relu, reluBackward } from '../activations/relu.js';
 import { sigmoid, sigmoidBackward } from '../activations/sigmoid.js';
 import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from '../activations/softmax.js';
-import { softplus, softplusBackward, type SoftplusOptions } from '../activations/softplus.js';
+import { parse as parseSoftplusOptions, softplus, softplusBackward, type SoftplusOptions } from '../activations/softplus.js';
 import { tanh, tanhBackward } from '../activations/tanh.js';
 import { isTracked, record, recording } from '../autograd/tape.js';
 import { ShapeError, formatShape } from '../errors.js';
+import { checkSize } from '../tensor/limits.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkFunction, checkInteger, checkNumber, checkOptions } from '../validate.js';
@@ -106,8 +107,7 @@ export class LeakyReLU extends ActivationLayer {
 export class Softplus extends ActivationLayer {
   readonly options: SoftplusOptions;
   constructor(options?: SoftplusOptions) {
-    softplus([0], options); // validates the options with softplus's own messages
-    const o: SoftplusOptions = { ...(options ?? {}) };
+    const o: SoftplusOptions = parseSoftplusOptions('Softplus', options);
     super('Softplus', (x) => softplus(x, o), (dy, x) => softplusBackward(dy, x, o));
     this.options = o;
   }
@@ -142,6 +142,7 @@ export class PReLU extends ModuleBase {
     super();
     const o = checkOptions<{ numParameters?: number; init?: number }>('PReLU', options, ['numParameters', 'init']);
     const n = checkInteger('PReLU', 'options.numParameters', o.numParameters ?? 1);
+    checkSize('PReLU', [n], 'alpha');
     const init = checkNumber('PReLU', 'options.init', o.init ?? 0.25);
     this.alpha = new Tensor(new Float64Array(n).fill(init), [n]);
   }

@@ -3,6 +3,7 @@ import { drawNormal, initialize, type Initializer } from '../init/common.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkFunction, checkInteger, checkOptions } from '../validate.js';
+import { checkSize } from '../tensor/limits.js';
 import { sameShape } from '../tensor/shape.js';
 import { scatterAdd, take } from '../tensor/structure.js';
 import { ModuleBase, gradBuffer, takeCache } from './module.js';
@@ -11,7 +12,7 @@ import { ModuleBase, gradBuffer, takeCache } from './module.js';
  * A lookup table of `numEmbeddings` learnable vectors of size `dim` (PyTorch's `nn.Embedding`;
  * weights initialized N(0, 1) like PyTorch unless `init` is given).
  *
- * The course notes' answer to one-hot codes that grow with the vocabulary: instead of a
+ * The textbook's answer to one-hot codes that grow with the vocabulary: instead of a
  * `numEmbeddings`-long one-hot vector per item, each id maps to a dense `dim`-long vector. The
  * result equals `matmul(oneHot(ids, numEmbeddings), weight)` without building the one-hot matrix.
  *
@@ -33,6 +34,7 @@ export class Embedding extends ModuleBase {
     const fn = 'Embedding';
     checkInteger(fn, 'numEmbeddings', numEmbeddings);
     checkInteger(fn, 'dim', dim);
+    checkSize(fn, [numEmbeddings, dim], 'the weight');
     const o = checkOptions<RandomOptions & { init?: Initializer }>(fn, options, ['init', 'rng', 'seed']);
     const init = o.init === undefined ? null : checkFunction<Initializer>(fn, 'options.init', o.init, 'an initializer function');
     const rng = resolveRng(fn, o);

@@ -1,6 +1,7 @@
 import { fanInUniform } from '../init/fanScaled.js';
 import { drawUniform, initialize, type Initializer } from '../init/common.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
+import { checkSize } from '../tensor/limits.js';
 import { linear, linearBackward } from '../tensor/linear.js';
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkFunction, checkInteger, checkOptions } from '../validate.js';
@@ -20,7 +21,7 @@ export interface LinearOptions extends RandomOptions {
  * Fully connected layer y = x·W + b with W `[inFeatures, outFeatures]` (nabla's `matmul(x, W)`
  * layout, the transpose of PyTorch's `(out, in)`) and b `[outFeatures]`.
  *
- * Default initialization is PyTorch's `nn.Linear`: W and b ~ U(−1/√in, 1/√in) — the course notes'
+ * Default initialization is PyTorch's `nn.Linear`: W and b ~ U(−1/√in, 1/√in) — the textbook'
  * r = 1/√n_in rule — drawn weight first, then bias, from `rng`/`seed` (NumPy-reproducible) or the
  * default generator. x may be `[N, in]` or have more leading dimensions `[…, in]`.
  *
@@ -42,6 +43,7 @@ export class Linear extends WeightedLayer {
     const fn = 'Linear';
     checkInteger(fn, 'inFeatures', inFeatures);
     checkInteger(fn, 'outFeatures', outFeatures);
+    checkSize(fn, [inFeatures, outFeatures], 'the weight');
     const o = checkOptions<LinearOptions>(fn, options, ['bias', 'init', 'biasInit', 'rng', 'seed']);
     const hasBias = checkBoolean(fn, 'options.bias', o.bias ?? true);
     const init = checkFunction<Initializer>(fn, 'options.init', o.init ?? fanInUniform, 'an initializer function');

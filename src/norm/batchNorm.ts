@@ -29,10 +29,13 @@ export interface BatchNormOptions {
  *
  * μ and σ² are per channel (along `axis`) over every other dimension — over N for `[N, D]`, over
  * N·H·W for `[N, C, H, W]` — and are the batch's own (σ² **biased**, divided by n) unless `mean` and
- * `variance` are given (eval mode, e.g. running statistics).
+ * `variance` are given (eval mode, e.g. running statistics). Batch statistics need more than one
+ * value per channel: n = 1 is a ValueError, as in PyTorch's `F.batch_norm` in training mode.
  *
  * Method: statistics in one pass over memory (Welford / Chan's pairwise merge of cached blocks — as
- * stable as two-pass), then one normalizing pass.
+ * stable as two-pass), then one normalizing pass. A channel whose one-pass statistics overflow is
+ * recomputed two-pass, so the result is never worse than PyTorch's: `batchNorm([[1.5e308], [-1.5e308]])`
+ * has μ = 0 and σ² = ∞ (x̂ = 0, y = β), as in PyTorch, not NaN.
  * @example batchNorm([[1, 2], [3, 6], [5, 10], [7, 14]]).toArray()[0]; // ≈ [-1.3416, -1.3416]
  */
 export function batchNorm(x: TensorLike, options?: BatchNormOptions): Tensor {
@@ -61,7 +64,8 @@ export function batchNorm(x: TensorLike, options?: BatchNormOptions): Tensor {
  * dx = \gamma\,\sigma^{-1}\big(dy - \overline{dy} - \hat x\,\overline{dy\,\hat x}\big)
  * ```
  * Eval mode (`mean`/`variance` given, treated as constants): dx = dy·γ/√(σ² + ε).
- * Method: one pass for the two channel sums, one for dx.
+ * Method: PyTorch's CPU kernel — one pass for Σdy and dotp = Σ(x − μ)·dy, then dγ = dotp·σ⁻¹,
+ * dβ = Σdy and dx = (dy − Σdy/n − (x − μ)·k)·(σ⁻¹γ) with k = dotp·σ⁻¹·σ⁻¹/n.
  * @example batchNormBackward([[1, 0], [0, 1]], [[1, 2], [3, 4]]).dbeta.toArray(); // => [1, 1]
  */
 export function batchNormBackward(dy: TensorLike, x: TensorLike, options?: Omit<BatchNormOptions, 'beta'>): { dx: Tensor; dgamma: Tensor; dbeta: Tensor } {
@@ -69,9 +73,9 @@ export function batchNormBackward(dy: TensorLike, x: TensorLike, options?: Omit<
   const s = setup(fn, x, options, false);
   const D = asTensor(dy, fn, 'dy');
   if (!sameShape(D.shape, s.X.shape)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but x has shape ${formatShape(s.X.shape)} (they must match)`);
-  const xhat = new Float64Array(s.X.size);
-  normalizeInto(s.X.data, s.L, s.mean, s.invstd, null, null, xhat, null);
-  const { dx, dgamma, dbeta } = backwardKernel(D.data, xhat, s.L, s.invstd, s.gamma, s.training);
+  const centered = new Float64Array(s.X.size);
+  centerInto(s.X.data, s.L, s.mean, centered);
+  const { dx, dgamma, dbeta } = backwardKernel(D.data, centered, s.L, s.invstd, s.gamma, s.training);
   return { dx: new Tensor(dx, s.X.shape), dgamma: new Tensor(dgamma, [s.L.C]), dbeta: new Tensor(dbeta, [s.L.C]) };
 }
 
@@ -106,6 +110,7 @@ export function channelStats(x: Float64Array, L: ChannelLayout): { mean: Float64
   const { outer, C, inner } = L;
   const mean = new Float64Array(C);
   const m2 = new Float64Array(C);
+  if (x.length === 0) return { mean, m2 };
   if (inner === 1) {
     for (let o = 0, r = 0; o < outer; o++, r += C) {
       const invk = 1 / (o + 1);
@@ -117,6 +122,7 @@ export function channelStats(x: Float64Array, L: ChannelLayout): { mean: Float64
         m2[c] += d * (v - m);
       }
     }
+    twoPassWhereNotFinite(x, L, mean, m2);
     return { mean, m2 };
   }
   const bMean = new Float64Array(C);
@@ -137,7 +143,34 @@ export function channelStats(x: Float64Array, L: ChannelLayout): { mean: Float64
     }
     mergeStats(mean, m2, o * inner, bMean, bM2, inner);
   }
+  twoPassWhereNotFinite(x, L, mean, m2);
   return { mean, m2 };
+}
+
+/**
+ * Recomputes, two-pass, every channel whose one-pass mean or Σ(x − μ)² is not finite — an overflow
+ * of the recurrence (Welford's d = x − mean is ±∞ for x = ±1.5e308 where Σx is 0), or ±∞/NaN in x —
+ * exactly as PyTorch's CPU kernel does: μ = Σx/n summed in memory order, then Σ(x − μ)². So the
+ * one-pass statistics never overflow where two-pass does not, and agree with it where both do; the
+ * check costs one comparison per channel.
+ */
+function twoPassWhereNotFinite(x: Float64Array, L: ChannelLayout, mean: Float64Array, m2: Float64Array): void {
+  const { outer, C, inner, n } = L;
+  for (let c = 0; c < C; c++) {
+    if (Number.isFinite(mean[c]) && Number.isFinite(m2[c])) continue;
+    let s = 0;
+    for (let o = 0; o < outer; o++) for (let j = 0, p = (o * C + c) * inner; j < inner; j++, p++) s += x[p];
+    const mu = s / n;
+    let q = 0;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0, p = (o * C + c) * inner; j < inner; j++, p++) {
+        const d = x[p] - mu;
+        q += d * d;
+      }
+    }
+    mean[c] = mu;
+    m2[c] = q;
+  }
 }
 
 /**
@@ -163,7 +196,8 @@ export function inverseStd(v: Float64Array, eps: number, divisor = 1): Float64Ar
 }
 
 /**
- * out = ((x − μ)·invstd)·γ + β per channel; also writes x̂ into `xhat` when given. γ/β null = 1/0.
+ * out = ((x − μ)·invstd)·γ + β per channel; also writes x − μ into `centered` when given (what the
+ * backward reads). γ/β null = 1/0.
  * @internal
  */
 export function normalizeInto(
@@ -174,14 +208,16 @@ export function normalizeInto(
   gamma: Float64Array | null,
   beta: Float64Array | null,
   out: Float64Array,
-  xhat: Float64Array | null,
+  centered: Float64Array | null,
 ): void {
   const { outer, C, inner } = L;
+  if (x.length === 0) return;
   if (inner === 1) {
     for (let o = 0, r = 0; o < outer; o++, r += C) {
       for (let c = 0; c < C; c++) {
-        const h = (x[r + c] - mean[c]) * invstd[c];
-        if (xhat !== null) xhat[r + c] = h;
+        const d = x[r + c] - mean[c];
+        if (centered !== null) centered[r + c] = d;
+        const h = d * invstd[c];
         out[r + c] = gamma === null ? (beta === null ? h : h + beta[c]) : h * gamma[c] + (beta === null ? 0 : beta[c]);
       }
     }
@@ -194,81 +230,106 @@ export function normalizeInto(
       const is = invstd[c];
       const g = gamma === null ? 1 : gamma[c];
       const b = beta === null ? 0 : beta[c];
-      if (xhat === null) {
+      if (centered === null) {
         if (gamma === null && beta === null) for (let j = 0; j < inner; j++) out[base + j] = (x[base + j] - mu) * is;
         else for (let j = 0; j < inner; j++) out[base + j] = (x[base + j] - mu) * is * g + b;
       } else {
         for (let j = 0; j < inner; j++) {
-          const h = (x[base + j] - mu) * is;
-          xhat[base + j] = h;
-          out[base + j] = h * g + b;
+          const d = x[base + j] - mu;
+          centered[base + j] = d;
+          out[base + j] = d * is * g + b;
         }
       }
     }
   }
 }
 
+/** centered = x − μ per channel (the backward's input when no forward output is needed). @internal */
+export function centerInto(x: Float64Array, L: ChannelLayout, mean: Float64Array, centered: Float64Array): void {
+  const { outer, C, inner } = L;
+  if (x.length === 0) return;
+  for (let o = 0, p = 0; o < outer; o++) {
+    for (let c = 0; c < C; c++) {
+      const mu = mean[c];
+      for (let j = 0; j < inner; j++, p++) centered[p] = x[p] - mu;
+    }
+  }
+}
+
 /**
- * The backward pass from x̂: dβ = Σdy, dγ = Σdy·x̂, and dx (training: through the statistics;
- * eval: dy·γ·invstd). Two passes over dy. @internal
+ * The backward pass from x − μ (`centered`), PyTorch's CPU kernel (`batch_norm_cpu_backward`):
+ * per channel, Σdy and dotp = Σ(x − μ)·dy in one pass, then dγ = dotp·invstd, dβ = Σdy, and
+ * dx = (dy − Σdy/n − (x − μ)·k)·(invstd·γ) with k = dotp·invstd·invstd/n (training: through the
+ * statistics), or dy·(invstd·γ) (eval) — PyTorch multiplies by invstd, then by γ; one product per
+ * element is a few percent faster and agrees to an ulp. Two passes over dy. (An overflowing dotp
+ * gives NaN where PyTorch's does: the ±1.5e308 batch.) @internal
  */
 export function backwardKernel(
   dy: Float64Array,
-  xhat: Float64Array,
+  centered: Float64Array,
   L: ChannelLayout,
   invstd: Float64Array,
   gamma: Float64Array | null,
   training: boolean,
 ): { dx: Float64Array; dgamma: Float64Array; dbeta: Float64Array } {
   const { outer, C, inner, n } = L;
-  const dgamma = new Float64Array(C);
+  const dotp = new Float64Array(C);
   const dbeta = new Float64Array(C);
   const dx = new Float64Array(dy.length);
+  const dgamma = new Float64Array(C);
+  if (dy.length === 0) return { dx, dgamma, dbeta };
   if (inner === 1) {
     for (let o = 0, r = 0; o < outer; o++, r += C) {
       for (let c = 0; c < C; c++) {
         const g = dy[r + c];
         dbeta[c] += g;
-        dgamma[c] += g * xhat[r + c];
+        dotp[c] += centered[r + c] * g;
       }
     }
-    const k = new Float64Array(C);
-    const mdy = new Float64Array(C);
-    const mdyx = new Float64Array(C);
-    for (let c = 0; c < C; c++) {
-      k[c] = (gamma === null ? 1 : gamma[c]) * invstd[c];
-      mdy[c] = training ? dbeta[c] / n : 0;
-      mdyx[c] = training ? dgamma[c] / n : 0;
+  } else {
+    for (let o = 0; o < outer; o++) {
+      for (let c = 0; c < C; c++) {
+        const base = (o * C + c) * inner;
+        let sb = 0;
+        let sd = 0;
+        for (let j = 0; j < inner; j++) {
+          const g = dy[base + j];
+          sb += g;
+          sd += centered[base + j] * g;
+        }
+        dbeta[c] += sb;
+        dotp[c] += sd;
+      }
     }
+  }
+  // Per channel: k (the projection of dy on x − μ), the mean of dy, and σ⁻¹·γ.
+  const k = new Float64Array(C);
+  const mdy = new Float64Array(C);
+  const sw = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    const is = invstd[c];
+    dgamma[c] = dotp[c] * is;
+    k[c] = training ? (dotp[c] * is * is) / n : 0;
+    mdy[c] = training ? dbeta[c] / n : 0;
+    sw[c] = gamma === null ? is : is * gamma[c];
+  }
+  if (inner === 1) {
+    // [N, C]: one row of C channels at a time (the per-channel constants stay in cache).
     for (let o = 0, r = 0; o < outer; o++, r += C) {
-      for (let c = 0; c < C; c++) dx[r + c] = k[c] * (dy[r + c] - mdy[c] - xhat[r + c] * mdyx[c]);
+      if (training) for (let c = 0; c < C; c++) dx[r + c] = (dy[r + c] - mdy[c] - centered[r + c] * k[c]) * sw[c];
+      else for (let c = 0; c < C; c++) dx[r + c] = dy[r + c] * sw[c];
     }
     return { dx, dgamma, dbeta };
   }
-  for (let o = 0; o < outer; o++) {
+  for (let o = 0, p = 0; o < outer; o++) {
     for (let c = 0; c < C; c++) {
-      const base = (o * C + c) * inner;
-      let sb = 0;
-      let sg = 0;
-      for (let j = 0; j < inner; j++) {
-        const g = dy[base + j];
-        sb += g;
-        sg += g * xhat[base + j];
-      }
-      dbeta[c] += sb;
-      dgamma[c] += sg;
-    }
-  }
-  for (let o = 0; o < outer; o++) {
-    for (let c = 0; c < C; c++) {
-      const base = (o * C + c) * inner;
-      const k = (gamma === null ? 1 : gamma[c]) * invstd[c];
+      const s = sw[c];
       if (training) {
-        const mdy = dbeta[c] / n;
-        const mdyx = dgamma[c] / n;
-        for (let j = 0; j < inner; j++) dx[base + j] = k * (dy[base + j] - mdy - xhat[base + j] * mdyx);
+        const kc = k[c];
+        const m = mdy[c];
+        for (let j = 0; j < inner; j++, p++) dx[p] = (dy[p] - m - centered[p] * kc) * s;
       } else {
-        for (let j = 0; j < inner; j++) dx[base + j] = k * dy[base + j];
+        for (let j = 0; j < inner; j++, p++) dx[p] = dy[p] * s;
       }
     }
   }
@@ -298,6 +359,14 @@ function setup(fn: string, x: TensorLike, options: BatchNormOptions | undefined,
   const training = givenMean === null;
   if (givenMean !== null && givenVar !== null) return { o, X, L, gamma, beta, mean: givenMean, invstd: inverseStd(givenVar, eps), training };
   if (L.n === 0) throw new ShapeError(fn, `x has shape ${formatShape(X.shape)}: no values per channel to compute batch statistics from`);
+  if (L.n === 1) {
+    // One value per channel normalizes to 0 whatever it is: PyTorch refuses it in training mode.
+    throw new ValueError(
+      fn,
+      `expected more than 1 value per channel when training, got input of shape ${formatShape(X.shape)} ` +
+        '(batch statistics of one value are meaningless; pass options.mean and options.variance to normalize with given statistics)',
+    );
+  }
   const st = channelStats(X.data, L);
   return { o, X, L, gamma, beta, mean: st.mean, invstd: inverseStd(st.m2, eps, L.n), training };
 }

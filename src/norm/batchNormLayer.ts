@@ -1,6 +1,7 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import { record, recording } from '../autograd/tape.js';
 import { ModuleBase, accumulateGrad, takeCache, type ScalarEntry } from '../nn/module.js';
+import { checkSize } from '../tensor/limits.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions } from '../validate.js';
@@ -26,7 +27,8 @@ export interface BatchNormLayerOptions {
 }
 
 interface Cache {
-  xhat: Float64Array;
+  /** x − μ, what the backward reads (PyTorch's kernel works from it and σ⁻¹). */
+  centered: Float64Array;
   invstd: Float64Array;
   shape: readonly number[];
   L: ChannelLayout;
@@ -43,7 +45,7 @@ interface Cache {
  * - eval: normalizes with runningMean / runningVar (batch statistics if `trackRunningStats` is false).
  *
  * y = γ·x̂ + β: γ and β let the network undo the normalization where that helps — plain
- * standardization would pin a sigmoid's input to its near-linear middle (the course notes' point).
+ * standardization would pin a sigmoid's input to its near-linear middle (the textbook's point).
  * `backward(dy)` returns dL/dx and accumulates `gamma.grad` / `beta.grad`.
  * @example
  * const bn = new BatchNorm(2);
@@ -70,12 +72,13 @@ export class BatchNorm extends ModuleBase {
   /** Training batches seen (PyTorch's `num_batches_tracked`). */
   numBatchesTracked = 0;
   private cache: Cache | null = null;
-  private xhatBuffer: Float64Array | null = null;
+  private centeredBuffer: Float64Array | null = null;
 
   constructor(numFeatures: number, options?: BatchNormLayerOptions) {
     super();
     const fn = 'BatchNorm';
     checkInteger(fn, 'numFeatures', numFeatures);
+    checkSize(fn, [numFeatures], 'each parameter and running statistic');
     const o = checkOptions<BatchNormLayerOptions>(fn, options, ['eps', 'momentum', 'affine', 'trackRunningStats', 'axis', 'convention'], ['momentum']);
     const convention = checkChoice(fn, 'options.convention', o.convention ?? 'pytorch', ['pytorch', 'keras'] as const);
     const keras = convention === 'keras';
@@ -125,12 +128,13 @@ export class BatchNorm extends ModuleBase {
       invstd = inverseStd(variance, this.eps);
     }
     const recordingNow = recording.tape !== null;
-    // The x̂ buffer is reused across steps on the explicit path; a recorded forward keeps its own.
-    const xhat = !recordingNow && this.xhatBuffer !== null && this.xhatBuffer.length === X.size ? this.xhatBuffer : new Float64Array(X.size);
-    if (!recordingNow) this.xhatBuffer = xhat;
+    // The x − μ buffer is reused across steps on the explicit path; a recorded forward keeps its own.
+    const centered =
+      !recordingNow && this.centeredBuffer !== null && this.centeredBuffer.length === X.size ? this.centeredBuffer : new Float64Array(X.size);
+    if (!recordingNow) this.centeredBuffer = centered;
     const out = new Float64Array(X.size);
-    normalizeInto(X.data, L, mean, invstd, this.gamma?.data ?? null, this.beta?.data ?? null, out, xhat);
-    this.cache = { xhat, invstd, shape: X.shape, L, batchStats: useBatch };
+    normalizeInto(X.data, L, mean, invstd, this.gamma?.data ?? null, this.beta?.data ?? null, out, centered);
+    this.cache = { centered, invstd, shape: X.shape, L, batchStats: useBatch };
     const Y = new Tensor(out, X.shape);
     if (recordingNow) {
       // The functional pair's backward, with the statistics this forward used (constants in eval mode).
@@ -149,7 +153,7 @@ export class BatchNorm extends ModuleBase {
     const D = asTensor(dy, fn, 'dy');
     if (!sameShape(D.shape, c.shape)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but the last forward's output has shape ${formatShape(c.shape)}`);
     this.cache = null;
-    const { dx, dgamma, dbeta } = backwardKernel(D.data, c.xhat, c.L, c.invstd, this.gamma?.data ?? null, c.batchStats);
+    const { dx, dgamma, dbeta } = backwardKernel(D.data, c.centered, c.L, c.invstd, this.gamma?.data ?? null, c.batchStats);
     if (this.gamma !== null && this.beta !== null) {
       accumulateGrad(this.gamma, dgamma);
       accumulateGrad(this.beta, dbeta);
@@ -258,7 +262,7 @@ export class BatchNorm extends ModuleBase {
 }
 
 /**
- * The course notes' post-processing after training: sets `layer.runningMean` / `runningVar` to the
+ * The textbook's post-processing after training: sets `layer.runningMean` / `runningVar` to the
  * population statistics of the whole training set, given as batches (any iterable of tensors —
  * typically the inputs this layer sees, one batch at a time). The mean and the unbiased variance
  * (biased under `convention: 'keras'`) are combined across batches exactly (Chan et al.'s pairwise

@@ -1,34 +1,25 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBoolean, checkNumber } from '../validate.js';
-import { Optimizer, checkNonNegative, decayWeights, gradTerm, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { DECAY_KEYS, Optimizer, resolveDecay, checkNonNegative, decayWeights, gradTerm, type BaseGroupOptions, type BaseOptimizerOptions, type DecayGroupOptions, type DecayOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 /** Options of {@link Adagrad}. */
-export interface AdagradOptions extends BaseOptimizerOptions {
+export interface AdagradOptions extends BaseOptimizerOptions, DecayOptions {
   /** Learning-rate decay: step t uses lr / (1 + (t − 1)·lrDecay). Default 0. */
   lrDecay?: number;
-  /** Coupled L2 weight decay (g + λp) unless `decoupledWeightDecay`. Default 0. */
-  weightDecay?: number;
   /** Starting value of the accumulator. Default 0 (0.1 with 'keras'/'tfjs'). */
   initialAccumulatorValue?: number;
   /** ε. Default 1e−10 (1e−7 with 'keras'/'tfjs'). */
   eps?: number;
   /** ε inside the square root, √(r + ε) (Keras, TF.js, optax). Default false (true with 'keras'/'tfjs'). */
   epsInsideSqrt?: boolean;
-  /** Keras' decoupled decay p ← p − p·λ·lr first. Default false (true with 'keras'). */
-  decoupledWeightDecay?: boolean;
-  /** Ascend instead of descend. Default false. */
-  maximize?: boolean;
 }
 
 /** Adagrad's resolved per-group options. */
-export interface AdagradGroupOptions extends BaseGroupOptions {
+export interface AdagradGroupOptions extends BaseGroupOptions, DecayGroupOptions {
   lrDecay: number;
-  weightDecay: number;
   initialAccumulatorValue: number;
   eps: number;
   epsInsideSqrt: boolean;
-  decoupledWeightDecay: boolean;
-  maximize: boolean;
 }
 
 /**
@@ -40,7 +31,7 @@ export interface AdagradGroupOptions extends BaseGroupOptions {
  * p ← p − clr · g / (√r + ε)    (ε inside: g / √(r + ε))
  * ```
  *
- * With lr = ρ, ε = ε, initialAccumulatorValue 0 this is exactly the course notes' r = r + g⊙g,
+ * With lr = ρ, ε = ε, initialAccumulatorValue 0 this is exactly the textbook's r = r + g⊙g,
  * Δθ = −ρ/(ε + √r) ⊙ g.
  *
  * State per parameter ({@link Optimizer.getState} / {@link Optimizer.setState}): `sum` (r; created
@@ -49,7 +40,7 @@ export interface AdagradGroupOptions extends BaseGroupOptions {
  */
 export class Adagrad extends Optimizer<AdagradOptions, AdagradGroupOptions> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdagradOptions>[], options?: AdagradOptions) {
-    super('Adagrad', params, options, ['lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'epsInsideSqrt', 'decoupledWeightDecay', 'maximize']);
+    super('Adagrad', params, options, ['lrDecay', 'initialAccumulatorValue', 'eps', 'epsInsideSqrt', ...DECAY_KEYS]);
     // PyTorch creates the accumulator eagerly in __init__.
     let k = 0;
     for (const g of this.paramGroups) for (const p of g.params) this.state[k++] = this.initState(p.size, g);
@@ -65,12 +56,10 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradGroupOptions> {
     const pt = convention === 'pytorch';
     return {
       lrDecay: checkNumber(fn, `${where}: lrDecay`, o.lrDecay ?? 0, 'nonneg'),
-      weightDecay: checkNumber(fn, `${where}: weightDecay`, o.weightDecay ?? 0, 'nonneg'),
       initialAccumulatorValue: checkNumber(fn, `${where}: initialAccumulatorValue`, o.initialAccumulatorValue ?? (pt ? 0 : 0.1), 'nonneg'),
       eps: checkNumber(fn, `${where}: eps`, o.eps ?? (pt ? 1e-10 : 1e-7), 'nonneg'),
       epsInsideSqrt: checkBoolean(fn, `${where}: epsInsideSqrt`, o.epsInsideSqrt ?? !pt),
-      decoupledWeightDecay: checkBoolean(fn, `${where}: decoupledWeightDecay`, o.decoupledWeightDecay ?? convention === 'keras'),
-      maximize: checkBoolean(fn, `${where}: maximize`, o.maximize ?? false),
+      ...resolveDecay(fn, where, o, { weightDecay: 0, decoupled: convention === 'keras' }),
     };
   }
 

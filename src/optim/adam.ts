@@ -1,41 +1,32 @@
 import { ValueError, describe } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBoolean, checkNumber } from '../validate.js';
-import { Optimizer, checkNonNegative, decayWeights, gradTerm, powStep, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { DECAY_KEYS, Optimizer, resolveDecay, checkNonNegative, decayWeights, gradTerm, powStep, type BaseGroupOptions, type BaseOptimizerOptions, type DecayGroupOptions, type DecayOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW}. */
-export interface AdamOptions extends BaseOptimizerOptions {
+export interface AdamOptions extends BaseOptimizerOptions, DecayOptions {
   /** (β1, β2), each in [0, 1). Default [0.9, 0.999]. */
   betas?: readonly [number, number];
   /** ε. Default 1e−8 (1e−7 with 'keras'/'tfjs'). */
   eps?: number;
-  /** Weight decay λ: coupled L2 for Adam (g + λp), decoupled for AdamW. Adam default 0, AdamW 0.01 (Keras 0.004). */
-  weightDecay?: number;
   /** AMSGrad: use the running maximum of the raw second moment. Default false. */
   amsgrad?: boolean;
-  /** Decoupled weight decay (AdamW). Adam default false; AdamW true. */
-  decoupledWeightDecay?: boolean;
   /**
    * Keras' "epsilon hat": p ← p − m·(lr·√(1 − β2ᵗ)/(1 − β1ᵗ)) / (√v + ε̂), i.e. ε added to the
    * uncorrected √v. Default false (true with 'keras').
    */
   epsilonHat?: boolean;
-  /** Ascend instead of descend. Default false. */
-  maximize?: boolean;
 }
 
 /** Adam's resolved per-group options. */
-export interface AdamGroupOptions extends BaseGroupOptions {
+export interface AdamGroupOptions extends BaseGroupOptions, DecayGroupOptions {
   betas: [number, number];
   eps: number;
-  weightDecay: number;
   amsgrad: boolean;
-  decoupledWeightDecay: boolean;
   epsilonHat: boolean;
-  maximize: boolean;
 }
 
-const ADAM_KEYS = ['betas', 'eps', 'weightDecay', 'amsgrad', 'decoupledWeightDecay', 'epsilonHat', 'maximize'];
+const ADAM_KEYS = ['betas', 'eps', 'amsgrad', 'epsilonHat', ...DECAY_KEYS];
 
 /**
  * Adam and AdamW share one algorithm and differ only in the weight-decay default; each passes its
@@ -66,11 +57,9 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamGroupOptions> {
     return {
       betas: [checkNumber(fn, `${where}: betas[0]`, betas[0], 'unit'), checkNumber(fn, `${where}: betas[1]`, betas[1], 'unit')] as [number, number],
       eps: checkNumber(fn, `${where}: eps`, o.eps ?? (convention === 'pytorch' ? 1e-8 : 1e-7), 'nonneg'),
-      weightDecay: checkNumber(fn, `${where}: weightDecay`, o.weightDecay ?? d.weightDecay, 'nonneg'),
       amsgrad: checkBoolean(fn, `${where}: amsgrad`, o.amsgrad ?? false),
-      decoupledWeightDecay: checkBoolean(fn, `${where}: decoupledWeightDecay`, o.decoupledWeightDecay ?? d.decoupled),
       epsilonHat: checkBoolean(fn, `${where}: epsilonHat`, o.epsilonHat ?? convention === 'keras'),
-      maximize: checkBoolean(fn, `${where}: maximize`, o.maximize ?? false),
+      ...resolveDecay(fn, where, o, d),
     };
   }
 

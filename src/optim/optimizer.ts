@@ -16,6 +16,41 @@ export interface BaseGroupOptions {
   skipNonFinite: boolean;
 }
 
+/** The weight-decay and direction options every optimizer has. */
+export interface DecayOptions {
+  /**
+   * Weight decay λ ≥ 0: coupled L2, g ← g + λ·p (PyTorch's), unless `decoupledWeightDecay`.
+   * Default 0 (AdamW: 0.01; Keras' AdamW 0.004).
+   */
+  weightDecay?: number;
+  /**
+   * Decoupled decay, applied to p before the update: Keras' p ← p − p·λ·lr (AdamW: PyTorch's
+   * p ← p·(1 − lr·λ)). Default false (true with `convention: 'keras'`, and for AdamW).
+   */
+  decoupledWeightDecay?: boolean;
+  /** Ascend instead of descend. Default false. */
+  maximize?: boolean;
+}
+
+/** {@link DecayOptions} resolved. */
+export interface DecayGroupOptions {
+  weightDecay: number;
+  decoupledWeightDecay: boolean;
+  maximize: boolean;
+}
+
+/** The option names of {@link DecayOptions}. @internal */
+export const DECAY_KEYS: readonly string[] = ['weightDecay', 'decoupledWeightDecay', 'maximize'];
+
+/** Resolves {@link DecayOptions} with an optimizer's defaults. @internal */
+export function resolveDecay(fn: string, where: string, o: DecayOptions, defaults: { weightDecay: number; decoupled: boolean }): DecayGroupOptions {
+  return {
+    weightDecay: checkNumber(fn, `${where}: weightDecay`, o.weightDecay ?? defaults.weightDecay, 'nonneg'),
+    decoupledWeightDecay: checkBoolean(fn, `${where}: decoupledWeightDecay`, o.decoupledWeightDecay ?? defaults.decoupled),
+    maximize: checkBoolean(fn, `${where}: maximize`, o.maximize ?? false),
+  };
+}
+
 /** Options every optimizer takes. */
 export interface BaseOptimizerOptions {
   /** Learning rate ≥ 0. */

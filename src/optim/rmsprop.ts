@@ -1,15 +1,13 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBoolean, checkNumber } from '../validate.js';
-import { Optimizer, checkNonNegative, decayWeights, gradTerm, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { DECAY_KEYS, Optimizer, resolveDecay, checkNonNegative, decayWeights, gradTerm, type BaseGroupOptions, type BaseOptimizerOptions, type DecayGroupOptions, type DecayOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 /** Options of {@link RMSprop}. */
-export interface RMSpropOptions extends BaseOptimizerOptions {
+export interface RMSpropOptions extends BaseOptimizerOptions, DecayOptions {
   /** Decay α of the squared-gradient average (Keras' `rho`, TF.js' `decay`). Default 0.99 (0.9 with 'keras'/'tfjs'). */
   alpha?: number;
   /** ε. Default 1e−8 (1e−7 with 'keras'/'tfjs'). */
   eps?: number;
-  /** Coupled L2 weight decay unless `decoupledWeightDecay`. Default 0. */
-  weightDecay?: number;
   /** Momentum μ ≥ 0. Default 0. */
   momentum?: number;
   /** Normalize by the variance estimate v − ḡ² instead of v. Default false. */
@@ -18,23 +16,16 @@ export interface RMSpropOptions extends BaseOptimizerOptions {
   epsInsideSqrt?: boolean;
   /** Keras/TF.js momentum form: buf ← μ·buf + lr·g/denom; p ← p − buf. Default false (true with 'keras'/'tfjs'). */
   lrInMomentum?: boolean;
-  /** Keras' decoupled decay p ← p − p·λ·lr first. Default false (true with 'keras'). */
-  decoupledWeightDecay?: boolean;
-  /** Ascend instead of descend. Default false. */
-  maximize?: boolean;
 }
 
 /** RMSprop's resolved per-group options. */
-export interface RMSpropGroupOptions extends BaseGroupOptions {
+export interface RMSpropGroupOptions extends BaseGroupOptions, DecayGroupOptions {
   alpha: number;
   eps: number;
-  weightDecay: number;
   momentum: number;
   centered: boolean;
   epsInsideSqrt: boolean;
   lrInMomentum: boolean;
-  decoupledWeightDecay: boolean;
-  maximize: boolean;
 }
 
 /**
@@ -57,7 +48,7 @@ export interface RMSpropGroupOptions extends BaseGroupOptions {
  */
 export class RMSprop extends Optimizer<RMSpropOptions, RMSpropGroupOptions> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<RMSpropOptions>[], options?: RMSpropOptions) {
-    super('RMSprop', params, options, ['alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'epsInsideSqrt', 'lrInMomentum', 'decoupledWeightDecay', 'maximize']);
+    super('RMSprop', params, options, ['alpha', 'eps', 'momentum', 'centered', 'epsInsideSqrt', 'lrInMomentum', ...DECAY_KEYS]);
   }
 
   protected defaultLr(c: Convention): number | null {
@@ -71,13 +62,11 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropGroupOptions> {
     return {
       alpha: checkNumber(fn, `${where}: alpha`, o.alpha ?? (pt ? 0.99 : 0.9), 'unit'),
       eps: checkNumber(fn, `${where}: eps`, o.eps ?? (pt ? 1e-8 : 1e-7), 'nonneg'),
-      weightDecay: checkNumber(fn, `${where}: weightDecay`, o.weightDecay ?? 0, 'nonneg'),
       momentum: checkNumber(fn, `${where}: momentum`, o.momentum ?? 0, 'nonneg'),
       centered: checkBoolean(fn, `${where}: centered`, o.centered ?? false),
       epsInsideSqrt: checkBoolean(fn, `${where}: epsInsideSqrt`, o.epsInsideSqrt ?? !pt),
       lrInMomentum: checkBoolean(fn, `${where}: lrInMomentum`, o.lrInMomentum ?? !pt),
-      decoupledWeightDecay: checkBoolean(fn, `${where}: decoupledWeightDecay`, o.decoupledWeightDecay ?? convention === 'keras'),
-      maximize: checkBoolean(fn, `${where}: maximize`, o.maximize ?? false),
+      ...resolveDecay(fn, where, o, { weightDecay: 0, decoupled: convention === 'keras' }),
     };
   }
 

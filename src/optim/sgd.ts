@@ -1,39 +1,30 @@
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkBoolean, checkNumber } from '../validate.js';
-import { Optimizer, decayWeights, gradTerm, type BaseGroupOptions, type BaseOptimizerOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { DECAY_KEYS, Optimizer, resolveDecay, decayWeights, gradTerm, type BaseGroupOptions, type BaseOptimizerOptions, type DecayGroupOptions, type DecayOptions, type Convention, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 /** Options of {@link SGD}. */
-export interface SGDOptions extends BaseOptimizerOptions {
+export interface SGDOptions extends BaseOptimizerOptions, DecayOptions {
   /** Momentum factor μ ≥ 0. Default 0. */
   momentum?: number;
   /** Dampening τ of the momentum (PyTorch only; skipped on the first step). Default 0. */
   dampening?: number;
   /** Nesterov momentum (needs momentum > 0 and dampening 0). Default false. */
   nesterov?: boolean;
-  /** Weight decay λ ≥ 0: coupled L2 (g + λp, PyTorch) unless `decoupledWeightDecay`. Default 0. */
-  weightDecay?: number;
-  /** Ascend instead of descend. Default false. */
-  maximize?: boolean;
   /**
    * Keras/TF-Keras/textbook form: the velocity holds lr, v = μv − lr·g, p += v (Nesterov:
    * p += μv − lr·g). Same trajectory as PyTorch's while lr is constant; differs when lr changes.
    * Default false (true with `convention: 'keras'`).
    */
   lrInMomentum?: boolean;
-  /** Keras' decoupled decay p ← p − p·λ·lr before the update. Default false (true with 'keras'). */
-  decoupledWeightDecay?: boolean;
 }
 
 /** SGD's resolved per-group options. */
-export interface SGDGroupOptions extends BaseGroupOptions {
+export interface SGDGroupOptions extends BaseGroupOptions, DecayGroupOptions {
   momentum: number;
   dampening: number;
   nesterov: boolean;
-  weightDecay: number;
-  maximize: boolean;
   lrInMomentum: boolean;
-  decoupledWeightDecay: boolean;
 }
 
 /**
@@ -59,7 +50,7 @@ export interface SGDGroupOptions extends BaseGroupOptions {
  */
 export class SGD extends Optimizer<SGDOptions, SGDGroupOptions> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<SGDOptions>[], options?: SGDOptions) {
-    super('SGD', params, options, ['momentum', 'dampening', 'nesterov', 'weightDecay', 'maximize', 'lrInMomentum', 'decoupledWeightDecay']);
+    super('SGD', params, options, ['momentum', 'dampening', 'nesterov', 'lrInMomentum', ...DECAY_KEYS]);
   }
 
   protected defaultLr(c: Convention): number | null {
@@ -74,10 +65,8 @@ export class SGD extends Optimizer<SGDOptions, SGDGroupOptions> {
       momentum: checkNumber(fn, `${where}: momentum`, o.momentum ?? 0, 'nonneg'),
       dampening: checkNumber(fn, `${where}: dampening`, o.dampening ?? 0, 'nonneg'),
       nesterov: checkBoolean(fn, `${where}: nesterov`, o.nesterov ?? false),
-      weightDecay: checkNumber(fn, `${where}: weightDecay`, o.weightDecay ?? 0, 'nonneg'),
-      maximize: checkBoolean(fn, `${where}: maximize`, o.maximize ?? false),
       lrInMomentum: checkBoolean(fn, `${where}: lrInMomentum`, o.lrInMomentum ?? keras),
-      decoupledWeightDecay: checkBoolean(fn, `${where}: decoupledWeightDecay`, o.decoupledWeightDecay ?? keras),
+      ...resolveDecay(fn, where, o, { weightDecay: 0, decoupled: keras }),
     };
     if (r.nesterov && (r.momentum <= 0 || r.dampening !== 0)) {
       throw new ValueError(fn, `${where}: nesterov requires momentum > 0 and dampening 0, got momentum ${r.momentum}, dampening ${r.dampening}`);

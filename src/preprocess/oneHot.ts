@@ -1,5 +1,6 @@
 import { ValueError, describe } from '../errors.js';
 import { toLabels, type Labels } from '../labels.js';
+import { checkSize } from '../tensor/limits.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
@@ -12,7 +13,7 @@ export function oneHot(labels: Labels, numClasses: number): Tensor {
     throw new ValueError('oneHot', `numClasses must be a positive integer, got ${describe(numClasses)}`);
   }
   const y = toLabels('oneHot', 'labels', labels, numClasses);
-  const out = new Float64Array(y.length * numClasses);
+  const out = new Float64Array(checkSize('oneHot', [y.length, numClasses]));
   for (let i = 0; i < y.length; i++) out[i * numClasses + y[i]] = 1;
   return new Tensor(out, [y.length, numClasses]);
 }

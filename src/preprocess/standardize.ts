@@ -16,7 +16,10 @@ export interface Standardizer {
 /**
  * Fits per-column statistics of `x` (`[N, D]`, or `[N]` for one column): the mean and the
  * population standard deviation (divide by N, like `np.std` and scikit-learn's `StandardScaler`).
- * A constant column has std 0; it is replaced by 1 so that the column maps to zeros instead of NaN.
+ * A constant column (every value equal) has its value as its mean, exactly, and std 0, which is
+ * replaced by 1 so that the column maps to zeros instead of NaN. (Its mean is not taken as Σx/N,
+ * which can miss the value by an ulp — ten copies of 0.1 sum to 0.9999999999999999 — and leave a
+ * spurious σ ≈ 1e−17 that maps the column to ±1.)
  *
  * ```math
  * \mu_j = \frac{1}{N}\sum_i x_{ij}, \quad \sigma_j = \sqrt{\frac{1}{N}\sum_i (x_{ij} - \mu_j)^2}
@@ -38,8 +41,17 @@ export function fitStandardizer(x: TensorLike): Standardizer {
   const mu = new Float64Array(D);
   const sd = new Float64Array(D);
   const d = X.data;
-  for (let i = 0; i < N; i++) for (let j = 0; j < D; j++) mu[j] += d[i * D + j];
-  for (let j = 0; j < D; j++) mu[j] /= N;
+  if (D === 0) return standardizer(X, mu, sd);
+  // Constant columns are detected while summing: their mean is their value (see above).
+  const constant = new Uint8Array(D).fill(1);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < D; j++) {
+      const v = d[i * D + j];
+      mu[j] += v;
+      if (v !== d[j]) constant[j] = 0;
+    }
+  }
+  for (let j = 0; j < D; j++) mu[j] = constant[j] === 1 ? d[j] : mu[j] / N;
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < D; j++) {
       const t = d[i * D + j] - mu[j];
@@ -50,6 +62,11 @@ export function fitStandardizer(x: TensorLike): Standardizer {
     const s = Math.sqrt(sd[j] / N);
     sd[j] = s === 0 ? 1 : s;
   }
+  return standardizer(X, mu, sd);
+}
+
+function standardizer(X: Tensor, mu: Float64Array, sd: Float64Array): Standardizer {
+  const D = mu.length;
   const statShape = X.rank === 2 ? [D] : [];
   const mean = new Tensor(mu, statShape);
   const std = new Tensor(sd, statShape);

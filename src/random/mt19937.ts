@@ -29,6 +29,9 @@ export class MT19937 {
   protected mti = N;
 
   constructor(seed: number) {
+    if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new ValueError('Rng', `seed must be an integer in [0, 2^32), got ${describe(seed)}`);
+    }
     let s = seed >>> 0;
     this.mt[0] = s;
     for (let i = 1; i < N; i++) {

@@ -2,6 +2,7 @@ import { ValueError, describe } from '../errors.js';
 import { checkShape, shapeSize } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { MT19937, type RngState } from './mt19937.js';
+import { checkSize } from '../tensor/limits.js';
 
 export type { RngState } from './mt19937.js';
 
@@ -31,11 +32,13 @@ export class Rng extends MT19937 {
    * accepted pair and caches the second for the next call.
    */
   normal(mean = 0, std = 1): number {
+    checkParams('normal', 'mean', mean, 'std', std, true);
     return mean + std * this.standardNormal();
   }
 
   /** A uniform double in [low, high): `low + (high − low)·random()`. */
   uniform(low = 0, high = 1): number {
+    checkParams('uniform', 'low', low, 'high', high, false);
     return low + (high - low) * this.random();
   }
 
@@ -93,6 +96,7 @@ export class Rng extends MT19937 {
   permutation(n: number): number[] {
     checkInt('permutation', 'n', n);
     if (n < 0) throw new ValueError('permutation', `n must be non-negative, got ${n}`);
+    checkSize('permutation', [n]);
     const out = new Array<number>(n);
     for (let i = 0; i < n; i++) out[i] = i;
     return this.shuffle(out);
@@ -118,6 +122,8 @@ export class Rng extends MT19937 {
 
   /** Fills `out` with `uniform(low, high)` draws in index order and returns it. */
   fillUniform(out: Float64Array, low = 0, high = 1): Float64Array {
+    checkOut('fillUniform', out);
+    checkParams('fillUniform', 'low', low, 'high', high, false);
     const range = high - low;
     for (let i = 0; i < out.length; i++) out[i] = low + range * this.random();
     return out;
@@ -125,6 +131,8 @@ export class Rng extends MT19937 {
 
   /** Fills `out` with `normal(mean, std)` draws in index order and returns it. */
   fillNormal(out: Float64Array, mean = 0, std = 1): Float64Array {
+    checkOut('fillNormal', out);
+    checkParams('fillNormal', 'mean', mean, 'std', std, true);
     for (let i = 0; i < out.length; i++) out[i] = mean + std * this.standardNormal();
     return out;
   }
@@ -219,6 +227,16 @@ function shapeArg(fn: string, shape: unknown): number[] {
 
 function checkInt(fn: string, name: string, v: unknown): void {
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new ValueError(fn, `${name} must be an integer, got ${describe(v)}`);
+}
+
+/** A draw's two parameters must be numbers; a negative std is an error, as in NumPy (`scale < 0`). */
+function checkParams(fn: string, a: string, av: unknown, b: string, bv: unknown, scale: boolean): void {
+  if (typeof av !== 'number') throw new ValueError(fn, `${a} must be a number, got ${describe(av)}`);
+  if (typeof bv !== 'number' || (scale && bv < 0)) throw new ValueError(fn, `${b} must be a ${scale ? 'non-negative ' : ''}number, got ${describe(bv)}`);
+}
+
+function checkOut(fn: string, out: unknown): void {
+  if (!(out instanceof Float64Array)) throw new ValueError(fn, `out must be a Float64Array, got ${describe(out)}`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ValueError, describe } from '../errors.js';
 import { checkInteger, checkNumber } from '../validate.js';
-import { checkShape, shapeSize } from './shape.js';
+import { checkSize } from './limits.js';
+import { checkShape } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /**
@@ -31,7 +32,7 @@ export function full(shape: readonly number[], value: number): Tensor {
 
 function filled(fn: string, shape: readonly number[], value: number): Tensor {
   const dims = checkShape(fn, 'shape', shape);
-  const data = new Float64Array(shapeSize(dims));
+  const data = new Float64Array(checkSize(fn, dims));
   if (!Object.is(value, 0)) data.fill(value);
   return new Tensor(data, dims);
 }
@@ -48,7 +49,7 @@ export function linspace(start: number, stop: number, num: number): Tensor {
   checkNumber(fn, 'start', start);
   checkNumber(fn, 'stop', stop);
   checkInteger(fn, 'num', num, 0);
-  const data = new Float64Array(num);
+  const data = new Float64Array(checkSize(fn, [num]));
   const div = num - 1;
   const delta = stop - start;
   const step = div > 0 ? delta / div : NaN;
@@ -73,8 +74,7 @@ export function arange(a: number, b?: number, step = 1): Tensor {
   }
   if (step === 0) throw new ValueError('arange', 'step is 0 (expected a nonzero step)');
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  if (n > 2 ** 31) throw new ValueError('arange', `would create ${n} elements (expected at most 2^31)`);
-  const data = new Float64Array(n);
+  const data = new Float64Array(checkSize('arange', [n]));
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return new Tensor(data, [n]);
 }
@@ -87,7 +87,7 @@ export function eye(n: number): Tensor {
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
     throw new ValueError('eye', `n must be a non-negative integer, got ${describe(n)}`);
   }
-  const data = new Float64Array(n * n);
+  const data = new Float64Array(checkSize('eye', [n, n]));
   for (let i = 0; i < n; i++) data[i * n + i] = 1;
   return new Tensor(data, [n, n]);
 }

@@ -1,5 +1,6 @@
 export { Tensor, tensor, type TensorLike, type NestedArray, type NestedNumbers } from './tensor.js';
 export { zeros, ones, full, arange, eye, linspace } from './create.js';
+export { setMaxElements, getMaxElements, MAX_RANK, DEFAULT_MAX_ELEMENTS } from './limits.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, abs, square, log1p, expm1, sign,
   equal, greater, greaterEqual, less, lessEqual, where, clamp,

@@ -1,6 +1,7 @@
 import { record, recording } from '../autograd/tape.js';
 import { ShapeError, formatShape } from '../errors.js';
 import { gemm, gemmStrided } from '../kernels/gemm.js';
+import { checkSize } from './limits.js';
 import { sameShape, shapeSize } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
@@ -21,13 +22,15 @@ export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
   const B = bias === undefined || bias === null ? null : asTensor(bias, fn, 'bias');
   const { M, K, N } = linearShapes(fn, X, W);
   if (B !== null && (B.rank !== 1 || B.size !== N)) throw new ShapeError(fn, `bias has shape ${formatShape(B.shape)} but weight has ${N} outputs (expected [${N}])`);
-  const out = new Float64Array(M * N);
-  gemm(X.data, 0, W.data, 0, out, 0, M, K, N);
-  if (B !== null) {
+  const yShape = [...X.shape.slice(0, -1), N];
+  const out = new Float64Array(checkSize(fn, yShape));
+  // An empty result is all there is to compute, however large M or N alone is.
+  if (out.length > 0) gemm(X.data, 0, W.data, 0, out, 0, M, K, N);
+  if (B !== null && out.length > 0) {
     const b = B.data;
     for (let i = 0, r = 0; i < M; i++, r += N) for (let j = 0; j < N; j++) out[r + j] += b[j];
   }
-  const Y = new Tensor(out, [...X.shape.slice(0, -1), N]);
+  const Y = new Tensor(out, yShape);
   if (recording.tape !== null) {
     record(fn, Y, [X, W, B], (dy) => {
       const g = linearBackward(dy, X, W);
@@ -51,14 +54,18 @@ export function linearBackward(dy: TensorLike, x: TensorLike, weight: TensorLike
   const yShape = [...X.shape.slice(0, -1), N];
   if (!sameShape(D.shape, yShape)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but linear(x, weight) has shape ${formatShape(yShape)}`);
   const d = D.data;
-  // dW = xᵀ·dy and dx = dy·Wᵀ: the GEMM's TN and NT forms read the transposes in place.
+  // Each product is skipped when it or what it reads is empty: no loop runs over the other
+  // dimensions of an empty tensor ([2^40, 0] inputs included). The GEMM's TN and NT forms read
+  // the transposes in place.
+  // dW = xᵀ·dy
   const dW = new Float64Array(K * N);
-  gemmStrided(true, false, K, N, M, X.data, 0, K, d, 0, N, dW, 0, N);
-  // db = Σ_rows dy
-  const db = new Float64Array(N);
-  for (let i = 0, r = 0; i < M; i++, r += N) for (let j = 0; j < N; j++) db[j] += d[r + j];
-  const dx = new Float64Array(M * K);
-  gemmStrided(false, true, M, K, N, d, 0, N, W.data, 0, N, dx, 0, K);
+  if (dW.length > 0 && X.size > 0) gemmStrided(true, false, K, N, M, X.data, 0, K, d, 0, N, dW, 0, N);
+  // db = Σ_rows dy ([N]: as large as the bias, which an empty weight [0, N] does not bound)
+  const db = new Float64Array(checkSize(fn, [N], 'dbias'));
+  if (d.length > 0) for (let i = 0, r = 0; i < M; i++, r += N) for (let j = 0; j < N; j++) db[j] += d[r + j];
+  // dx = dy·Wᵀ
+  const dx = new Float64Array(X.size);
+  if (dx.length > 0 && W.size > 0) gemmStrided(false, true, M, K, N, d, 0, N, W.data, 0, N, dx, 0, K);
   return { dx: new Tensor(dx, X.shape), dweight: new Tensor(dW, W.shape), dbias: new Tensor(db, [N]) };
 }
 

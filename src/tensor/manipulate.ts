@@ -1,6 +1,7 @@
-import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { ShapeError, ValueError, describe, formatList, formatShape } from '../errors.js';
 import { record, recording } from '../autograd/tape.js';
-import { axisLayout, normalizeAxis, shapeSize, stridedOffsets, stridesOf } from './shape.js';
+import { checkRank, checkSize } from './limits.js';
+import { axisLayout, normalizeAxis, stridedOffsets, stridesOf } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
 /**
@@ -17,12 +18,12 @@ export function transpose(x: TensorLike, axes?: readonly number[]): Tensor {
     for (let i = rank - 1; i >= 0; i--) perm.push(i);
   } else {
     if (!Array.isArray(axes) || axes.length !== rank) {
-      throw new ValueError('transpose', `axes must be a permutation of ${rank} axes, got ${Array.isArray(axes) ? JSON.stringify(axes) : describe(axes)}`);
+      throw new ValueError('transpose', `axes must be a permutation of ${rank} axes, got ${formatList(axes)}`);
     }
     const seen = new Array<boolean>(rank).fill(false);
     perm = axes.map((a) => {
       const n = normalizeAxis('transpose', a, rank, 'axes entry');
-      if (seen[n]) throw new ValueError('transpose', `axes ${JSON.stringify(axes)} repeats axis ${a} (expected a permutation)`);
+      if (seen[n]) throw new ValueError('transpose', `axes ${formatList(axes)} repeats axis ${a} (expected a permutation)`);
       seen[n] = true;
       return n;
     });
@@ -84,7 +85,7 @@ export function transpose2d(src: Float64Array, r: number, c: number, out: Float6
  */
 export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   const ts = toList('concat', xs);
-  const Y = concatTensors(ts, axis);
+  const Y = concatTensors('concat', ts, axis);
   if (recording.tape !== null) {
     const ax = normalizeAxis('concat', axis, ts[0].rank);
     record('concat', Y, ts, (dy) => splitAlong(dy, ax, ts));
@@ -100,37 +101,41 @@ function splitAlong(dy: Tensor, axis: number, parts: readonly Tensor[]): Tensor[
   return parts.map((t) => {
     const chunk = t.shape[axis] * inner;
     const out = new Float64Array(t.size);
+    if (out.length === 0) return new Tensor(out, t.shape);
     for (let o = 0; o < outer; o++) out.set(dy.data.subarray(o * rowLen + colOff, o * rowLen + colOff + chunk), o * chunk);
     colOff += chunk;
     return new Tensor(out, t.shape);
   });
 }
 
-function concatTensors(ts: readonly Tensor[], axis: number): Tensor {
+function concatTensors(fn: string, ts: readonly Tensor[], axis: number): Tensor {
   const rank = ts[0].rank;
-  if (rank === 0) throw new ShapeError('concat', 'xs[0] is a scalar (expected tensors of rank ≥ 1; use stack to join scalars)');
-  const ax = normalizeAxis('concat', axis, rank);
+  if (rank === 0) throw new ShapeError(fn, 'xs[0] is a scalar (expected tensors of rank ≥ 1; use stack to join scalars)');
+  const ax = normalizeAxis(fn, axis, rank);
   let total = 0;
   for (let k = 0; k < ts.length; k++) {
     const t = ts[k];
     if (t.rank !== rank) {
-      throw new ShapeError('concat', `xs[${k}] has rank ${t.rank} but xs[0] has rank ${rank} (all inputs must have the same rank)`);
+      throw new ShapeError(fn, `xs[${k}] has rank ${t.rank} but xs[0] has rank ${rank} (all inputs must have the same rank)`);
     }
     for (let d = 0; d < rank; d++) {
       if (d !== ax && t.shape[d] !== ts[0].shape[d]) {
-        throw new ShapeError('concat', `xs[${k}] has shape ${formatShape(t.shape)} but xs[0] has ${formatShape(ts[0].shape)} (all dimensions except axis ${ax} must match)`);
+        throw new ShapeError(fn, `xs[${k}] has shape ${formatShape(t.shape)} but xs[0] has ${formatShape(ts[0].shape)} (all dimensions except axis ${ax} must match)`);
       }
     }
     total += t.shape[ax];
   }
   const shape = ts[0].shape.slice();
   shape[ax] = total;
+  // The same tensor may be listed many times: the result can be far larger than any input.
+  const out = new Float64Array(checkSize(fn, shape));
+  if (out.length === 0) return new Tensor(out, shape);
   const { outer, inner } = axisLayout(shape, ax);
-  const out = new Float64Array(shapeSize(shape));
   const rowLen = total * inner;
   let colOff = 0;
   for (const t of ts) {
     const chunk = t.shape[ax] * inner;
+    if (chunk === 0) continue;
     for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * chunk, (o + 1) * chunk), o * rowLen + colOff);
     colOff += chunk;
   }
@@ -151,9 +156,10 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
     }
   }
   const ax = normalizeAxis('stack', axis, base.length + 1);
+  checkRank('stack', 'the result', base.length + 1);
   const expanded = base.slice();
   expanded.splice(ax, 0, 1);
-  const Y = concatTensors(ts.map((t) => new Tensor(t.data, expanded)), ax);
+  const Y = concatTensors('stack', ts.map((t) => new Tensor(t.data, expanded)), ax);
   if (recording.tape !== null) {
     const views = ts.map((t) => new Tensor(t.data, expanded));
     record('stack', Y, ts, (dy) => splitAlong(dy, ax, views).map((g, k) => new Tensor(g.data, ts[k].shape)));

@@ -1,5 +1,6 @@
 import { ShapeError, formatShape } from '../errors.js';
 import { record, recording } from '../autograd/tape.js';
+import { checkSize } from './limits.js';
 import { broadcastShapes, broadcastStrides, sameShape, shapeSize, stridedOffsets } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 import { gemm, gemmStrided } from '../kernels/gemm.js';
@@ -27,6 +28,7 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
   const A = asTensor(a, 'matmul', 'a');
   const B = asTensor(b, 'matmul', 'b');
   const { M, K, N, batch, batchA, batchB, outShape } = matmulShapes('matmul', A, B);
+  checkSize('matmul', outShape);
   const nBatch = shapeSize(batch);
   const out = new Float64Array(nBatch * M * N);
   if (out.length > 0 && K > 0) {

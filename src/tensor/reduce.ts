@@ -1,7 +1,8 @@
-import { ValueError, formatShape } from '../errors.js';
+import { ValueError, formatList, formatShape } from '../errors.js';
 import { checkBoolean, checkOptions } from '../validate.js';
 import { permute } from './manipulate.js';
 import { record, recording } from '../autograd/tape.js';
+import { checkSize } from './limits.js';
 import { axisLayout, expandTo, normalizeAxes, sameShape, shapeSize } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 import { expInto, expLines } from '../kernels/arrays.js';
@@ -81,7 +82,7 @@ function varianceOf(fn: string, x: TensorLike, axis: Axis | undefined, options: 
   const out = new Float64Array(outer * inner);
   const denom = Math.max(R - (unbiased ? 1 : 0), 0);
   if (inner === 1) {
-    const dev = new Float64Array(R);
+    const dev = new Float64Array(outer === 0 ? 0 : R); // no line, no scratch (R alone may be huge)
     for (let o = 0; o < outer; o++) {
       const m = mu[o];
       const base = o * R;
@@ -154,10 +155,12 @@ export function logSumExp(x: TensorLike, axis?: Axis, keepDims = false): Tensor 
   const p = plan('logSumExp', x, axis, keepDims);
   const { outer, reduce: R, inner, data } = p;
   const out = new Float64Array(outer * inner);
-  const e = new Float64Array(R * inner);
-  const mx = new Float64Array(inner);
-  const tot = new Float64Array(inner);
-  for (let o = 0; o < outer; o++) {
+  // An empty reduction is log 0 = −∞; nothing else is allocated for an empty tensor.
+  if (data.length === 0) out.fill(-Infinity);
+  const e = new Float64Array(data.length === 0 ? 0 : R * inner);
+  const mx = new Float64Array(data.length === 0 ? 0 : inner);
+  const tot = new Float64Array(mx.length);
+  for (let o = 0; o < (data.length === 0 ? 0 : outer); o++) {
     expLines(data, o, R, inner, e, 0, mx, tot, 0);
     for (let j = 0; j < inner; j++) {
       const m = mx[j];
@@ -204,7 +207,7 @@ export function min(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
  */
 export function argmax(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
   if (Array.isArray(axis) && axis.length !== 1) {
-    throw new ValueError('argmax', `axis must be one axis, got ${JSON.stringify(axis)} (argmax reduces a single axis or the flattened tensor)`);
+    throw new ValueError('argmax', `axis must be one axis, got ${formatList(axis)} (argmax reduces a single axis or the flattened tensor)`);
   }
   return extreme('argmax', x, axis, keepDims, true, true);
 }
@@ -281,7 +284,10 @@ interface Plan {
 function plan(fn: string, x: TensorLike, axis: Axis | undefined, keepDims: boolean): Plan {
   const X = asTensor(x, fn, 'x');
   checkBoolean(fn, 'keepDims', keepDims);
-  return planOf(X, normalizeAxes(fn, axis, X.rank), keepDims);
+  const p = planOf(X, normalizeAxes(fn, axis, X.rank), keepDims);
+  // Reducing an empty axis makes a result larger than the (empty) input: [0, 2^40] → [2^40].
+  checkSize(fn, p.shape);
+  return p;
 }
 
 /** The [outer, reduce, inner] plan for reducing X over `axes` (sorted, distinct, valid). */
@@ -293,8 +299,7 @@ function planOf(X: Tensor, axes: readonly number[], keepDims: boolean): Plan {
     if (!reduced[d]) shape.push(X.shape[d]);
     else if (keepDims) shape.push(1);
   }
-  let R = 1;
-  for (const a of axes) R *= X.shape[a];
+  const R = shapeSize(axes.map((a) => X.shape[a]));
   const keptShape = X.shape.map((d, i) => (reduced[i] ? 1 : d));
   const base = { shape, inputShape: X.shape, X, keptShape, moved: null };
   if (axes.length === 0) return { ...base, data: X.data, outer: X.size, reduce: 1, inner: 1 };
@@ -302,7 +307,8 @@ function planOf(X: Tensor, axes: readonly number[], keepDims: boolean): Plan {
   const hi = axes[axes.length - 1];
   if (hi - lo + 1 === axes.length) {
     const { outer, inner } = axisLayout(X.shape, lo, hi);
-    return { ...base, data: X.data, outer, reduce: R, inner };
+    // An empty result has no line to reduce: walk none, however large the other dimensions.
+    return { ...base, data: X.data, outer: inner === 0 ? 0 : outer, reduce: R, inner };
   }
   // Non-adjacent axes: move the reduced axes to the end (one copy), then reduce contiguous rows.
   const kept: number[] = [];

@@ -1,9 +1,13 @@
-import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { ShapeError, ValueError, describe, formatList, formatShape } from '../errors.js';
+import { MAX_RANK, checkSize } from './limits.js';
 
-/** Product of the dimensions (1 for a scalar shape `[]`). */
+/** Product of the dimensions (1 for a scalar shape `[]`; 0 when any dimension is 0, however large the others). */
 export function shapeSize(shape: readonly number[]): number {
   let n = 1;
-  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 0) return 0;
+    n *= shape[i];
+  }
   return n;
 }
 
@@ -18,11 +22,12 @@ export function stridesOf(shape: readonly number[]): number[] {
   return strides;
 }
 
-/** Throws unless every dimension is a non-negative safe integer. */
+/** Throws unless every dimension is a non-negative safe integer and there are at most 64 of them. */
 export function checkShape(fn: string, arg: string, shape: unknown): readonly number[] {
   if (!Array.isArray(shape)) {
     throw new ValueError(fn, `${arg} must be an array of dimensions, got ${describe(shape)}`);
   }
+  if (shape.length > MAX_RANK) throw new ShapeError(fn, `${arg} has ${shape.length} dimensions (at most ${MAX_RANK} are supported)`);
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
@@ -58,6 +63,9 @@ export function broadcastShapes(fn: string, a: readonly number[], b: readonly nu
       );
     }
   }
+  // Broadcasting can multiply sizes ([2^15, 1] with [1, 2^15]); a result the size of an input cannot.
+  const size = shapeSize(out);
+  if (size !== shapeSize(a) && size !== shapeSize(b)) checkSize(fn, out, `broadcasting ${formatShape(a)} with ${formatShape(b)}`);
   return out;
 }
 
@@ -96,7 +104,7 @@ export function normalizeAxes(fn: string, axis: number | readonly number[] | und
   const seen = new Set<number>();
   for (const a of list) {
     const n = normalizeAxis(fn, a, rank);
-    if (seen.has(n)) throw new ValueError(fn, `axis ${a} is repeated in ${JSON.stringify(list)} (each axis may appear once)`);
+    if (seen.has(n)) throw new ValueError(fn, `axis ${a} is repeated in ${formatList(list)} (each axis may appear once)`);
     seen.add(n);
   }
   return [...seen].sort((x, y) => x - y);
@@ -132,13 +140,17 @@ export interface AxisLayout {
  * of adjacent axes `axis..last`, whose lengths multiply into `n`.
  */
 export function axisLayout(shape: readonly number[], axis: number, last = axis): AxisLayout {
-  let outer = 1;
-  let n = 1;
-  let inner = 1;
-  for (let d = 0; d < axis; d++) outer *= shape[d];
-  for (let d = axis; d <= last; d++) n *= shape[d];
-  for (let d = last + 1; d < shape.length; d++) inner *= shape[d];
-  return { outer, n, inner };
+  return { outer: product(shape, 0, axis), n: product(shape, axis, last + 1), inner: product(shape, last + 1, shape.length) };
+}
+
+/** Product of shape[from..to), 0 when any of them is 0 (never NaN from ∞·0 on absurd shapes). */
+function product(shape: readonly number[], from: number, to: number): number {
+  let p = 1;
+  for (let d = from; d < to; d++) {
+    if (shape[d] === 0) return 0;
+    p *= shape[d];
+  }
+  return p;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { record, recording } from '../autograd/tape.js';
 import { ShapeError, ValueError, describe } from '../errors.js';
 import { checkInteger, checkNumberWhere } from '../validate.js';
+import { checkRank, checkSize } from './limits.js';
 import { normalizeAxis, shapeSize, stridedOffsets, stridesOf } from './shape.js';
 import { Tensor, asTensor, resolveReshape, type TensorLike } from './tensor.js';
 
@@ -63,6 +64,7 @@ export function unsqueeze(x: TensorLike, axis: number): Tensor {
 
 /** A view of X's data with `shape` (same size), recorded with a reshape-back backward. */
 function reshaped(fn: string, X: Tensor, shape: readonly number[]): Tensor {
+  checkRank(fn, 'the result', shape.length);
   const Y = new Tensor(X.data, shape);
   if (recording.tape !== null) record(fn, Y, [X], (dy) => [new Tensor(dy.data, X.shape)]);
   return Y;
@@ -121,6 +123,7 @@ export function split(x: TensorLike, sizes: number | readonly number[], axis = 0
   let parts: number[];
   if (typeof sizes === 'number') {
     const count = checkInteger(fn, 'sizes (a count)', sizes);
+    checkSize(fn, count, 'the list of pieces');
     if (n % count !== 0) throw new ValueError(fn, `axis ${a} has length ${n}, which does not split into ${count} equal pieces`);
     parts = new Array<number>(count).fill(n / count);
   } else {
@@ -184,14 +187,16 @@ export function take(x: TensorLike, indices: readonly number[] | Tensor | Int32A
   const outer = shapeSize(X.shape.slice(0, a));
   const inner = shapeSize(X.shape.slice(a + 1));
   const k = idx.length;
-  const out = new Float64Array(outer * k * inner);
-  for (let o = 0; o < outer; o++) {
+  const shape = [...X.shape.slice(0, a), ...idxShape, ...X.shape.slice(a + 1)];
+  checkRank(fn, 'the result', shape.length);
+  const out = new Float64Array(checkSize(fn, shape));
+  // An empty result (or x) has no row to copy, however large the other dimensions.
+  for (let o = 0; o < (out.length === 0 ? 0 : outer); o++) {
     for (let i = 0; i < k; i++) {
       const src = (o * n + idx[i]) * inner;
       out.set(X.data.subarray(src, src + inner), (o * k + i) * inner);
     }
   }
-  const shape = [...X.shape.slice(0, a), ...idxShape, ...X.shape.slice(a + 1)];
   const Y = new Tensor(out, shape);
   if (recording.tape !== null) {
     record(fn, Y, [X], (dy) => {
@@ -210,6 +215,7 @@ export function take(x: TensorLike, indices: readonly number[] | Tensor | Int32A
  */
 export function scatterAdd(dst: Float64Array, src: Float64Array, idx: Int32Array, outer: number, n: number, inner: number): void {
   const k = idx.length;
+  if (src.length === 0) return;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < k; i++) {
       const d = (o * n + idx[i]) * inner;
@@ -238,7 +244,7 @@ export function pad(x: TensorLike, paddings: readonly (readonly [number, number]
     before.push(checkInteger(fn, `paddings[${d}][0]`, p[0], 0));
     shape.push(X.shape[d] + before[d] + checkInteger(fn, `paddings[${d}][1]`, p[1], 0));
   });
-  const out = new Float64Array(shapeSize(shape));
+  const out = new Float64Array(checkSize(fn, shape));
   if (value !== 0) out.fill(value);
   const zero = X.shape.map(() => 0);
   copyBox(X.data, X.shape, zero, out, shape, before, X.shape);

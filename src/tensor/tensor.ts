@@ -1,5 +1,6 @@
-import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { ShapeError, ValueError, describe, formatList, formatShape } from '../errors.js';
 import { record, recording } from '../autograd/tape.js';
+import { MAX_RANK, checkSize, getMaxElements } from './limits.js';
 import { checkShape, shapeSize, stridesOf } from './shape.js';
 
 /** A nested array of numbers of any depth: `number[]`, `number[][]`, … */
@@ -8,7 +9,10 @@ export interface NestedArray extends ReadonlyArray<number | NestedArray | Float6
 /** Anything a nabla function accepts as a tensor. Arrays are copied; a `Float64Array` is copied too. */
 export type TensorLike = Tensor | number | NestedArray | Float64Array;
 
-/** What `toArray()` returns: a number for rank 0, nested arrays otherwise. */
+/**
+ * What `toArray()` returns: a number for rank 0, nested arrays otherwise. When the rank is known,
+ * `toArray1d()` … `toArray4d()` return `number[]` … `number[][][][]` without a cast.
+ */
 export type NestedNumbers = number | NestedNumbers[];
 
 /**
@@ -54,9 +58,16 @@ export class Tensor {
     this.rank = dims.length;
   }
 
-  /** The values as nested arrays (a plain number for rank 0). */
+  /**
+   * The values as nested arrays (a plain number for rank 0). A shape that would need more nested
+   * arrays than the element limit allows — `[2^40, 0]` is 2^40 empty arrays — is a ShapeError.
+   */
   toArray(): NestedNumbers {
     if (this.rank === 0) return this.data[0];
+    const arrays = nestedArrayCount(this.shape);
+    if (arrays > getMaxElements()) {
+      throw new ShapeError('toArray', `a tensor of shape ${formatShape(this.shape)} would need ${arrays} nested arrays, over the limit of ${getMaxElements()} (see setMaxElements)`);
+    }
     const strides = stridesOf(this.shape);
     const build = (dim: number, offset: number): NestedNumbers[] => {
       const n = this.shape[dim];
@@ -69,6 +80,41 @@ export class Tensor {
       return out;
     };
     return build(0, 0);
+  }
+
+  /**
+   * The values of a 1-D tensor as a `number[]`: `toArray()` with the rank checked at run time, so
+   * no cast is needed. Any other rank is a ShapeError naming the accessor that fits.
+   * @example tensor([1, 2]).toArray1d(); // => [1, 2]
+   */
+  toArray1d(): number[] {
+    return this.ranked('toArray1d', 1) as number[];
+  }
+
+  /**
+   * The values of a 2-D tensor as a `number[][]` (rows), rank checked at run time.
+   * @example tensor([[1, 2], [3, 4]]).toArray2d()[1]; // => [3, 4]
+   */
+  toArray2d(): number[][] {
+    return this.ranked('toArray2d', 2) as number[][];
+  }
+
+  /** The values of a 3-D tensor as a `number[][][]`, rank checked at run time. */
+  toArray3d(): number[][][] {
+    return this.ranked('toArray3d', 3) as number[][][];
+  }
+
+  /** The values of a 4-D tensor (e.g. `[N, C, H, W]`) as a `number[][][][]`, rank checked at run time. */
+  toArray4d(): number[][][][] {
+    return this.ranked('toArray4d', 4) as number[][][][];
+  }
+
+  private ranked(fn: string, rank: number): NestedNumbers {
+    if (this.rank !== rank) {
+      const fits = this.rank === 0 ? 'item()' : this.rank <= 4 ? `toArray${this.rank}d()` : 'toArray()';
+      throw new ShapeError(fn, `tensor has shape ${formatShape(this.shape)} (rank ${this.rank}) but ${fn} needs rank ${rank} (use ${fits})`);
+    }
+    return this.toArray();
   }
 
   /** The single value of a one-element tensor (any shape of size 1). */
@@ -95,25 +141,39 @@ export class Tensor {
   }
 
   toString(): string {
+    if (this.rank > 0 && nestedArrayCount(this.shape) > getMaxElements()) return `Tensor(${formatShape(this.shape)}) (too large to print)`;
     return `Tensor(${formatShape(this.shape)}) ${JSON.stringify(this.toArray())}`;
   }
+}
+
+/** The arrays `toArray` builds for `shape` (rank ≥ 1): 1 + d0 + d0·d1 + … (the last level holds numbers). */
+function nestedArrayCount(shape: readonly number[]): number {
+  let arrays = 1;
+  for (let k = 0, level = 1; k < shape.length - 1 && level !== 0; k++) {
+    level *= shape[k];
+    arrays += level;
+  }
+  return arrays;
 }
 
 /** The shape `shape` (one −1 inferred) for a tensor of `size` elements, validated. @internal */
 export function resolveReshape(fn: string, from: readonly number[], size: number, shape: unknown): number[] {
   if (!Array.isArray(shape)) throw new ValueError(fn, `shape must be an array of dimensions, got ${describe(shape)}`);
+  if (shape.length > MAX_RANK) throw new ShapeError(fn, `shape has ${shape.length} dimensions (at most ${MAX_RANK} are supported)`);
   let infer = -1;
   let known = 1;
   const out = shape.slice() as number[];
   for (let i = 0; i < out.length; i++) {
     const d = out[i];
     if (d === -1) {
-      if (infer >= 0) throw new ValueError(fn, `shape ${JSON.stringify(shape)} has more than one -1 (at most one dimension can be inferred)`);
+      if (infer >= 0) throw new ValueError(fn, `shape ${formatList(shape)} has more than one -1 (at most one dimension can be inferred)`);
       infer = i;
     } else if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
       throw new ValueError(fn, `shape[${i}] is ${describe(d)} (dimensions must be non-negative integers or one -1)`);
     } else known *= d;
   }
+  // A zero dimension makes the product 0 however huge the others (∞·0 would be NaN).
+  if (out.includes(0)) known = 0;
   if (infer >= 0) {
     if (known === 0 || size % known !== 0) {
       throw new ShapeError(fn, `cannot reshape ${formatShape(from)} (${size} elements) to ${JSON.stringify(shape)}`);
@@ -158,20 +218,21 @@ function toTensorImpl(fn: string, arg: string, data: unknown, shape: readonly nu
   let flat: Float64Array;
   let inferred: number[];
   if (data instanceof Tensor) {
-    flat = copy ? data.data.slice() : data.data;
+    flat = copy ? data.data.slice(0, checkSize(fn, data.size, arg)) : data.data;
     inferred = data.shape.slice();
   } else if (typeof data === 'number') {
     flat = new Float64Array([data]);
     inferred = [];
   } else if (data instanceof Float64Array) {
-    flat = copy ? data.slice() : data;
+    flat = copy ? data.slice(0, checkSize(fn, data.length, arg)) : data;
     inferred = [data.length];
   } else if (isNumericView(data)) {
+    checkSize(fn, data.length, arg);
     flat = Float64Array.from(data);
     inferred = [data.length];
   } else if (Array.isArray(data)) {
     inferred = inferShape(fn, arg, data);
-    flat = new Float64Array(shapeSize(inferred));
+    flat = new Float64Array(checkSize(fn, inferred, arg));
     fillNested(fn, arg, data, inferred, 0, flat, 0, []);
   } else {
     throw new ValueError(fn, `${arg} must be a Tensor, a number, a (nested) array of numbers or a Float64Array, got ${describe(data)}`);
@@ -189,6 +250,9 @@ function inferShape(fn: string, arg: string, data: readonly unknown[]): number[]
   let level: unknown = data;
   while (Array.isArray(level) || isNumericView(level)) {
     const arr = level as ArrayLike<unknown>;
+    if (shape.length === MAX_RANK) {
+      throw new ShapeError(fn, `${arg} is nested more than ${MAX_RANK} arrays deep (a tensor has at most ${MAX_RANK} dimensions)`);
+    }
     shape.push(arr.length);
     if (arr.length === 0) break;
     level = arr[0];

@@ -64,7 +64,7 @@ describe('activations against 50-digit references', () => {
   }
 });
 
-describe('the course notes’ and REFERENCE worked numbers', () => {
+describe('the textbook’s numbers and worked example AC1 (docs/semantics.md)', () => {
   it('σ(2.0), σ(1.2), σ(4.0) = 0.8808, 0.7685, 0.9820', () => {
     const s = sigmoid([2.0, 1.2, 4.0]).data;
     expect(s[0]).toBeCloseTo(0.8808, 4);
@@ -77,7 +77,7 @@ describe('the course notes’ and REFERENCE worked numbers', () => {
     expect(s[1]).toBeCloseTo(0.0508, 4);
     expect(s[2]).toBeCloseTo(0.836, 4);
   });
-  it('REFERENCE §10.7: LeakyReLU and PReLU at [−3, −0.5, 0, 2]', () => {
+  it('worked example AC1: LeakyReLU and PReLU at [−3, −0.5, 0, 2]', () => {
     expect(leakyRelu([-3, -0.5, 0, 2]).toArray()).toEqual([-0.03, -0.005, 0, 2]);
     expect(leakyRelu([-3, -0.5, 0, 2], 0.3).toArray()).toEqual([-0.8999999999999999, -0.15, 0, 2]);
     const { dx, dalpha } = preluBackward([1, 1, 1, 1], [-3, -0.5, 0, 2], 0.25);
@@ -85,7 +85,7 @@ describe('the course notes’ and REFERENCE worked numbers', () => {
     expect(dx.toArray()).toEqual([0.25, 0.25, 0.25, 1]);
     expect(dalpha.item()).toBe(-3.5);
   });
-  it('REFERENCE §10.7: softplus(β=2) at [5, 10, 11] and softmax of [1000, 1001, 1002]', () => {
+  it('worked example AC1: softplus(β=2) at [5, 10, 11] and softmax of [1000, 1001, 1002]', () => {
     const sp = softplus([5, 10, 11], { beta: 2 }).data;
     expect(sp[0]).toBeCloseTo(5.000022699, 9);
     expect(sp[1]).toBe(10.000000001030577);

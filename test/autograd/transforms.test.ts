@@ -162,11 +162,11 @@ describe('noGrad, stopGradient, customGrad', () => {
 describe('bad input', () => {
   it('a non-scalar output of valueAndGrad/grad names its shape', () => {
     expect(() => grad((x) => square(x))([1, 2])).toThrow(ValueError);
-    expect(() => grad((x) => square(x))([1, 2])).toThrow('valueAndGrad: f returned a tensor of shape [2] (expected one element, such as a loss; use vjp for other outputs)');
-    expect(() => grad(() => 3 as never)([1])).toThrow(/valueAndGrad: f returned 3 \(expected a Tensor\)/);
+    expect(() => grad((x) => square(x))([1, 2])).toThrow('grad: f returned a tensor of shape [2] (expected one element, such as a loss; use vjp for other outputs)');
+    expect(() => grad(() => 3 as never)([1])).toThrow(/grad: f returned 3 \(expected a Tensor\)/);
   });
   it('argnums out of range or malformed', () => {
-    expect(() => grad((x) => sum(x), { argnums: 2 })([1])).toThrow('valueAndGrad: options.argnums entry 2 is out of range: f was called with 1 argument(s) (expected 0 ≤ index < 1)');
+    expect(() => grad((x) => sum(x), { argnums: 2 })([1])).toThrow('grad: options.argnums entry 2 is out of range: f was called with 1 argument(s) (expected 0 ≤ index < 1)');
     expect(() => grad((x) => sum(x), { argnums: -1 })).toThrow(/argnums entry -1 is not an argument index/);
     expect(() => grad((x) => sum(x), { argnums: [0, 0] })).toThrow(/argnums repeats 0/);
     expect(() => grad((x) => sum(x), { argnum: 0 } as never)).toThrow(/did you mean "argnums"\?/);

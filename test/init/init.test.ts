@@ -76,6 +76,11 @@ describe('fans and gains', () => {
     expect(computeFans([3, 3, 16, 32])).toEqual({ fanIn: 144, fanOut: 288 });
     expect(computeFans([3, 4], { fanIn: 10 })).toEqual({ fanIn: 10, fanOut: 4 });
     expect(() => computeFans([])).toThrow(ShapeError);
+    // Dimensions are validated (issue 17, item 9): no arrays or strings come back as "fans".
+    expect(() => computeFans([[2]] as never)).toThrow(ValueError);
+    expect(() => computeFans([[2]] as never)).toThrow('computeFans: shape[0] is an array of length 1 (dimensions must be non-negative integers)');
+    expect(() => computeFans(['3'] as never)).toThrow('computeFans: shape[0] is "3" (dimensions must be non-negative integers)');
+    expect(() => computeFans([2.5, 3])).toThrow(ValueError);
     expect(() => computeFans([3, 4], { fanOut: 0 })).toThrow(/options.fanOut must be a positive integer, got 0/);
   });
   it('calculateGain matches PyTorch', () => {
@@ -86,9 +91,11 @@ describe('fans and gains', () => {
     expect(calculateGain('leaky_relu')).toBe(Math.sqrt(2 / (1 + 0.01 ** 2)));
     expect(calculateGain('leaky_relu', 0.2)).toBe(Math.sqrt(2 / 1.04));
     expect(calculateGain('selu')).toBe(0.75);
+    // PyTorch's linear_fns include the transposed convolutions (issue 17, item 19).
+    for (const f of ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d'] as const) expect(calculateGain(f)).toBe(1);
     expect(() => calculateGain('gelu' as never)).toThrow(/calculateGain: nonlinearity "gelu" is not supported/);
   });
-  it('REFERENCE §10.7 scales for a 3→4 layer ([3, 4] in nabla’s layout)', () => {
+  it('worked example AC1: scales for a 3→4 layer ([3, 4] in nabla’s layout)', () => {
     // PyTorch default bound 1/√3; xavier_uniform √(6/7); kaiming_uniform √2.
     const b = (t: Tensor) => Math.max(...Array.from(t.data, Math.abs));
     expect(b(fanInUniform([3, 4], { seed: 0 }))).toBeLessThan(0.5773502692);

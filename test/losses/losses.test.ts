@@ -60,8 +60,8 @@ describe('losses against 50-digit references (forward: PyTorch definitions; back
   }
 });
 
-describe('REFERENCE §10.6 and the course notes’ numbers', () => {
-  it('BCE p=[0.9,0.2,0,1], y=[1,0,1,0]: log clamp at −100, mean 50.08212602, gradient with the 1e−12 guard', () => {
+describe('worked examples L1–L4 and the textbook’s numbers (docs/semantics.md)', () => {
+  it('BCE p=[0.9,0.2,0,1], y=[1,0,1,0]: log clamp at −100, mean 50.08212602, gradient with PyTorch’s float32 1e−12 guard', () => {
     const l = nabla.binaryCrossEntropy([0.9, 0.2, 0, 1], [1, 0, 1, 0], { reduction: 'none' }).data;
     expect(l[0]).toBeCloseTo(0.1053605157, 10);
     expect(l[1]).toBeCloseTo(0.2231435513, 10);
@@ -70,8 +70,10 @@ describe('REFERENCE §10.6 and the course notes’ numbers', () => {
     const g = nabla.binaryCrossEntropyBackward([0.9, 0.2, 0, 1], [1, 0, 1, 0]).data;
     expect(g[0]).toBeCloseTo(-0.2777777778, 10);
     expect(g[1]).toBeCloseTo(0.3125, 12);
-    expect(g[2]).toBe(-2.5e11);
-    expect(g[3]).toBe(2.5e11);
+    // (p − y)/max(p(1 − p), ε) / N with ε = float32(1e-12) = 9.999999960041972e-13, PyTorch's EPSILON.
+    expect(g[2]).toBe(-1 / 9.999999960041972e-13 / 4);
+    expect(g[3]).toBe(1 / 9.999999960041972e-13 / 4);
+    expect(g[2]).not.toBe(-2.5e11);
   });
   it('BCE with logits at ±800 is finite', () => {
     const l = nabla.binaryCrossEntropyWithLogits([-800, -2, 0, 3, 800], [1, 0, 1, 1, 0], { reduction: 'none' }).data;
@@ -104,20 +106,20 @@ describe('REFERENCE §10.6 and the course notes’ numbers', () => {
     expect(nabla.crossEntropy(x, onehot, { labelSmoothing: 0.1, weight: [1, 2, 0.5] }).item()).toBeCloseTo(0.5566519109, 10);
     expect(nabla.crossEntropy(x, [0, 1, 2], { base: 2 }).item()).toBeCloseTo(0.8346913309, 10);
   });
-  it('the notes: with base 2, y = 1 and o = 0.98 gives 0.0291 bits, o = 0.0001 gives 13.2877', () => {
+  it('the textbook: with base 2, y = 1 and o = 0.98 gives 0.0291 bits, o = 0.0001 gives 13.2877', () => {
     expect(nabla.logLikelihoodLoss([0.98, 0.02], 0, { base: 2 }).item()).toBeCloseTo(0.0291, 4);
     expect(nabla.logLikelihoodLoss([0.0001, 0.9999], 0, { base: 2 }).item()).toBeCloseTo(13.2877, 4);
     expect(nabla.binaryCrossEntropy([0.98], [1], { base: 2 }).item()).toBeCloseTo(0.0291, 4);
     expect(nabla.binaryCrossEntropy([0.0001], [1], { base: 2 }).item()).toBeCloseTo(13.2877, 4);
   });
-  it('the notes: log-likelihood of softmax([2.0, 1.2, 4.0]) per class is 3.144, 4.298, 0.258 bits', () => {
+  it('the textbook: log-likelihood of softmax([2.0, 1.2, 4.0]) per class is 3.144, 4.298, 0.258 bits', () => {
     const o = nabla.softmax([2.0, 1.2, 4.0]);
     const bits = [0, 1, 2].map((y) => nabla.logLikelihoodLoss(o, y, { base: 2 }).item());
     expect(bits[0]).toBeCloseTo(3.144, 3);
     expect(bits[1]).toBeCloseTo(4.298, 3);
     expect(bits[2]).toBeCloseTo(0.258, 3);
   });
-  it('the notes’ argument for cross-entropy: with a saturated sigmoid, MSE gives the wrong answer a smaller gradient', () => {
+  it('the textbook’s argument for cross-entropy: with a saturated sigmoid, MSE gives the wrong answer a smaller gradient', () => {
     // o = σ(wx + b), y = 0 (target). Case A: z = 1.5 (o ≈ 0.82, wrong). Case B: z = 5 (o ≈ 0.993, more wrong).
     const grad = (z: number, loss: 'mse' | 'ce') => {
       const o = sigmoid([z]);

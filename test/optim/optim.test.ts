@@ -55,7 +55,7 @@ function run(opt: (p: Tensor) => AnyOpt, grad: (t: number, p: Float64Array) => n
 const fixedG = () => [0.5, 0.1];
 const quad = (_t: number, p: Float64Array) => [p[0], 2 * p[1]];
 
-describe('REFERENCE.md §10 worked numbers', () => {
+describe('worked examples S1–D9 (docs/semantics.md)', () => {
   const cases: [string, (p: Tensor) => AnyOpt, (t: number, p: Float64Array) => number[], number[][], number[]?][] = [
     ['S1 plain', (p) => new SGD([p], { lr: 0.1 }), fixedG, [[0.95, -2.01], [0.9, -2.02], [0.85, -2.03]]],
     ['S2 momentum', (p) => new SGD([p], { lr: 0.1, momentum: 0.9 }), fixedG, [[0.95, -2.01], [0.855, -2.029], [0.7195, -2.0561]]],
@@ -117,7 +117,7 @@ describe('REFERENCE.md §10 worked numbers', () => {
     const c = run((p) => new RMSprop([p], { ...o, convention: 'tfjs' }), g);
     [[0.966666659259257, -2.03333351852006], [0.929678085307832, -2.09672718845658], [0.892705295129876, -2.15730084008492]].forEach((e, t) => close(c[t], e, 2e-14, 'R5'));
   });
-  it('R6: centered RMSprop with a constant gradient — TF.js first goes NaN at step 162, PyTorch and Keras stay finite', () => {
+  it('worked example R6 (docs/semantics.md): centered RMSprop with a constant gradient — TF.js first goes NaN at step 162, PyTorch and Keras stay finite', () => {
     const runR6 = (convention: 'pytorch' | 'keras' | 'tfjs') => {
       const p = tensor([1]);
       const o = new RMSprop([p], { lr: 0.01, alpha: 0.9, eps: 1e-8, centered: true, convention });
@@ -345,6 +345,26 @@ describe('gradient clipping', () => {
     expect(clipGradNorm(h, 1)).toBeCloseTo(0.5, 15);
     expect(Array.from(h[0].data)).toEqual([0.3, 0.4]);
     expect(clipGradNorm([tensor([-7, 2])], 1, Infinity)).toBe(7);
+  });
+  it('clipGradNorm: any norm type, as torch.norm defines it (issue 17, item 18)', () => {
+    const g = () => [tensor([3, -4]), null, tensor([12])];
+    // Hand values: ‖(‖(3, −4)‖_p, ‖12‖_p)‖_p.
+    expect(clipGradNorm(g(), 100, 1)).toBe(19);
+    expect(clipGradNorm(g(), 100, 3)).toBeCloseTo(Math.cbrt(27 + 64 + 1728), 13);
+    expect(clipGradNorm(g(), 100, 0.5)).toBeCloseTo((Math.sqrt(3) + 2 + Math.sqrt(12)) ** 2, 12);
+    expect(clipGradNorm(g(), 100, 0)).toBe(2); // nonzero per-tensor norms (torch: count of nonzeros, nested)
+    expect(clipGradNorm(g(), 100, -Infinity)).toBe(3); // smallest |g|
+    expect(clipGradNorm(g(), 100, -1)).toBeCloseTo(1 / (1 / (1 / (1 / 3 + 1 / 4)) + 1 / 12), 14);
+    const h = g();
+    expect(clipGradNorm(h, 1, 1)).toBe(19);
+    const coef = 1 / (19 + 1e-6);
+    expect(Array.from(h[0]!.data)).toEqual([3 * coef, -4 * coef]);
+    expect(Array.from(h[2]!.data)).toEqual([12 * coef]);
+    // A NaN norm type is refused before anything is scaled.
+    const k = g();
+    expect(() => clipGradNorm(k, 1, NaN)).toThrow('clipGradNorm: normType must be a number (2, 1, Infinity, any p; not NaN), got NaN');
+    expect(() => clipGradNorm(k, 1, '2' as never)).toThrow(ValueError);
+    expect(Array.from(k[0]!.data)).toEqual([3, -4]);
   });
   it('clipGradValue clamps in place; NaN stays', () => {
     const g = tensor([-3, 0.5, 2, NaN]);

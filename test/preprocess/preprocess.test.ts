@@ -17,6 +17,26 @@ describe('standardize / fitStandardizer', () => {
     expect(s.transform([[2, 7]]).toArray()).toEqual([[0, 0]]);
   });
 
+  it('a constant column of 0.1 maps to exact zeros: its mean is its value, not Σx/N (issue 17, item 14)', () => {
+    // Ten copies of 0.1 sum to 0.9999999999999999, so Σx/N = 0.09999999999999999 and a naive
+    // two-pass σ is ≈ 1.4e-17 instead of 0, which mapped the column to -1.
+    for (const N of [3, 10, 1000]) {
+      const col = new Array<number[]>(N).fill([0.1, 0]).map((r, i) => [r[0], i]);
+      const { out, mean, std } = standardize(col);
+      expect(mean.data[0]).toBe(0.1);
+      expect(std.data[0]).toBe(1);
+      for (let i = 0; i < N; i++) expect(Object.is(out.data[2 * i], 0)).toBe(true);
+    }
+    const s = fitStandardizer([0.1, 0.1, 0.1]);
+    expect(s.mean.item()).toBe(0.1);
+    expect(s.std.item()).toBe(1);
+    expect(s.transform([0.1, 0.2]).toArray()).toEqual([0, 0.2 - 0.1]);
+    // A column that is not constant keeps its tiny but real spread.
+    const t = fitStandardizer([1, 1 + 2 ** -52]);
+    expect(t.std.item()).toBeGreaterThan(0);
+    expect(t.std.item()).toBeLessThan(1e-15);
+  });
+
   it('inverse undoes transform and 1-D input is one column', () => {
     const s = fitStandardizer([2, 4, 6, 8]);
     expect(s.mean.shape).toEqual([]);

@@ -92,3 +92,27 @@ describe('Rng', () => {
     expect(getDefaultRng()).toBeInstanceOf(Rng);
   });
 });
+
+describe('draw parameters are checked before anything is drawn', () => {
+  it('non-numbers and a negative std are ValueErrors (NumPy: scale < 0), and the stream does not advance', () => {
+    const r = createRng(7);
+    const state = JSON.stringify(r.getState());
+    let deep: unknown = [1];
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    const calls: [string, () => unknown][] = [
+      ['normal', () => r.normal('1' as never)],
+      ['normal', () => r.normal(0, -1)],
+      ['uniform', () => r.uniform(deep as never)],
+      ['uniform', () => r.uniform(0, Symbol('s') as never)],
+      ['fillUniform', () => r.fillUniform([0, 0] as never)],
+      ['fillNormal', () => r.fillNormal(new Float64Array(2), 0, -2)],
+    ];
+    for (const [fn, f] of calls) {
+      expect(f, fn).toThrow(ValueError);
+      expect(f, fn).toThrow(new RegExp(`^${fn}: `));
+    }
+    expect(() => r.normal(0, -1)).toThrow('normal: std must be a non-negative number, got -1');
+    expect(JSON.stringify(r.getState())).toBe(state);
+    expect(r.normal(1, 0)).toBe(1);
+  });
+});

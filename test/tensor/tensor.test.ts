@@ -1,6 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { NablaError, ShapeError, Tensor, ValueError, arange, eye, full, ones, tensor, zeros } from '../../src/index.js';
 
+describe('typed toArray accessors (issue 20, item 4)', () => {
+  it('toArray1d … toArray4d return the nested values of a tensor of that rank', () => {
+    expect(tensor([1, 2, 3]).toArray1d()).toEqual([1, 2, 3]);
+    expect(tensor([[1, 2], [3, 4]]).toArray2d()).toEqual([[1, 2], [3, 4]]);
+    expect(zeros([2, 0]).toArray2d()).toEqual([[], []]);
+    expect(tensor([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]).toArray3d()).toEqual([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
+    expect(tensor([1, 2, 3, 4], [1, 2, 1, 2]).toArray4d()).toEqual([[[[1, 2]], [[3, 4]]]]);
+    expect(tensor([]).toArray1d()).toEqual([]);
+  });
+
+  it('any other rank is a ShapeError naming the accessor that fits', () => {
+    expect(() => tensor([[1, 2]]).toArray1d()).toThrow(ShapeError);
+    expect(() => tensor([[1, 2]]).toArray1d()).toThrow('toArray1d: tensor has shape [1,2] (rank 2) but toArray1d needs rank 1 (use toArray2d())');
+    expect(() => tensor(5).toArray2d()).toThrow('toArray2d: tensor has shape [] (rank 0) but toArray2d needs rank 2 (use item())');
+    expect(() => tensor([1]).toArray3d()).toThrow('(use toArray1d())');
+    expect(() => zeros([1, 1, 1, 1, 1]).toArray4d()).toThrow('toArray4d: tensor has shape [1,1,1,1,1] (rank 5) but toArray4d needs rank 4 (use toArray())');
+  });
+});
+
 describe('tensor()', () => {
   it('infers the shape of nested arrays and lays values out row-major', () => {
     const t = tensor([[1, 2, 3], [4, 5, 6]]);

@@ -125,15 +125,8 @@ function checkClipNorm(c: ClipNorm): void {
 }
 
 describe('clip_grad_norm_ / clip_grad_value_', () => {
+  // Norm types 2 and ±∞, and (issue 17, item 18) 1, 3, 0.5, 0 and −1: PyTorch accepts any p.
   for (const c of fx.clipNorm as ClipNorm[]) it(`clipGradNorm: ${c.name}`, () => checkClipNorm(c));
-  // fx.clipNormPending holds the same cases for norm types 1 and 3, which nabla does not accept yet
-  // (clipGradNorm accepts only 2 and Infinity today; PyTorch any p). When that lands, run them here:
-  //   for (const c of fx.clipNormPending as ClipNorm[]) it(`clipGradNorm: ${c.name}`, () => checkClipNorm(c));
-  it('norm types 1 and 3 are still rejected (remove this test and enable the pending cases when they are supported)', () => {
-    for (const c of fx.clipNormPending as ClipNorm[]) {
-      expect(() => clipGradNorm(c.grads.map((g) => (g === null ? null : fromFix(g))), c.maxNorm, decode(c.normType))).toThrow(/normType/);
-    }
-  });
   for (const c of fx.clipValue as { name: string; grads: (FixTensor | null)[]; clip: number; clipped: (FixTensor | null)[] }[]) {
     it(`clipGradValue: ${c.name} (bit-identical, signed zeros included)`, () => {
       const gs = c.grads.map((g) => (g === null ? null : fromFix(g)));

@@ -3,7 +3,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   Adam, BatchNorm, Linear, SGD, Sequential, Tensor, add, batchNorm, batchNormBackward, createRng, crossEntropy, gradCheck, matmul, preluBackward,
-  readNpz, readSafetensors, relu, sigmoid, softmax, sum, tensor, xavierUniform, type GradCheckResult, type Module, type TensorLike,
+  full, ones, readNpz, readSafetensors, relu, sigmoid, softmax, sum, tensor, xavierUniform, zeros, type GradCheckResult, type Module, type TensorLike,
 } from '../../src/index.js';
 
 describe('public types', () => {
@@ -20,9 +20,32 @@ describe('public types', () => {
     expectTypeOf(tensor([1]).grad).toEqualTypeOf<Tensor | null>();
   });
 
+  it('creation functions take only their documented parameters (issue 17, item 9)', () => {
+    expectTypeOf(zeros).parameters.toEqualTypeOf<[shape: readonly number[]]>();
+    expectTypeOf(ones).parameters.toEqualTypeOf<[shape: readonly number[]]>();
+    expectTypeOf(full).parameters.toEqualTypeOf<[shape: readonly number[], value: number]>();
+  });
+
+  it('typed toArray accessors need no cast (issue 20, item 4)', () => {
+    expectTypeOf(tensor([1]).toArray1d()).toEqualTypeOf<number[]>();
+    expectTypeOf(tensor([[1]]).toArray2d()).toEqualTypeOf<number[][]>();
+    expectTypeOf(tensor([[[1]]]).toArray3d()).toEqualTypeOf<number[][][]>();
+    expectTypeOf(tensor([[[[1]]]]).toArray4d()).toEqualTypeOf<number[][][][]>();
+    const rows: number[][] = tensor([[1, 2]]).toArray2d(); // compiles without `as number[][]`
+    expectTypeOf(rows[0][1]).toEqualTypeOf<number>();
+    const compileOnly = () => {
+      // @ts-expect-error: toArray() is a union (number | nested arrays) and needs a cast
+      const r: number[][] = tensor([[1, 2]]).toArray();
+      // @ts-expect-error: toArray1d() is number[], not number[][]
+      const s: number[][] = tensor([1]).toArray1d();
+      return [r, s];
+    };
+    expectTypeOf(compileOnly).toBeFunction();
+  });
+
   it('return types are precise', () => {
     expectTypeOf(preluBackward([1], [1], 0.25)).toEqualTypeOf<{ dx: Tensor; dalpha: Tensor }>();
-    expectTypeOf(batchNormBackward([[1]], [[1]])).toEqualTypeOf<{ dx: Tensor; dgamma: Tensor; dbeta: Tensor }>();
+    expectTypeOf(batchNormBackward([[1], [2]], [[1], [3]])).toEqualTypeOf<{ dx: Tensor; dgamma: Tensor; dbeta: Tensor }>();
     expectTypeOf(readNpz).returns.toEqualTypeOf<Promise<Record<string, Tensor>>>();
     expectTypeOf(readSafetensors).returns.toEqualTypeOf<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }>();
     expectTypeOf(gradCheck({ forward: sigmoid, backward: (dy: Tensor, x: Tensor) => dy }, [[1]])).toEqualTypeOf<GradCheckResult>();

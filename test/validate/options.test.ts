@@ -50,6 +50,82 @@ describe('unknown option names are errors that suggest the right one', () => {
   });
 });
 
+// Issue 17, item 8 (audit): every public function and constructor that takes an options object —
+// listed here one by one — rejects a key it does not know, before doing anything.
+describe('every options-taking public function and constructor rejects an unknown key', () => {
+  const bad = { bogusOption: 1 } as never;
+  const x2 = [[0.2, 0.8], [0.6, 0.4]];
+  const sgd = () => new nabla.SGD(p(), { lr: 0.1 });
+  const all: [string, () => unknown][] = [
+    ['SGD', () => new nabla.SGD(p(), bad)],
+    ['Adagrad', () => new nabla.Adagrad(p(), bad)],
+    ['RMSprop', () => new nabla.RMSprop(p(), bad)],
+    ['Adam', () => new nabla.Adam(p(), bad)],
+    ['AdamW', () => new nabla.AdamW(p(), bad)],
+    ['StepLR', () => new nabla.StepLR(sgd(), { stepSize: 1, ...(bad as object) })],
+    ['ExponentialLR', () => new nabla.ExponentialLR(sgd(), { gamma: 0.5, ...(bad as object) })],
+    ['CosineAnnealingLR', () => new nabla.CosineAnnealingLR(sgd(), { tMax: 5, ...(bad as object) })],
+    ['LinearWarmup', () => new nabla.LinearWarmup(sgd(), bad)],
+    ['Linear', () => new nabla.Linear(2, 2, bad)],
+    ['Embedding', () => new nabla.Embedding(2, 2, bad)],
+    ['BatchNorm', () => new nabla.BatchNorm(2, bad)],
+    ['PReLU', () => new nabla.PReLU(bad)],
+    ['Softplus', () => new nabla.Softplus(bad)],
+    ['softplus', () => nabla.softplus([1], bad)],
+    ['softplusBackward', () => nabla.softplusBackward([1], [1], bad)],
+    ['mseLoss', () => nabla.mseLoss([1], [1], bad)],
+    ['mseLossBackward', () => nabla.mseLossBackward([1], [1], bad)],
+    ['binaryCrossEntropy', () => nabla.binaryCrossEntropy([0.5], [1], bad)],
+    ['binaryCrossEntropyBackward', () => nabla.binaryCrossEntropyBackward([0.5], [1], bad)],
+    ['binaryCrossEntropyWithLogits', () => nabla.binaryCrossEntropyWithLogits([0.5], [1], bad)],
+    ['binaryCrossEntropyWithLogitsBackward', () => nabla.binaryCrossEntropyWithLogitsBackward([0.5], [1], bad)],
+    ['crossEntropy', () => nabla.crossEntropy(x2, [0, 1], bad)],
+    ['crossEntropyBackward', () => nabla.crossEntropyBackward(x2, [0, 1], bad)],
+    ['categoricalCrossEntropy', () => nabla.categoricalCrossEntropy(x2, x2, bad)],
+    ['categoricalCrossEntropyBackward', () => nabla.categoricalCrossEntropyBackward(x2, x2, bad)],
+    ['nllLoss', () => nabla.nllLoss(x2, [0, 1], bad)],
+    ['nllLossBackward', () => nabla.nllLossBackward(x2, [0, 1], bad)],
+    ['logLikelihoodLoss', () => nabla.logLikelihoodLoss(x2, [0, 1], bad)],
+    ['logLikelihoodLossBackward', () => nabla.logLikelihoodLossBackward(x2, [0, 1], bad)],
+    ['batchNorm', () => nabla.batchNorm(x2, bad)],
+    ['batchNormBackward', () => nabla.batchNormBackward(x2, x2, bad)],
+    ['variance', () => nabla.variance([1, 2], 0, bad)],
+    ['std', () => nabla.std([1, 2], 0, bad)],
+    ['allClose', () => nabla.allClose([1], [1], bad)],
+    ['assertClose', () => nabla.assertClose([1], [1], bad)],
+    ['gradCheck', () => nabla.gradCheck({ forward: (v) => v, backward: (dy) => dy }, [[1]], bad)],
+    ['numericalGradient', () => nabla.numericalGradient((v) => v, [[1]], bad)],
+    ['valueAndGrad', () => nabla.valueAndGrad((v) => nabla.sum(v), bad)],
+    ['grad', () => nabla.grad((v) => nabla.sum(v), bad)],
+    ['batches', () => nabla.batches([[1]], [0], { batchSize: 1, ...(bad as object) })],
+    ['uniform', () => nabla.uniform([2], bad)],
+    ['normal', () => nabla.normal([2], bad)],
+    ['fanInUniform', () => nabla.fanInUniform([2, 2], bad)],
+    ['xavierUniform', () => nabla.xavierUniform([2, 2], bad)],
+    ['xavierNormal', () => nabla.xavierNormal([2, 2], bad)],
+    ['heUniform', () => nabla.heUniform([2, 2], bad)],
+    ['heNormal', () => nabla.heNormal([2, 2], bad)],
+    ['lecunUniform', () => nabla.lecunUniform([2, 2], bad)],
+    ['lecunNormal', () => nabla.lecunNormal([2, 2], bad)],
+    ['orthogonal', () => nabla.orthogonal([2, 2], bad)],
+    ['computeFans', () => nabla.computeFans([2, 2], bad)],
+    ['writeSafetensors', () => nabla.writeSafetensors({ a: [1] }, bad)],
+    ['saveState', () => nabla.saveState(new nabla.Linear(1, 1), undefined, bad)],
+  ];
+  for (const [fn, call] of all) {
+    it(fn, () => {
+      expect(call).toThrow(nabla.ValueError);
+      expect(call).toThrow(new RegExp(`^${fn}: options has an unknown key "bogusOption"`));
+    });
+  }
+  it('saveState: a misspelled metadata key is caught (it used to be ignored)', () => {
+    expect(() => nabla.saveState(new nabla.Linear(1, 1), undefined, { meta: { a: 'b' } } as never)).toThrow(
+      'saveState: options has an unknown key "meta" (did you mean "metadata"?)',
+    );
+    expect(nabla.readSafetensors(nabla.saveState(new nabla.Linear(1, 1), undefined, { metadata: { a: 'b' } })).metadata.a).toBe('b');
+  });
+});
+
 describe('null options mean omitted; other non-objects are errors', () => {
   it('null as the options argument', () => {
     expect(nabla.assertClose([1], [1], null as never)).toBeUndefined();
