@@ -4,6 +4,9 @@ Run: python3 scripts/gen-kernel-tables.py (mpmath at 300 bits; each value rounde
 nearest double). The output is committed; the WebAssembly build reads the same file
 (scripts/wasm-assemble.mjs), so both backends use identical constants.
 
+Tables are base64 strings of little-endian float64 (decoded on first use by elementary.ts, and
+written into the WebAssembly module's memory by the loader).
+
 - EXP_TABLE: for j = 0..127, tail_j and H_j with H_j = RN(2^(j/128)) and
   tail_j = RN((2^(j/128) − H_j)/H_j), so 2^(j/128) ≈ H_j·(1 + tail_j) to ~2^−106
   (the layout of the table in ARM's optimized-routines exp, Szabolcs Nagy 2018).
@@ -21,6 +24,7 @@ nearest double). The output is committed; the WebAssembly build reads the same f
   |z/c − 1| of the table), the Chebyshev fit (mpmath.chebyfit, near-minimax) of (log1p(r) − r)/r².
 - EXPM1_C3..EXPM1_C10: 1/n!, expm1's Taylor coefficients for |x| < 1/16.
 """
+import base64
 import math
 import os
 import random
@@ -35,6 +39,11 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 def rn(v):
     with mp.workprec(53):
         return float(+v)
+
+
+def b64(values):
+    """float64 values, little-endian, as base64: a third of the size of decimal literals in the bundle."""
+    return base64.b64encode(struct.pack(f"<{len(values)}d", *values)).decode()
 
 
 def lit(x):
@@ -74,13 +83,8 @@ lines = [
     f"export const NEGLN2HIN = {lit(-hi)};",
     "/** −ln2/128, low part. @internal */",
     f"export const NEGLN2LON = {lit(-lo)};",
-    "/** tail_j, H_j for j = 0..127: 2^(j/128) ≈ H_j·(1 + tail_j). @internal */",
-    "export const EXP_TABLE = [",
-]
-for j in range(128):
-    lines.append(f"  {lit(table[2 * j])}, {lit(table[2 * j + 1])},")
-lines += [
-    "];",
+    "/** tail_j, H_j for j = 0..127 (256 float64, little-endian, base64): 2^(j/128) ≈ H_j·(1 + tail_j). @internal */",
+    f"export const EXP_TABLE = '{b64(table)}';",
 ]
 for n, c in enumerate(series, 1):
     lines += [f"/** c_{n} of tanh(a) = a + a·Σ c_n·a^(2n). @internal */", f"export const TANH_C{n} = {lit(c)};"]
@@ -136,12 +140,9 @@ RMAX = rmax * (1 + mp.mpf(2) ** -20)
 A, errA = cheb(lambda r: (mp.log1p(r) - r) / r**2 if r else mp.mpf(-0.5), -RMAX, RMAX, 5)
 
 lines += [
-    "/** c_i, RN(log c_i) for i = 0..127: log's table (see scripts/gen-kernel-tables.py). @internal */",
-    "export const LOG_TABLE = [",
+    "/** c_i, RN(log c_i) for i = 0..127 (256 float64, little-endian, base64): log's table. @internal */",
+    f"export const LOG_TABLE = '{b64([v for i in range(128) for v in (log_c[i], log_logc[i])])}';",
 ]
-for i in range(128):
-    lines.append(f"  {lit(log_c[i])}, {lit(log_logc[i])},")
-lines.append("];")
 for n, v in enumerate(A):
     lines += [f"/** A{n} of log1p(r) ≈ r + r²·Σ A_n r^n, |r| ≤ {float(RMAX):.6g}. @internal */", f"export const LOG_A{n} = {lit(v)};"]
 for n in range(3, 11):

@@ -9,3 +9,5 @@ export const CONST_POOL: number;
 export const LOG_TABLE_PTR: number;
 /** Byte offset at which the loader writes tanh's table. */
 export const TANH_TABLE_PTR: number;
+/** Byte offset at which the loader writes exp's table. */
+export const EXP_TABLE_PTR: number;

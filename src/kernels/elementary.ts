@@ -47,9 +47,14 @@ import {
   NEGLN2HIN,
   NEGLN2LON,
 } from './tables.js';
+import { decodeFloat64s } from './base64.js';
 
 const F64 = /* @__PURE__ */ new Float64Array(1);
-const I32 = /* @__PURE__ */ new Int32Array(F64.buffer);
+const I32 = /* @__PURE__ */ newInt32View(F64);
+
+function newInt32View(f: Float64Array): Int32Array {
+  return new Int32Array(f.buffer);
+}
 /**
  * What the *Fast functions return for the inputs their *Edge function takes: −1e300, below every
  * result any of them gives (exp and sigmoid are positive, expm1 and tanh ≥ −1, log and log1p ≥
@@ -60,7 +65,11 @@ const I32 = /* @__PURE__ */ new Int32Array(F64.buffer);
 export const EDGE = -1e300;
 
 /** Index of the high (sign/exponent) 32-bit word of a float64 in an Int32Array view. @internal */
-export const HI = /* @__PURE__ */ (new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0);
+export const HI = /* @__PURE__ */ littleEndianHigh();
+
+function littleEndianHigh(): number {
+  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+}
 
 function highWord(x: number): number {
   F64[0] = x;
@@ -113,14 +122,9 @@ let expTable: Float64Array | null = null;
 
 /** The exp table. @internal */
 export function expTableF64(): Float64Array {
-  return expTable ?? (expTable = Float64Array.from(EXP_TABLE));
+  return expTable ?? (expTable = decodeFloat64s(EXP_TABLE));
 }
 
-/** Taylor coefficients 1/2, 1/6, 1/24, 1/120 of e^r − 1 − r. */
-const C2 = 0.5;
-const C3 = 1 / 6;
-const C4 = 1 / 24;
-const C5 = 1 / 120;
 
 /**
  * e^x.
@@ -178,7 +182,7 @@ export function expEdge(x: number): number {
   const r = x + kd * NEGLN2HIN + kd * NEGLN2LON;
   const j = (k & 127) << 1;
   const r2 = r * r;
-  const tmp = T[j] + r + r2 * (C2 + r * C3) + r2 * r2 * (C4 + r * C5);
+  const tmp = T[j] + r + r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
   const H = T[j + 1];
   return scale(H + H * tmp, k >> 7);
 }
@@ -197,12 +201,13 @@ let logTable: Float64Array | null = null;
 /** The log table (1/c_i rounded once, c_i, RN(log c_i); see tables.ts). @internal */
 export function logTableF64(): Float64Array {
   if (logTable !== null) return logTable;
+  const src = decodeFloat64s(LOG_TABLE);
   const t = new Float64Array(384);
   for (let i = 0; i < 128; i++) {
-    const c = LOG_TABLE[2 * i];
+    const c = src[2 * i];
     t[3 * i] = 1 / c;
     t[3 * i + 1] = c;
-    t[3 * i + 2] = LOG_TABLE[2 * i + 1];
+    t[3 * i + 2] = src[2 * i + 1];
   }
   return (logTable = t);
 }
