@@ -1,4 +1,4 @@
-import { CHUNK, IN_PTR, OUT_PTR, wasmKernels, type WasmKernels } from './backend.js';
+import { CHUNK, IN_PTR, OUT_PTR, SUMS_PTR, wasmKernels, type WasmKernels } from './backend.js';
 import {
   EDGE,
   HI,
@@ -117,6 +117,59 @@ export function expShiftInto(x: Float64Array, xOff: number, out: Float64Array, o
       if (v === EDGE) out[outOff + i] = expEdge(s[so + i] - shift);
     }
   }
+}
+
+/**
+ * out = e^(x − shift) elementwise, as {@link expShiftInto}, and returns Σ out in a fixed order
+ * both backends follow: lane 0 adds the elements of even index and lane 1 those of odd index, each
+ * in increasing order (an odd last element joins lane 0), then lane 0 + lane 1 — the order of the
+ * two f64x2 lanes, so the sum stays in WebAssembly. `out` may be null when only the sum is needed
+ * (nothing is copied out then). A softmax row's exponentials and their sum in one pass.
+ * @internal
+ */
+export function expShiftSumInto(x: Float64Array, xOff: number, out: Float64Array | null, outOff: number, n: number, shift: number): number {
+  const w = n >= MIN_WASM ? wasmKernels() : null;
+  if (w !== null) {
+    const mem = w.f64;
+    const inIdx = IN_PTR / 8;
+    const outIdx = OUT_PTR / 8;
+    const sIdx = SUMS_PTR / 8;
+    let s0 = 0;
+    let s1 = 0;
+    for (let i = 0; i < n; i += CHUNK) {
+      const m = n - i < CHUNK ? n - i : CHUNK; // CHUNK is even: lane parity carries over
+      mem.set(x.subarray(xOff + i, xOff + i + m), inIdx);
+      w.x.expShiftSum(IN_PTR, OUT_PTR, m, shift, s0, s1, SUMS_PTR);
+      s0 = mem[sIdx];
+      s1 = mem[sIdx + 1];
+      if (out !== null) out.set(mem.subarray(outIdx, outIdx + m), outOff + i);
+    }
+    return s0 + s1;
+  }
+  const T = expTableF64();
+  const P = pow2s();
+  let s0 = 0;
+  let s1 = 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    let e0 = expFast(x[xOff + i] - shift, T, P);
+    let e1 = expFast(x[xOff + i + 1] - shift, T, P);
+    if (e0 === EDGE) e0 = expEdge(x[xOff + i] - shift);
+    if (e1 === EDGE) e1 = expEdge(x[xOff + i + 1] - shift);
+    s0 += e0;
+    s1 += e1;
+    if (out !== null) {
+      out[outOff + i] = e0;
+      out[outOff + i + 1] = e1;
+    }
+  }
+  if (i < n) {
+    let e0 = expFast(x[xOff + i] - shift, T, P);
+    if (e0 === EDGE) e0 = expEdge(x[xOff + i] - shift);
+    s0 += e0;
+    if (out !== null) out[outOff + i] = e0;
+  }
+  return s0 + s1;
 }
 
 /**
@@ -316,13 +369,16 @@ export function lineMax(x: Float64Array, base: number, n: number, inner: number)
 /**
  * The exponentials of softmax, log-softmax, log-sum-exp and cross-entropy, for the `inner` lines
  * of slab o of x laid out as [outer, n, inner] (line j: x[o·n·inner + k·inner + j], k < n): writes
- * e^(x − m_j) into e[eOff..eOff + n·inner) at the slab's own layout, m_j = the line's maximum, and
- * stores m_j in mx[at + j] and the line's sum, added in increasing k, in tot[at + j].
+ * e^(x − m_j) into e[eOff..eOff + n·inner) at the slab's own layout (e may be null for inner = 1
+ * when only the sums are needed), m_j = the line's maximum, and stores m_j in mx[at + j] and the
+ * line's sum in tot[at + j].
  *
- * Lines along the last axis (inner = 1) go through {@link expShiftInto}; strided lines are shifted
- * in one JavaScript pass and exponentiated by {@link expInto} over the whole slab. Either way each
- * element is exp(x − m) with x − m rounded first, and the sums are in the same order, so the
- * results are the same bits on both backends. A line of −∞ (or with +∞ or NaN) gives NaN sums.
+ * Lines along the last axis (inner = 1) go through {@link expShiftSumInto}, which sums the even and
+ * the odd positions separately (the two SIMD lanes) and then adds the two; strided lines are
+ * shifted in one JavaScript pass, exponentiated by {@link expInto} over the whole slab and summed
+ * in increasing k. Each element is exp(x − m) with x − m rounded first, and each path sums in its
+ * one order on both backends, so the results are the same bits. A line of −∞ (or with +∞ or NaN)
+ * gives NaN sums.
  * @internal
  */
 export function expLines(
@@ -330,7 +386,7 @@ export function expLines(
   o: number,
   n: number,
   inner: number,
-  e: Float64Array,
+  e: Float64Array | null,
   eOff: number,
   mx: Float64Array,
   tot: Float64Array,
@@ -339,11 +395,8 @@ export function expLines(
   const base = o * n * inner;
   if (inner === 1) {
     const m = lineMax(x, base, n, 1);
-    expShiftInto(x, base, e, eOff, n, m);
-    let t = 0;
-    for (let k = 0; k < n; k++) t += e[eOff + k];
     mx[at] = m;
-    tot[at] = t;
+    tot[at] = expShiftSumInto(x, base, e, eOff, n, m);
     return;
   }
   for (let j = 0; j < inner; j++) {
@@ -351,6 +404,7 @@ export function expLines(
     tot[at + j] = 0;
   }
   const size = n * inner;
+  if (e === null) throw new Error('expLines: strided lines need an output buffer');
   for (let k = 0, p = 0; k < n; k++) for (let j = 0; j < inner; j++, p++) e[eOff + p] = x[base + p] - mx[at + j];
   expInto(e, eOff, e, eOff, size);
   for (let k = 0, p = 0; k < n; k++) for (let j = 0; j < inner; j++, p++) tot[at + j] += e[eOff + p];

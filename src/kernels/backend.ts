@@ -15,6 +15,7 @@ export interface KernelExports {
   exp(src: number, dst: number, n: number): void;
   expShift(src: number, dst: number, n: number, shift: number): void;
   expNegAbs(src: number, dst: number, n: number, c: number): void;
+  expShiftSum(src: number, dst: number, n: number, shift: number, s0: number, s1: number, sums: number): void;
   log(src: number, dst: number, n: number): void;
   log1p(src: number, dst: number, n: number): void;
   expm1(src: number, dst: number, n: number): void;
@@ -39,6 +40,8 @@ export const CHUNK = 8192;
 export const IN_PTR = 0;
 /** Byte offset of the output window (CHUNK doubles + padding). @internal */
 export const OUT_PTR = 65600;
+/** Byte offset of the two partial sums expShiftSum stores (in the gap between the output window and packed A). @internal */
+export const SUMS_PTR = 131200;
 /** GEMM blocking shared by both backends' loops (KC fixes the summation order; see gemm.ts). @internal */
 export const KC = 128;
 /** Rows of the WebAssembly micro-kernel's tile (4×4: eight f64x2 accumulators). @internal */

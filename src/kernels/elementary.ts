@@ -494,12 +494,7 @@ export function tanh(x: number): number {
 /** {@link tanh} for 1/8 ≤ |x| < 19.1 (the exp paths); EDGE for the inputs {@link tanhEdge} takes. @internal */
 export function tanhFast(x: number, T: Float64Array, Q: Float64Array, P: Float64Array): number {
   const a = x < 0 ? -x : x;
-  if (a < 0.125) {
-    if (a < 3.725290298461914e-9) return x; // 2^−28 (±0 included)
-    const a2 = a * a;
-    const zs = a + a * (a2 * (-0.3333333333333333 + a2 * (0.13333333333333333 + a2 * (-0.05396825396825397 + a2 * (0.021869488536155203 + a2 * (-0.008863235529902197 + a2 * (0.003592128036572481 + a2 * (-0.0014558343870513183 + a2 * 0.000590027440945586))))))));
-    return x < 0 ? -zs : zs;
-  }
+  if (a < 0.125) return EDGE; // the series (and tiny x), in tanhEdge
   if (!(a < 19.1)) return EDGE;
   const y = a + a;
   const kd = y * 184.6649652337873 + 6755399441055744 - 6755399441055744; // round(y·128/ln2)

@@ -119,23 +119,23 @@
   ;; ---------------------------------------------------------------------------------------------
   ;; exp: the table-driven scheme (see exp in elementary.ts). Table entry j (16 bytes) holds
   ;; tail_j and H_j at @EXP_TABLE_PTR + 16j; the two lanes' entries are loaded separately.
+  ;; kds = x*128/ln2 + 1.5*2^52 holds k = round(x*128/ln2) in its low bits (|k| < 2^51): k is read
+  ;; from the bits (no float-to-int conversion), and kd = kds - 1.5*2^52 is k as a double.
   ;;@inline
   (func $exp (param $x v128) (result v128)
-    (local $kd v128) (local $ki v128) (local $r v128) (local $j v128) (local $e0 v128) (local $e1 v128)
-    (local $r2 v128) (local $tmp v128) (local $H v128) (local $y v128) (local $e v128) (local $eh v128)
-    (local.set $kd (f64x2.sub
-      (f64x2.add (f64x2.mul (local.get $x) (v128.const f64x2 @INVLN2N @INVLN2N))
-        (v128.const f64x2 6755399441055744 6755399441055744))
+    (local $kds v128) (local $kd v128) (local $ki v128) (local $r v128) (local $j v128) (local $e0 v128)
+    (local $e1 v128) (local $r2 v128) (local $tmp v128) (local $H v128) (local $y v128) (local $e v128)
+    (local $eh v128)
+    (local.set $kds (f64x2.add (f64x2.mul (local.get $x) (v128.const f64x2 @INVLN2N @INVLN2N))
       (v128.const f64x2 6755399441055744 6755399441055744)))
-    ;; k as i32 lanes 0 and 1 (saturated garbage for NaN and |x| beyond the thresholds, whose
-    ;; results the selects below replace)
-    (local.set $ki (i32x4.trunc_sat_f64x2_s_zero (local.get $kd)))
+    (local.set $kd (f64x2.sub (local.get $kds) (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $ki (i64x2.sub (local.get $kds) (v128.const i64x2 0x4338000000000000 0x4338000000000000)))
     (local.set $r (f64x2.add
       (f64x2.add (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2HIN @NEGLN2HIN)))
       (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2LON @NEGLN2LON))))
-    (local.set $j (i32x4.shl (v128.and (local.get $ki) (v128.const i64x2 0x0000007f0000007f 0x0000007f0000007f)) (i32.const 4)))
+    (local.set $j (i64x2.shl (v128.and (local.get $ki) (v128.const i64x2 127 127)) (i32.const 4)))
     (local.set $e0 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 0 (local.get $j))))
-    (local.set $e1 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 1 (local.get $j))))
+    (local.set $e1 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 2 (local.get $j))))
     (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
     (local.set $tmp (f64x2.add
       (f64x2.add
@@ -148,25 +148,27 @@
         (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5)
           (f64x2.mul (local.get $r) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7))))))
     (local.set $H (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)))
-    (local.set $y (f64x2.add (local.get $H) (f64x2.mul (local.get $H) (local.get $tmp))))
-    ;; y*2^e, e = k>>7. Where |x| <= 708 on both lanes, 2^e is a normal double and one product
-    ;; rounds once, exactly as the two-step product below does; otherwise y*2^eh*2^(e-eh),
-    ;; eh = e>>1 (exact, then one rounding), and the thresholds' selects.
-    (local.set $e (i32x4.shr_s (local.get $ki) (i32.const 7)))
+    (local.set $e (i64x2.shr_s (local.get $ki) (i32.const 7)))
+    ;; Where |x| <= 650 on both lanes: S = H*2^e (e = k>>7) by adding e to H's exponent field, and
+    ;; S + S*tmp gives the bits of (H + H*tmp)*2^e (scaling by 2^e is exact both ways; S >= 2^-939,
+    ;; so S*tmp is subnormal only when it is far below half an ulp of S, where its rounding cannot
+    ;; matter). Otherwise y*2^eh*2^(e-eh), y = H + H*tmp, eh = e>>1 (exact, then one rounding: the
+    ;; JavaScript twin's single product where that is exact), and the thresholds.
     (if (result v128)
-      (v128.any_true (v128.or
-        (f64x2.gt (f64x2.abs (local.get $x)) (v128.const f64x2 708 708))
-        (f64x2.ne (local.get $x) (local.get $x))))
+      (i64x2.all_true (f64x2.le (f64x2.abs (local.get $x)) (v128.const f64x2 650 650)))
       (then
-        (local.set $eh (i32x4.shr_s (local.get $e) (i32.const 1)))
+        (local.set $H (i64x2.add (local.get $H) (i64x2.shl (local.get $e) (i32.const 52))))
+        (f64x2.add (local.get $H) (f64x2.mul (local.get $H) (local.get $tmp))))
+      (else
+        (local.set $y (f64x2.add (local.get $H) (f64x2.mul (local.get $H) (local.get $tmp))))
+        (local.set $eh (i64x2.shr_s (local.get $e) (i32.const 1)))
         (local.set $y (f64x2.mul
-          (f64x2.mul (local.get $y) (call $pow2i32 (local.get $eh)))
-          (call $pow2i32 (i32x4.sub (local.get $e) (local.get $eh)))))
+          (f64x2.mul (local.get $y) (call $pow2 (local.get $eh)))
+          (call $pow2 (i64x2.sub (local.get $e) (local.get $eh)))))
         (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
           (f64x2.gt (local.get $x) (v128.const f64x2 7.09782712893383973096e2 7.09782712893383973096e2))))
         (v128.bitselect (v128.const i64x2 0 0) (local.get $y)
-          (f64x2.lt (local.get $x) (v128.const f64x2 -7.45133219101941108420e2 -7.45133219101941108420e2))))
-      (else (f64x2.mul (local.get $y) (call $pow2i32 (local.get $e))))))
+          (f64x2.lt (local.get $x) (v128.const f64x2 -7.45133219101941108420e2 -7.45133219101941108420e2))))))
 
   ;; ---------------------------------------------------------------------------------------------
   ;; The table path of log and log1p (see logMain in elementary.ts): for lanes holding a positive
@@ -446,6 +448,31 @@
       (local.set $in (i32.add (local.get $in) (i32.const 16)))
       (local.set $out (i32.add (local.get $out) (i32.const 16)))
       (br $l))))
+
+  ;; out = exp(in - shift), and the sum of the outputs in two lanes: lane 0 adds elements 0, 2, 4, ...
+  ;; and lane 1 elements 1, 3, 5, ..., each in increasing order, starting from (s0, s1); the lanes are
+  ;; stored at $sums (the caller adds them, or continues with the next window). An odd last element
+  ;; goes to lane 0 alone. The rows of softmax, log-softmax, log-sum-exp and cross-entropy.
+  (func (export "expShiftSum") (param $in i32) (param $out i32) (param $n i32) (param $shift f64)
+        (param $s0 f64) (param $s1 f64) (param $sums i32)
+    (local $end i32) (local $s v128) (local $acc v128) (local $e v128)
+    (local.set $s (f64x2.splat (local.get $shift)))
+    (local.set $acc (f64x2.replace_lane 1 (f64x2.splat (local.get $s0)) (local.get $s1)))
+    (local.set $end (i32.add (local.get $in) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
+      (local.set $e (call $exp (f64x2.sub (v128.load (local.get $in)) (local.get $s))))
+      (v128.store (local.get $out) (local.get $e))
+      (local.set $acc (f64x2.add (local.get $acc) (local.get $e)))
+      (local.set $in (i32.add (local.get $in) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $l)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $e (call $exp (f64x2.sub (v128.load (local.get $in)) (local.get $s))))
+        (v128.store (local.get $out) (local.get $e))
+        (local.set $acc (f64x2.add (local.get $acc) (v128.and (local.get $e) (v128.const i64x2 -1 0))))))
+    (v128.store (local.get $sums) (local.get $acc)))
 
   (func (export "log") (param $in i32) (param $out i32) (param $n i32)
     (local $end i32)
