@@ -96,7 +96,8 @@ function lineBackward(fn: string, dy: TensorLike, x: TensorLike, axis: number, l
 export function rowLogSumExp(x: Float64Array, outer: number, n: number, inner: number): { mx: Float64Array; lse: Float64Array } {
   const mx = new Float64Array(outer * inner);
   const lse = new Float64Array(outer * inner);
-  const e = new Float64Array(outer === 0 ? 0 : n * inner);
+  // Only the sums are needed: the exponentials of rows along the last axis are not even copied out.
+  const e = inner === 1 ? null : new Float64Array(outer === 0 ? 0 : n * inner);
   for (let o = 0; o < outer; o++) {
     expLines(x, o, n, inner, e, 0, mx, lse, o * inner);
     for (let j = o * inner; j < (o + 1) * inner; j++) lse[j] = log(lse[j]);

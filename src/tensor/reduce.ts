@@ -157,7 +157,7 @@ export function logSumExp(x: TensorLike, axis?: Axis, keepDims = false): Tensor 
   const out = new Float64Array(outer * inner);
   // An empty reduction is log 0 = −∞; nothing else is allocated for an empty tensor.
   if (data.length === 0) out.fill(-Infinity);
-  const e = new Float64Array(data.length === 0 ? 0 : R * inner);
+  const e = inner === 1 ? null : new Float64Array(data.length === 0 ? 0 : R * inner);
   const mx = new Float64Array(data.length === 0 ? 0 : inner);
   const tot = new Float64Array(mx.length);
   for (let o = 0; o < (data.length === 0 ? 0 : outer); o++) {
