@@ -346,25 +346,26 @@
   ;; (qh + ql at @TANH_TABLE_PTR + 16k, written by the loader) corrected by 1/(1 + eps); for
   ;; k >= 512, 1 - 2/((S + 1) + S*tmp); the series below 1/8. Each branch formula is evaluated
   ;; only when a lane needs it; then the sign, tiny x, |x| >= 19.1 and NaN.
+  ;;@inline
   (func $tanh (param $x v128) (result v128)
-    (local $a v128) (local $a2 v128) (local $y v128) (local $kd v128) (local $ki v128) (local $r v128)
+    (local $a v128) (local $a2 v128) (local $y v128) (local $kds v128) (local $kd v128) (local $ki v128) (local $r v128)
     (local $j v128) (local $e0 v128) (local $e1 v128) (local $r2 v128) (local $tmp v128) (local $m v128)
     (local $q0 v128) (local $q1 v128) (local $qh v128) (local $eps v128) (local $corr v128) (local $s1 v128)
     (local $S v128) (local $d0 v128) (local $z v128) (local $sign v128) (local $qi v128)
     (local.set $sign (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
     (local.set $a (f64x2.abs (local.get $x)))
     (local.set $y (f64x2.add (local.get $a) (local.get $a)))
-    (local.set $kd (f64x2.sub
-      (f64x2.add (f64x2.mul (local.get $y) (v128.const f64x2 @INVLN2N @INVLN2N))
-        (v128.const f64x2 6755399441055744 6755399441055744))
+    (local.set $kds (f64x2.add (f64x2.mul (local.get $y) (v128.const f64x2 @INVLN2N @INVLN2N))
       (v128.const f64x2 6755399441055744 6755399441055744)))
-    (local.set $ki (i32x4.trunc_sat_f64x2_s_zero (local.get $kd)))
+    (local.set $kd (f64x2.sub (local.get $kds) (v128.const f64x2 6755399441055744 6755399441055744)))
+    ;; k from kds's low bits (as exp does), in i64 lanes
+    (local.set $ki (i64x2.sub (local.get $kds) (v128.const i64x2 0x4338000000000000 0x4338000000000000)))
     (local.set $r (f64x2.add
       (f64x2.add (local.get $y) (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2HIN @NEGLN2HIN)))
       (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2LON @NEGLN2LON))))
-    (local.set $j (i32x4.shl (v128.and (local.get $ki) (v128.const i64x2 0x0000007f0000007f 0x0000007f0000007f)) (i32.const 4)))
+    (local.set $j (i64x2.shl (v128.and (local.get $ki) (v128.const i64x2 127 127)) (i32.const 4)))
     (local.set $e0 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 0 (local.get $j))))
-    (local.set $e1 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 1 (local.get $j))))
+    (local.set $e1 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 2 (local.get $j))))
     (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
     (local.set $tmp (f64x2.add
       (f64x2.add
@@ -377,13 +378,13 @@
         (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5)
           (f64x2.mul (local.get $r) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7))))))
     ;; lanes with k < 512 (as i32 lanes 0 and 1, widened to the f64 lanes' masks)
-    (local.set $m (i64x2.extend_low_i32x4_s (i32x4.lt_s (local.get $ki) (v128.const i64x2 0x0000020000000200 0x0000020000000200))))
+    (local.set $m (i64x2.lt_s (local.get $ki) (v128.const i64x2 512 512)))
     (local.set $z (v128.const i64x2 0 0))
     (if (v128.any_true (local.get $m))
       (then
-        (local.set $qi (i32x4.shl (v128.and (local.get $ki) (v128.const i64x2 0x000001ff000001ff 0x000001ff000001ff)) (i32.const 4)))
+        (local.set $qi (i64x2.shl (v128.and (local.get $ki) (v128.const i64x2 511 511)) (i32.const 4)))
         (local.set $q0 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 0 (local.get $qi))))
-        (local.set $q1 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 1 (local.get $qi))))
+        (local.set $q1 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 2 (local.get $qi))))
         (local.set $qh (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $q0) (local.get $q1)))
         (local.set $eps (f64x2.mul (local.get $tmp)
           (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $qh)))))
@@ -395,9 +396,10 @@
           (f64x2.sub (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $s1)) (local.get $qh)) (local.get $corr))))))
     (if (i32.eqz (i64x2.all_true (local.get $m)))
       (then
-        (local.set $S (f64x2.mul
+        ;; S = H*2^(k>>7) by the exponent field (exact: 4 <= k>>7 <= 56 on the lanes kept)
+        (local.set $S (i64x2.add
           (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1))
-          (call $pow2i32 (i32x4.shr_s (local.get $ki) (i32.const 7)))))
+          (i64x2.shl (i64x2.shr_s (local.get $ki) (i32.const 7)) (i32.const 52))))
         (local.set $d0 (f64x2.add (local.get $S) (v128.const f64x2 1 1)))
         (local.set $z (v128.bitselect (local.get $z)
           (f64x2.sub (v128.const f64x2 1 1)
@@ -510,8 +512,9 @@
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
       (v128.store (local.get $out) (call $tanh (v128.load (local.get $in))))
-      (local.set $in (i32.add (local.get $in) (i32.const 16)))
-      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (v128.store offset=16 (local.get $out) (call $tanh (v128.load offset=16 (local.get $in))))
+      (local.set $in (i32.add (local.get $in) (i32.const 32)))
+      (local.set $out (i32.add (local.get $out) (i32.const 32)))
       (br $l))))
 
   ;; out = exp(-|c*in|) (c*in rounded first): the backwards of sigmoid (c = 1), tanh (c = 2),
@@ -528,20 +531,27 @@
       (local.set $out (i32.add (local.get $out) (i32.const 16)))
       (br $l))))
 
-  ;; sigmoid(x) = n/(1 + e), e = exp(-|x|), n = 1 for x >= 0 else e
+  ;; sigmoid(x) = n/(1 + e), e = exp(-|x|), n = 1 for x >= 0 else e; four elements a step (two
+  ;; independent f64x2 chains keep the divider and the table loads busy)
   (func (export "sigmoid") (param $in i32) (param $out i32) (param $n i32)
-    (local $end i32) (local $x v128) (local $e v128)
+    (local $end i32) (local $x v128) (local $e v128) (local $x2 v128) (local $e2 v128)
     (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
       (local.set $x (v128.load (local.get $in)))
+      (local.set $x2 (v128.load offset=16 (local.get $in)))
       (local.set $e (call $exp (f64x2.neg (f64x2.abs (local.get $x)))))
+      (local.set $e2 (call $exp (f64x2.neg (f64x2.abs (local.get $x2)))))
       (v128.store (local.get $out)
         (f64x2.div
           (v128.bitselect (v128.const f64x2 1 1) (local.get $e) (f64x2.ge (local.get $x) (v128.const f64x2 0 0)))
           (f64x2.add (v128.const f64x2 1 1) (local.get $e))))
-      (local.set $in (i32.add (local.get $in) (i32.const 16)))
-      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (v128.store offset=16 (local.get $out)
+        (f64x2.div
+          (v128.bitselect (v128.const f64x2 1 1) (local.get $e2) (f64x2.ge (local.get $x2) (v128.const f64x2 0 0)))
+          (f64x2.add (v128.const f64x2 1 1) (local.get $e2))))
+      (local.set $in (i32.add (local.get $in) (i32.const 32)))
+      (local.set $out (i32.add (local.get $out) (i32.const 32)))
       (br $l))))
 
   ;; softplus: z = beta*x; x where z > threshold, else (max(z, 0) + log1p(exp(-|z|)))/beta
