@@ -1,6 +1,5 @@
 import { CHUNK, IN_PTR, OUT_PTR, SUMS_PTR, wasmKernels, type WasmKernels } from './backend.js';
 import {
-  EDGE,
   HI,
   exp,
   expEdge,
@@ -11,6 +10,7 @@ import {
   log1p,
   log1pEdge,
   log1pFast,
+  log1pNear,
   logEdge,
   logFast,
   logTableF64,
@@ -62,7 +62,8 @@ function streamed(w: WasmKernels, f: Stream, x: Float64Array, xOff: number, out:
 /*
  * The JavaScript paths run, block by block (BLOCK elements, in the CPU's first-level cache), two
  * loops: the first calls a *Fast function of elementary.ts, which handles the common inputs and
- * returns EDGE (−1e300) for the rest (special values, thresholds, polynomial ranges); the second recomputes
+ * returns EDGE (−1e300, written as a literal: V8 keeps literals in registers but boxes the results
+ * that meet a module constant) for the rest (special values, thresholds, polynomial ranges); the second recomputes
  * exactly those with the full scalar function. Keeping the rare cases out of the first loop keeps
  * the body V8 inlines there short, which makes it up to twice as fast. In place (out = x) each
  * block's inputs are copied to a scratch block first, since the second loop reads them.
@@ -88,10 +89,15 @@ export function expInto(x: Float64Array, xOff: number, out: Float64Array, outOff
     const e = n - b < BLOCK ? n : b + BLOCK;
     const s = blockInputs(x, xOff, out, b, e);
     const so = s === x ? xOff : -b;
-    for (let i = b; i < e; i++) out[outOff + i] = expFast(s[so + i], T, P);
+    let edges = 0;
     for (let i = b; i < e; i++) {
+      const y = expFast(s[so + i], T, P);
+      out[outOff + i] = y;
+      if (y === -1e300) edges++;
+    }
+    if (edges > 0) for (let i = b; i < e; i++) {
       const v = out[outOff + i];
-      if (v === EDGE) out[outOff + i] = expEdge(s[so + i]);
+      if (v === -1e300) out[outOff + i] = expEdge(s[so + i]);
     }
   }
 }
@@ -111,10 +117,15 @@ export function expShiftInto(x: Float64Array, xOff: number, out: Float64Array, o
     const e = n - b < BLOCK ? n : b + BLOCK;
     const s = blockInputs(x, xOff, out, b, e);
     const so = s === x ? xOff : -b;
-    for (let i = b; i < e; i++) out[outOff + i] = expFast(s[so + i] - shift, T, P);
+    let edges = 0;
     for (let i = b; i < e; i++) {
+      const y = expFast(s[so + i] - shift, T, P);
+      out[outOff + i] = y;
+      if (y === -1e300) edges++;
+    }
+    if (edges > 0) for (let i = b; i < e; i++) {
       const v = out[outOff + i];
-      if (v === EDGE) out[outOff + i] = expEdge(s[so + i] - shift);
+      if (v === -1e300) out[outOff + i] = expEdge(s[so + i] - shift);
     }
   }
 }
@@ -154,8 +165,8 @@ export function expShiftSumInto(x: Float64Array, xOff: number, out: Float64Array
   for (; i + 1 < n; i += 2) {
     let e0 = expFast(x[xOff + i] - shift, T, P);
     let e1 = expFast(x[xOff + i + 1] - shift, T, P);
-    if (e0 === EDGE) e0 = expEdge(x[xOff + i] - shift);
-    if (e1 === EDGE) e1 = expEdge(x[xOff + i + 1] - shift);
+    if (e0 === -1e300) e0 = expEdge(x[xOff + i] - shift);
+    if (e1 === -1e300) e1 = expEdge(x[xOff + i + 1] - shift);
     s0 += e0;
     s1 += e1;
     if (out !== null) {
@@ -165,7 +176,7 @@ export function expShiftSumInto(x: Float64Array, xOff: number, out: Float64Array
   }
   if (i < n) {
     let e0 = expFast(x[xOff + i] - shift, T, P);
-    if (e0 === EDGE) e0 = expEdge(x[xOff + i] - shift);
+    if (e0 === -1e300) e0 = expEdge(x[xOff + i] - shift);
     s0 += e0;
     if (out !== null) out[outOff + i] = e0;
   }
@@ -187,10 +198,15 @@ export function expNegAbsInto(x: Float64Array, xOff: number, out: Float64Array, 
     const e = n - b < BLOCK ? n : b + BLOCK;
     const s = blockInputs(x, xOff, out, b, e);
     const so = s === x ? xOff : -b;
-    for (let i = b; i < e; i++) out[outOff + i] = expFast(-Math.abs(c * s[so + i]), T, P);
+    let edges = 0;
     for (let i = b; i < e; i++) {
+      const y = expFast(-Math.abs(c * s[so + i]), T, P);
+      out[outOff + i] = y;
+      if (y === -1e300) edges++;
+    }
+    if (edges > 0) for (let i = b; i < e; i++) {
       const v = out[outOff + i];
-      if (v === EDGE) out[outOff + i] = exp(-Math.abs(c * s[so + i]));
+      if (v === -1e300) out[outOff + i] = exp(-Math.abs(c * s[so + i]));
     }
   }
 }
@@ -208,10 +224,20 @@ export function logInto(x: Float64Array, xOff: number, out: Float64Array, outOff
     const e = n - b < BLOCK ? n : b + BLOCK;
     const s = blockInputs(x, xOff, out, b, e);
     const so = s === x ? xOff : -b;
-    for (let i = b; i < e; i++) out[outOff + i] = logFast(s[so + i], L, P, F, I, hi);
+    let edges = 0;
     for (let i = b; i < e; i++) {
+      const y = logFast(s[so + i], L, P, F, I, hi);
+      out[outOff + i] = y;
+      if (y === -1e300) edges++;
+    }
+    if (edges > 0) for (let i = b; i < e; i++) {
       const v = out[outOff + i];
-      if (v === EDGE) out[outOff + i] = logEdge(s[so + i]);
+      if (v === -1e300) {
+        // x near 1 (the common case here) apart, so no rare result merges into its stores
+        const a = s[so + i];
+        if (a >= 0.9375 && a < 1.064697265625) out[outOff + i] = log1pNear(a - 1);
+        else out[outOff + i] = logEdge(a);
+      }
     }
   }
 }
@@ -229,10 +255,20 @@ export function log1pInto(x: Float64Array, xOff: number, out: Float64Array, outO
     const e = n - b < BLOCK ? n : b + BLOCK;
     const s = blockInputs(x, xOff, out, b, e);
     const so = s === x ? xOff : -b;
-    for (let i = b; i < e; i++) out[outOff + i] = log1pFast(s[so + i], L, P, F, I, hi);
+    let edges = 0;
     for (let i = b; i < e; i++) {
+      const y = log1pFast(s[so + i], L, P, F, I, hi);
+      out[outOff + i] = y;
+      if (y === -1e300) edges++;
+    }
+    if (edges > 0) for (let i = b; i < e; i++) {
       const v = out[outOff + i];
-      if (v === EDGE) out[outOff + i] = log1pEdge(s[so + i]);
+      if (v === -1e300) {
+        const a = s[so + i];
+        const aa = Math.abs(a);
+        if (aa < 0.0625 && aa >= 5.551115123125783e-17) out[outOff + i] = log1pNear(a);
+        else out[outOff + i] = log1pEdge(a);
+      }
     }
   }
 }
@@ -247,10 +283,15 @@ export function expm1Into(x: Float64Array, xOff: number, out: Float64Array, outO
     const e = n - b < BLOCK ? n : b + BLOCK;
     const s = blockInputs(x, xOff, out, b, e);
     const so = s === x ? xOff : -b;
-    for (let i = b; i < e; i++) out[outOff + i] = expm1Fast(s[so + i], T, P);
+    let edges = 0;
     for (let i = b; i < e; i++) {
+      const y = expm1Fast(s[so + i], T, P);
+      out[outOff + i] = y;
+      if (y === -1e300) edges++;
+    }
+    if (edges > 0) for (let i = b; i < e; i++) {
       const v = out[outOff + i];
-      if (v === EDGE) out[outOff + i] = expm1Edge(s[so + i]);
+      if (v === -1e300) out[outOff + i] = expm1Edge(s[so + i]);
     }
   }
 }
@@ -266,10 +307,15 @@ export function tanhInto(x: Float64Array, xOff: number, out: Float64Array, outOf
     const e = n - b < BLOCK ? n : b + BLOCK;
     const s = blockInputs(x, xOff, out, b, e);
     const so = s === x ? xOff : -b;
-    for (let i = b; i < e; i++) out[outOff + i] = tanhFast(s[so + i], T, Q, P);
+    let edges = 0;
     for (let i = b; i < e; i++) {
+      const y = tanhFast(s[so + i], T, Q, P);
+      out[outOff + i] = y;
+      if (y === -1e300) edges++;
+    }
+    if (edges > 0) for (let i = b; i < e; i++) {
       const v = out[outOff + i];
-      if (v === EDGE) out[outOff + i] = tanhEdge(s[so + i]);
+      if (v === -1e300) out[outOff + i] = tanhEdge(s[so + i]);
     }
   }
 }
@@ -289,10 +335,15 @@ export function sigmoidInto(x: Float64Array, xOff: number, out: Float64Array, ou
     const e = n - b < BLOCK ? n : b + BLOCK;
     const s = blockInputs(x, xOff, out, b, e);
     const so = s === x ? xOff : -b;
-    for (let i = b; i < e; i++) out[outOff + i] = sigmoidFast(s[so + i], T, P);
+    let edges = 0;
     for (let i = b; i < e; i++) {
+      const y = sigmoidFast(s[so + i], T, P);
+      out[outOff + i] = y;
+      if (y === -1e300) edges++;
+    }
+    if (edges > 0) for (let i = b; i < e; i++) {
       const v = out[outOff + i];
-      if (v === EDGE) out[outOff + i] = sigmoid(s[so + i]);
+      if (v === -1e300) out[outOff + i] = sigmoid(s[so + i]);
     }
   }
 }
@@ -300,7 +351,7 @@ export function sigmoidInto(x: Float64Array, xOff: number, out: Float64Array, ou
 /** σ(x) from expFast; EDGE where expFast leaves the input to expEdge (|x| > 708, NaN). */
 function sigmoidFast(v: number, T: Float64Array, P: Float64Array): number {
   const e = expFast(-Math.abs(v), T, P);
-  return e === EDGE ? EDGE : (v >= 0 ? 1 : e) / (1 + e);
+  return e === -1e300 ? -1e300 : (v >= 0 ? 1 : e) / (1 + e);
 }
 
 /** Scalar twin of {@link sigmoidInto}'s lanes. @internal */
@@ -342,9 +393,9 @@ export function softplusInto(x: Float64Array, xOff: number, out: Float64Array, o
       const v = s[so + i];
       const z = beta * v;
       const l = out[o + i];
-      out[o + i] = z > threshold ? v : l === EDGE ? EDGE : ((z > 0 ? z : 0) + l) / beta;
+      out[o + i] = z > threshold ? v : l === -1e300 ? -1e300 : ((z > 0 ? z : 0) + l) / beta;
     }
-    for (let i = 0; i < m; i++) if (out[o + i] === EDGE) out[o + i] = softplus(s[so + i], beta, threshold);
+    for (let i = 0; i < m; i++) if (out[o + i] === -1e300) out[o + i] = softplus(s[so + i], beta, threshold);
   }
 }
 

@@ -58,8 +58,9 @@ function newInt32View(f: Float64Array): Int32Array {
 /**
  * What the *Fast functions return for the inputs their *Edge function takes: −1e300, below every
  * result any of them gives (exp and sigmoid are positive, expm1 and tanh ≥ −1, log and log1p ≥
- * −745). Not NaN: a NaN (or ∞) literal among a function's results makes V8 box every double it
- * returns, which triples the cost of the loops that call it.
+ * −745). Written as the literal −1e300 where it is returned or compared: a NaN or ∞ literal, or a
+ * module constant, among a function's results makes V8 box every double it returns, which
+ * triples the cost of the loops that call it.
  * @internal
  */
 export const EDGE = -1e300;
@@ -147,7 +148,7 @@ export function expTableF64(): Float64Array {
  */
 export function exp(x: number): number {
   const y = expFast(x, expTable ?? expTableF64(), pow2Table ?? pow2s());
-  return y !== EDGE ? y : expEdge(x);
+  return y !== -1e300 ? y : expEdge(x);
 }
 
 /**
@@ -161,7 +162,7 @@ export function expFast(x: number, T: Float64Array, P: Float64Array): number {
   // two-step product would. Constants are literals (INVLN2N, NEGLN2HIN, NEGLN2LON of tables.ts,
   // 1.5·2^52, 1/2, 1/6, 1/24, 1/120): V8 embeds literals in the code but loads a module's
   // constants from memory at every use, which costs this loop a third of its speed.
-  if (!(Math.abs(x) <= 708)) return EDGE;
+  if (!(Math.abs(x) <= 708)) return -1e300; // EDGE
   const kd = x * 184.6649652337873 + 6755399441055744 - 6755399441055744; // round(x·128/ln2)
   const k = kd | 0;
   const r = x + kd * -0.005415212347998022 + kd * -1.2655086083325438e-13; // x − k·ln2/128
@@ -234,7 +235,7 @@ export function logTableF64(): Float64Array {
  */
 export function log(x: number): number {
   const y = logFast(x, logTable ?? logTableF64(), pow2Table ?? pow2s(), F64, I32, HI);
-  return y !== EDGE ? y : logEdge(x);
+  return y !== -1e300 ? y : logEdge(x);
 }
 
 /**
@@ -246,7 +247,7 @@ export function logFast(x: number, L: Float64Array, P: Float64Array, F: Float64A
   const hx = I[hi];
   // Not a positive normal number (0, negative, subnormal, ∞, NaN): EDGE, for logEdge. In
   // [0.9375, 1.064697265625): log1pNear(x − 1). Unsigned comparisons of the high word.
-  if (((hx - 0x00100000) >>> 0) >= 0x7fe00000) return EDGE;
+  if (((hx - 0x00100000) >>> 0) >= 0x7fe00000) return -1e300; // EDGE
   if (((hx - 0x3fee0000) >>> 0) < 0x30900) return log1pNear(x - 1);
   // logMain(x, hx, 0, 0, L, P) with literal constants (LN2_HI, LN2_LO, LOG_A0..LOG_A4; see expFast).
   const tmp = hx - 0x3fe60000;
@@ -324,15 +325,15 @@ export function log1pNear(r: number): number {
  */
 export function log1p(x: number): number {
   const y = log1pFast(x, logTable ?? logTableF64(), pow2Table ?? pow2s(), F64, I32, HI);
-  return y !== EDGE ? y : log1pEdge(x);
+  return y !== -1e300 ? y : log1pEdge(x);
 }
 
 /** The table path of {@link log1p}; EDGE for the inputs {@link log1pEdge} takes. @internal */
 export function log1pFast(x: number, L: Float64Array, P: Float64Array, F: Float64Array, I: Int32Array, hi: number): number {
   // |x| < 1/16: log1pNear(x), except |x| < 2^−54 (±0, tiny x); x ≤ −1, +∞ and NaN: EDGE, for log1pEdge.
   const ax = Math.abs(x);
-  if (ax < 0.0625) return ax < 5.551115123125783e-17 ? EDGE : log1pNear(x);
-  if (!(x > -1 && x < Infinity)) return EDGE;
+  if (ax < 0.0625) return ax < 5.551115123125783e-17 ? -1e300 : log1pNear(x);
+  if (!(x > -1 && x < Infinity)) return -1e300; // EDGE
   const u = 1 + x;
   const c = x < 1 ? 1 - u + x : x - u + 1; // (1 + x) − u exactly (Fast2Sum; here |x| < 1 means x < 1)
   F[0] = u;
@@ -385,7 +386,7 @@ const EXPM1_SMALL = 0.0625;
  */
 export function expm1(x: number): number {
   const y = expm1Fast(x, expTable ?? expTableF64(), pow2Table ?? pow2s());
-  return y !== EDGE ? y : expm1Edge(x);
+  return y !== -1e300 ? y : expm1Edge(x);
 }
 
 /** The table path of {@link expm1}; EDGE for the inputs {@link expm1Edge} takes. @internal */
@@ -395,7 +396,7 @@ export function expm1Fast(x: number, T: Float64Array, P: Float64Array): number {
     if (ax < 5.551115123125783e-17) return x; // |x| < 2^−54 (±0 included)
     return x + x * x * (0.5 + x * (0.16666666666666666 + x * (0.041666666666666664 + x * (0.008333333333333333 + x * (0.001388888888888889 + x * (0.0001984126984126984 + x * (2.48015873015873e-05 + x * (2.7557319223985893e-06 + x * 2.755731922398589e-07))))))));
   }
-  if (!(x > -38.81622314453125 && x <= 709)) return EDGE;
+  if (!(x > -38.81622314453125 && x <= 709)) return -1e300; // EDGE
   const kd = x * 184.6649652337873 + 6755399441055744 - 6755399441055744; // round(x·128/ln2)
   const k = kd | 0;
   const r = x + kd * -0.005415212347998022 + kd * -1.2655086083325438e-13; // x − k·ln2/128
@@ -488,14 +489,14 @@ export function tanhTableF64(): Float64Array {
  */
 export function tanh(x: number): number {
   const y = tanhFast(x, expTable ?? expTableF64(), tanhTable ?? tanhTableF64(), pow2Table ?? pow2s());
-  return y !== EDGE ? y : tanhEdge(x);
+  return y !== -1e300 ? y : tanhEdge(x);
 }
 
 /** {@link tanh} for 1/8 ≤ |x| < 19.1 (the exp paths); EDGE for the inputs {@link tanhEdge} takes. @internal */
 export function tanhFast(x: number, T: Float64Array, Q: Float64Array, P: Float64Array): number {
   const a = x < 0 ? -x : x;
-  if (a < 0.125) return EDGE; // the series (and tiny x), in tanhEdge
-  if (!(a < 19.1)) return EDGE;
+  if (a < 0.125) return -1e300; // EDGE: the series (and tiny x), in tanhEdge
+  if (!(a < 19.1)) return -1e300; // EDGE
   const y = a + a;
   const kd = y * 184.6649652337873 + 6755399441055744 - 6755399441055744; // round(y·128/ln2)
   const k = kd | 0;
