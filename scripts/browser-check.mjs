@@ -1,12 +1,12 @@
 // Real-browser test: loads the built ESM bundle in headless Chromium (Debian's package, driven by
 // playwright-core) twice — under a strict Content-Security-Policy that also forbids WebAssembly
 // compilation (nabla must fall back to its JavaScript kernels), and under one that allows it with
-// 'wasm-unsafe-eval' (nabla must use its WebAssembly kernels) — runs test/browser/workload.mjs there
-// and in Node, and requires its `exact` part to be bit-identical on every pair and its `approx` part
-// (which goes through Math.exp/log/pow, whose last bit differs between V8 versions) to agree to
-// 1e-12 relative. On both pages `fit` (test/browser/fit.mjs) runs too: a seeded run must agree with
-// Node's to 1e-12, and while fit trains, requestAnimationFrame and a timer must keep firing (a
-// synchronous loop, the control, lets no timer fire).
+// 'wasm-unsafe-eval' (nabla must use its WebAssembly kernels) — runs test/browser/workload.mjs and a
+// seeded `fit` (test/browser/fit.mjs) there and in Node (on WebAssembly), and requires the hash of
+// all their results to be equal: every result bit-identical, exp/log/softmax/cross-entropy/sigmoid/
+// tanh/GELU… included, since nabla's elementary functions are its own, not the engine's Math (on a
+// mismatch the first differing value is reported). While fit trains, requestAnimationFrame and a
+// timer must keep firing (a synchronous loop, the control, lets no timer fire).
 // Usage (after npm run build): node scripts/browser-check.mjs
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -14,21 +14,23 @@ import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 import * as nabla from '../dist/index.js';
-import { run } from '../test/browser/workload.mjs';
+import { hash, run } from '../test/browser/workload.mjs';
 import { trainFit } from '../test/browser/fit.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const page = `<!doctype html><meta charset="utf-8"><script type="module">
 import * as nabla from '/dist/index.js';
-import { run } from '/test/browser/workload.mjs';
+import { hash, run } from '/test/browser/workload.mjs';
 import { trainFit, responsiveness } from '/test/browser/fit.mjs';
+const exactJson = (v) => JSON.stringify(v, (k, x) => (typeof x === 'number' && (!Number.isFinite(x) || Object.is(x, -0)) ? String(Object.is(x, -0) ? '-0' : x) : x));
 try {
   await nabla.ready();
   window.__backend = nabla.getBackend();
   const result = run(nabla);
-  result.approx.fit = await trainFit(nabla);
+  result.fit = await trainFit(nabla);
+  window.__hash = hash(result);
   window.__responsiveness = JSON.stringify(await responsiveness(nabla, { requestAnimationFrame, setInterval, clearInterval }));
-  window.__result = JSON.stringify(result);
+  window.__result = exactJson(result);
 } catch (e) { window.__error = String((e && e.stack) || e); }
 </script>`;
 // No 'unsafe-eval': any eval or new Function in the bundle would throw. Without 'wasm-unsafe-eval'
@@ -68,32 +70,33 @@ const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir()
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
+/** JSON that keeps NaN, ±Infinity and −0 (as strings), so results can be compared exactly after transport. */
+const exactJson = (v) => JSON.stringify(v, (k, x) => (typeof x === 'number' && (!Number.isFinite(x) || Object.is(x, -0)) ? String(Object.is(x, -0) ? '-0' : x) : x));
+
+/** Number of values compared; throws at the first one that differs (Object.is on the decoded values). */
 function compare(node, browser) {
   let compared = 0;
-  let identical = 0;
-  const walk = (a, b, path, exact) => {
+  const walk = (a, b, path) => {
     if (Array.isArray(a)) {
       if (!Array.isArray(b) || a.length !== b.length) throw new Error(`${path}: length differs`);
-      a.forEach((v, i) => walk(v, b[i], `${path}[${i}]`, exact));
-    } else if (typeof a === 'object') {
-      for (const k of Object.keys(a)) walk(a[k], b[k], `${path}.${k}`, exact);
+      a.forEach((v, i) => walk(v, b[i], `${path}[${i}]`));
+    } else if (a !== null && typeof a === 'object') {
+      for (const k of Object.keys(a)) walk(a[k], b[k], `${path}.${k}`);
     } else {
       compared++;
-      if (Object.is(a, b)) identical++;
-      else if (exact || !(Math.abs(a - b) <= 1e-12 * Math.abs(a))) throw new Error(`${path}: Node ${a} vs browser ${b}`);
+      if (!Object.is(a, b)) throw new Error(`${path}: Node ${a} vs browser ${b}`);
     }
   };
-  walk(node.exact, browser.exact, 'exact', true);
-  const exactCount = compared;
-  walk(node.approx, browser.approx, 'approx', false);
-  return { exactCount, approxCount: compared - exactCount, approxIdentical: identical - exactCount };
+  walk(node, browser, 'result');
+  return compared;
 }
 
 let code = 0;
 try {
   const nodeResult = run(nabla);
-  nodeResult.approx.fit = await trainFit(nabla);
-  const node = JSON.parse(JSON.stringify(nodeResult));
+  nodeResult.fit = await trainFit(nabla);
+  const nodeHash = hash(nodeResult);
+  const node = JSON.parse(exactJson(nodeResult));
   if (nabla.getBackend() !== 'wasm') throw new Error(`Node ran the workload on backend ${nabla.getBackend()} (expected wasm)`);
   for (const [path, { backend }] of Object.entries(CSP)) {
     const tab = await context.newPage();
@@ -104,8 +107,10 @@ try {
     const used = await tab.evaluate(() => window.__backend);
     if (used !== backend) throw new Error(`page ${path} ran on backend ${used} (expected ${backend})`);
     const browser = JSON.parse(await tab.evaluate(() => window.__result));
+    const browserHash = await tab.evaluate(() => window.__hash);
     const agent = await tab.evaluate(() => navigator.userAgent);
-    const r = compare(node, browser);
+    const count = compare(node, browser);
+    if (browserHash !== nodeHash) throw new Error(`hash differs (${path}): Node ${nodeHash}, browser ${browserHash}`);
     const { during, control } = JSON.parse(await tab.evaluate(() => window.__responsiveness));
     if (!(during.frames >= 10 && during.ticks >= 10 && during.stopped === 'callback')) {
       throw new Error(`the page (${path}) was not responsive during fit: ${JSON.stringify(during)}`);
@@ -113,8 +118,8 @@ try {
     if (control.ticks !== 0) throw new Error(`the control (a synchronous loop) let timers fire: ${JSON.stringify(control)}`);
     console.log(
       `browser check (Node ${process.version} on wasm vs ${/Chrom\w+\/[\d.]+/.exec(agent)?.[0] ?? agent} on ${used}, CSP "${CSP[path].policy}"): ` +
-        `${r.exactCount} exact-arithmetic results bit-identical; ${r.approxCount} results through exp/log/pow within 1e-12 relative ` +
-        `(${r.approxIdentical} of them bit-identical, a 4-epoch fit's history and parameters included)`,
+        `hash ${browserHash} equal; ${count} results bit-identical (exp/log/softmax/cross-entropy/sigmoid/tanh/GELU/SiLU/ELU/BCE, matmul, conv2d, ` +
+        `training steps with SGD and Adam, a 4-epoch fit's history and parameters)`,
     );
     console.log(
       `browser check (${path}): during fit, ${during.frames} animation frames and ${during.ticks} timer ticks in ${during.ms.toFixed(0)} ms (${during.batches} batches); ` +

@@ -4,6 +4,9 @@ Run: python3 scripts/gen-kernel-tables.py (mpmath at 300 bits; each value rounde
 nearest double). The output is committed; the WebAssembly build reads the same file
 (scripts/wasm-assemble.mjs), so both backends use identical constants.
 
+Tables are base64 strings of little-endian float64 (decoded on first use by elementary.ts, and
+written into the WebAssembly module's memory by the loader).
+
 - EXP_TABLE: for j = 0..127, tail_j and H_j with H_j = RN(2^(j/128)) and
   tail_j = RN((2^(j/128) − H_j)/H_j), so 2^(j/128) ≈ H_j·(1 + tail_j) to ~2^−106
   (the layout of the table in ARM's optimized-routines exp, Szabolcs Nagy 2018).
@@ -11,8 +14,21 @@ nearest double). The output is committed; the WebAssembly build reads the same f
   exact for |k| < 2^18; NEGLN2LON = −RN(ln2/128 − |NEGLN2HIN|).
 - TANH_C1..TANH_C10: c_1..c_10 of tanh(a) = a + a·Σ c_n a^(2n) (from the Bernoulli numbers:
   c_n = 2^(2n+2)(2^(2n+2) − 1)B_(2n+2)/(2n+2)!).
+- LOG_TABLE: log's table, for i = 0..127 the pair c_i, RN(log c_i). z in [0.6875, 1.375) is split
+  into 128 subintervals equal in bit space (z's bits minus 0x3fe6000000000000, shifted right by
+  45); c_i is a double near the middle of subinterval i, searched among the doubles next to the
+  middle (at random, within ±2^32 ulps) for one whose logarithm lies within 2^−10 ulp of a
+  double, so that RN(log c_i) errs by less than 2^−63 (the scheme of ARM's optimized-routines log, Szabolcs Nagy 2018, without their
+  FMA-specific constraints). log x = k·ln2 + log c + log1p(r), r = (z − c)·(1/c).
+- LOG_A0..LOG_A4: log1p(r) ≈ r + r²(A0 + A1 r + A2 r² + A3 r³ + A4 r⁴) for |r| ≤ RMAX (the largest
+  |z/c − 1| of the table), the Chebyshev fit (mpmath.chebyfit, near-minimax) of (log1p(r) − r)/r².
+- EXPM1_C3..EXPM1_C10: 1/n!, expm1's Taylor coefficients for |x| < 1/16.
 """
+import base64
+import math
 import os
+import random
+import struct
 
 import mpmath as mp
 
@@ -23,6 +39,11 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 def rn(v):
     with mp.workprec(53):
         return float(+v)
+
+
+def b64(values):
+    """float64 values, little-endian, as base64: a third of the size of decimal literals in the bundle."""
+    return base64.b64encode(struct.pack(f"<{len(values)}d", *values)).decode()
 
 
 def lit(x):
@@ -62,17 +83,72 @@ lines = [
     f"export const NEGLN2HIN = {lit(-hi)};",
     "/** −ln2/128, low part. @internal */",
     f"export const NEGLN2LON = {lit(-lo)};",
-    "/** tail_j, H_j for j = 0..127: 2^(j/128) ≈ H_j·(1 + tail_j). @internal */",
-    "export const EXP_TABLE = [",
-]
-for j in range(128):
-    lines.append(f"  {lit(table[2 * j])}, {lit(table[2 * j + 1])},")
-lines += [
-    "];",
+    "/** tail_j, H_j for j = 0..127 (256 float64, little-endian, base64): 2^(j/128) ≈ H_j·(1 + tail_j). @internal */",
+    f"export const EXP_TABLE = '{b64(table)}';",
 ]
 for n, c in enumerate(series, 1):
     lines += [f"/** c_{n} of tanh(a) = a + a·Σ c_n·a^(2n). @internal */", f"export const TANH_C{n} = {lit(c)};"]
+
+# ---- log
+OFF = 0x3FE6000000000000
+
+
+def from_bits(b):
+    return struct.unpack("<d", struct.pack("<Q", b))[0]
+
+
+def ulp(x):
+    return math.ulp(x)
+
+
+log_c = []
+log_logc = []
+rmax = mp.mpf(0)
+for i in range(128):
+    lo_z = from_bits(OFF + (i << 45))
+    hi_z = from_bits(OFF + ((i + 1) << 45))  # exclusive
+    mid = (mp.mpf(lo_z) + mp.mpf(hi_z)) / 2
+    c0 = rn(mid)
+    # Candidates c0 + m·ulp(c0): consecutive m advance log c by a nearly constant fraction of an
+    # ulp (which can cycle without ever coming close to a double), so m is drawn at random from
+    # ±2^32 (c moves by at most ~2^−20 relative, nothing next to the subinterval's width).
+    rng = random.Random(i)
+    found = None
+    for t in range(1 << 16):
+        m = 0 if t == 0 else rng.randint(-(1 << 32), 1 << 32)
+        c = c0 + m * ulp(c0)
+        lc = mp.log(mp.mpf(c))
+        r = rn(lc)
+        if abs(lc - mp.mpf(r)) < mp.mpf(ulp(r)) * mp.mpf(2) ** -10:
+            found = (c, r)
+            break
+    assert found, i
+    c, r = found
+    log_c.append(c)
+    log_logc.append(r)
+    for zz in (lo_z, hi_z):
+        rmax = max(rmax, abs(mp.mpf(zz) / mp.mpf(c) - 1))
+
+
+def cheb(f, a, b, n):
+    """Coefficients, lowest degree first, of the Chebyshev fit of degree n − 1, each rounded once."""
+    poly, err = mp.chebyfit(f, [a, b], n, error=True)
+    return [rn(v) for v in reversed(poly)], err
+
+
+RMAX = rmax * (1 + mp.mpf(2) ** -20)
+A, errA = cheb(lambda r: (mp.log1p(r) - r) / r**2 if r else mp.mpf(-0.5), -RMAX, RMAX, 5)
+
+lines += [
+    "/** c_i, RN(log c_i) for i = 0..127 (256 float64, little-endian, base64): log's table. @internal */",
+    f"export const LOG_TABLE = '{b64([v for i in range(128) for v in (log_c[i], log_logc[i])])}';",
+]
+for n, v in enumerate(A):
+    lines += [f"/** A{n} of log1p(r) ≈ r + r²·Σ A_n r^n, |r| ≤ {float(RMAX):.6g}. @internal */", f"export const LOG_A{n} = {lit(v)};"]
+for n in range(3, 11):
+    lines += [f"/** 1/{n}!, expm1's Taylor coefficient. @internal */", f"export const EXPM1_C{n} = {lit(rn(1 / mp.factorial(n)))};"]
 lines.append("")
+print("log: RMAX", float(RMAX), "fit error", float(errA))
 with open(os.path.join(ROOT, "src", "kernels", "tables.ts"), "w") as f:
     f.write("\n".join(lines))
 print("wrote src/kernels/tables.ts", hi, lo, invln2n)

@@ -14,16 +14,13 @@ export function backwardArgs(fn: string, dy: TensorLike, x: TensorLike): [Tensor
 }
 
 /**
- * σ(z) in the two-branch form: for z ≥ 0, 1/(1 + e^(−z)); for z < 0, e^z/(1 + e^z). The exponent is
- * never positive, so nothing overflows, and the result keeps full relative accuracy down to the
- * subnormal range.
+ * σ(z) in the two-branch form, n/(1 + e) with e = e^(−|z|) and n = 1 for z ≥ 0, e otherwise: for
+ * z ≥ 0, 1/(1 + e^(−z)); for z < 0, e^z/(1 + e^z). The exponent is never positive, so nothing
+ * overflows, and the result keeps full relative accuracy down to the subnormal range. The scalar
+ * twin of the sigmoid array kernel (nabla's own exp), so the same bits on every backend.
  * @internal
  */
-export function stableSigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
+export { sigmoid as stableSigmoid } from '../kernels/arrays.js';
 
 /**
  * Returns an activation's output `Y = f(X)`, recorded (inside a transform) with its backward

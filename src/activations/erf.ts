@@ -12,9 +12,13 @@
  * nabla needs its own: JavaScript has no `Math.erf`, and GELU's exact form is x·Φ(x) =
  * ½·x·erfc(−x/√2). The C code's tests on the high word of x are written as comparisons with the
  * doubles they stand for (a high word below 0x3FEB0000 is |x| < 0.84375), and its
- * `SET_LOW_WORD(z, 0)` as an exact truncation of x to 21 significant bits.
+ * `SET_LOW_WORD(z, 0)` as an exact truncation of x to 21 significant bits. fdlibm's calls to exp
+ * are nabla's own exp (src/kernels/elementary.ts, within 1 ulp), so the results are the same bits
+ * on every engine.
  * @internal
  */
+
+import { exp } from '../kernels/elementary.js';
 
 /** erx = (float)0.84506291151: erf(1) rounded to single precision. */
 const ERX = 8.45062911510467529297e-1;
@@ -182,7 +186,7 @@ function tailExp(a: number, near: boolean): number {
     S = 1 + s * (SB1 + s * (SB2 + s * (SB3 + s * (SB4 + s * (SB5 + s * (SB6 + s * SB7))))));
   }
   const z = truncateLowWord(a);
-  return Math.exp(-z * z - 0.5625) * Math.exp((z - a) * (z + a) + R / S);
+  return exp(-z * z - 0.5625) * exp((z - a) * (z + a) + R / S);
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { checkChoice, checkOptions } from '../validate.js';
+import { expNegAbsInto, sigmoidInto, wasmActive } from '../kernels/arrays.js';
+import { exp } from '../kernels/elementary.js';
 import { mapActivation, mapBackward, stableSigmoid } from './common.js';
 import { erfc } from './erf.js';
 
@@ -52,6 +54,7 @@ export function gelu(x: TensorLike, options?: GeluOptions): Tensor {
   return mapActivation('gelu', x, tanhForm ? geluTanhKernel : geluKernel, geluBackward, options);
 }
 
+/** The exact form: erfc is nabla's (fdlibm's, on nabla's own exp), scalar on both backends. */
 function geluKernel(a: Float64Array, out: Float64Array): void {
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
@@ -59,10 +62,26 @@ function geluKernel(a: Float64Array, out: Float64Array): void {
   }
 }
 
+/** 2u = 2·√(2/π)·(x + 0.044715·x³), the argument of σ in the tanh form. */
+function twoU(v: number): number {
+  return 2 * (K_BETA * (v + K_KAPPA * (v * v * v)));
+}
+
 function geluTanhKernel(a: Float64Array, out: Float64Array): void {
-  for (let i = 0; i < a.length; i++) {
+  const n = a.length;
+  if (!wasmActive(n)) {
+    for (let i = 0; i < n; i++) {
+      const v = a[i];
+      out[i] = v === -Infinity ? -0 : v * stableSigmoid(twoU(v));
+    }
+    return;
+  }
+  // The same operations in three passes, the sigmoid in WebAssembly.
+  for (let i = 0; i < n; i++) out[i] = twoU(a[i]);
+  sigmoidInto(out, 0, out, 0, n);
+  for (let i = 0; i < n; i++) {
     const v = a[i];
-    out[i] = v === -Infinity ? -0 : v * stableSigmoid(2 * (K_BETA * (v + K_KAPPA * (v * v * v))));
+    out[i] = v === -Infinity ? -0 : v * out[i];
   }
 }
 
@@ -75,9 +94,9 @@ function geluTanhKernel(a: Float64Array, out: Float64Array): void {
  * ```
  *
  * Method: e^(−x²/2) is evaluated as e^(−h²/2)·e^(−(x−h)(x+h)/2) with h = x rounded to single
- * precision (h² is exact), so the rounding of x² does not cost up to ~700 ulp near x = ±37; 1 − s is
- * σ(−2u) (no cancellation, where PyTorch's 1 − tanh²u is 0 beyond |u| ≈ 19). Limits at ±∞: 1 and 0
- * (PyTorch: NaN from ∞·0).
+ * precision (h² is exact), so the rounding of x² does not cost up to ~700 ulp near x = ±37;
+ * s·(1 − s) is e/(1 + e)² with e = e^(−|2u|) (no cancellation, where PyTorch's 1 − tanh²u is 0
+ * beyond |u| ≈ 19). Limits at ±∞: 1 and 0 (PyTorch: NaN from ∞·0).
  * @example geluBackward([1], [0]).toArray(); // => [0.5]
  */
 export function geluBackward(dy: TensorLike, x: TensorLike, options?: GeluOptions): Tensor {
@@ -93,18 +112,23 @@ function geluGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
     let xpdf = 0;
     if (Math.abs(v) < 40) {
       const h = Math.fround(v);
-      xpdf = v * (Math.exp(-0.5 * (h * h)) * Math.exp(-0.5 * ((v - h) * (v + h))) * INV_SQRT_2PI);
+      xpdf = v * (exp(-0.5 * (h * h)) * exp(-0.5 * ((v - h) * (v + h))) * INV_SQRT_2PI);
     }
     out[i] = g[i] * (cdf + xpdf);
   }
 }
 
 function geluTanhGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
-  for (let i = 0; i < a.length; i++) {
+  const n = a.length;
+  // s = σ(2u) = m/(1 + e) and s·(1 − s) = e/(1 + e)², e = e^(−|2u|), m = 1 for 2u ≥ 0, else e.
+  for (let i = 0; i < n; i++) out[i] = twoU(a[i]);
+  expNegAbsInto(out, 0, out, 0, n, 1);
+  for (let i = 0; i < n; i++) {
     const v = a[i];
-    const u2 = 2 * (K_BETA * (v + K_KAPPA * (v * v * v)));
-    const s = stableSigmoid(u2);
-    const st = s * stableSigmoid(-u2);
+    const e = out[i];
+    const d = 1 + e;
+    const s = (twoU(v) >= 0 ? 1 : e) / d;
+    const st = e / (d * d);
     // st = 0 once |u| is large; then the second term is 0 even where x² overflows.
     const right = st === 0 ? 0 : 2 * v * st * (K_BETA * (1 + 3 * K_KAPPA * (v * v)));
     out[i] = g[i] * (s + right);

@@ -1,4 +1,5 @@
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
+import { expNegAbsInto, sigmoidInto, wasmActive } from '../kernels/arrays.js';
 import { mapActivation, mapBackward, stableSigmoid } from './common.js';
 
 /**
@@ -29,9 +30,18 @@ export function silu(x: TensorLike): Tensor {
 }
 
 function siluKernel(a: Float64Array, out: Float64Array): void {
-  for (let i = 0; i < a.length; i++) {
+  const n = a.length;
+  if (!wasmActive(n)) {
+    for (let i = 0; i < n; i++) {
+      const v = a[i];
+      out[i] = v === -Infinity ? -0 : v * stableSigmoid(v);
+    }
+    return;
+  }
+  sigmoidInto(a, 0, out, 0, n); // the same σ(x), in WebAssembly
+  for (let i = 0; i < n; i++) {
     const v = a[i];
-    out[i] = v === -Infinity ? -0 : v * stableSigmoid(v);
+    out[i] = v === -Infinity ? -0 : v * out[i];
   }
 }
 
@@ -45,12 +55,18 @@ export function siluBackward(dy: TensorLike, x: TensorLike): Tensor {
 }
 
 function siluGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
+  // σ(x) = m/(1 + e) and σ(−x) = m'/(1 + e), e = e^(−|x|), {m, m'} = {1, e} by the sign of x.
+  expNegAbsInto(a, 0, out, 0, a.length, 1);
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
+    const e = out[i];
     let d: number;
     if (v === Infinity) d = 1;
     else if (v === -Infinity) d = 0;
-    else d = stableSigmoid(v) * (1 + v * stableSigmoid(-v));
+    else {
+      const pos = v >= 0;
+      d = ((pos ? 1 : e) / (1 + e)) * (1 + v * ((pos ? e : 1) / (1 + e)));
+    }
     out[i] = g[i] * d;
   }
 }

@@ -1,5 +1,7 @@
 import { axisLayout, normalizeAxis, type AxisLayout } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
+import { expLines } from '../kernels/arrays.js';
+import { log } from '../kernels/elementary.js';
 import { backwardArgs, recorded } from './common.js';
 
 /**
@@ -11,7 +13,9 @@ import { backwardArgs, recorded } from './common.js';
  * ```
  *
  * Method: the row maximum is subtracted first, so no exponent is positive and nothing overflows:
- * softmax([1000, 0, −1000]) = [1, e^−1000 ≈ 0, 0]. A row of all −∞ gives NaN, as in PyTorch (−∞ − (−∞)).
+ * softmax([1000, 0, −1000]) = [1, e^−1000 ≈ 0, 0]. The exponentials are nabla's own (WebAssembly
+ * or JavaScript, the same bits) and each row is summed in index order. A row of all −∞ gives NaN,
+ * as in PyTorch (−∞ − (−∞)).
  * @example softmax([2.0, 1.2, 4.0]).toArray(); // ≈ [0.1131, 0.0508, 0.8360] (the textbook's example)
  */
 export function softmax(x: TensorLike, axis = -1): Tensor {
@@ -50,11 +54,11 @@ export function logSoftmaxBackward(dy: TensorLike, x: TensorLike, axis = -1): Te
 }
 
 /** softmax or log-softmax of x along `axis`, recorded with its backward. */
-function normalized(fn: string, x: TensorLike, axis: number, log: boolean, backward: (dy: Tensor, x: Tensor, axis: number) => Tensor): Tensor {
+function normalized(fn: string, x: TensorLike, axis: number, logSpace: boolean, backward: (dy: Tensor, x: Tensor, axis: number) => Tensor): Tensor {
   const X = asTensor(x, fn, 'x');
   const L = layout(fn, X, axis);
   const out = new Float64Array(X.size);
-  softmaxRows(X.data, out, L.outer, L.n, L.inner, log);
+  softmaxRows(X.data, out, L.outer, L.n, L.inner, logSpace);
   return recorded(fn, new Tensor(out, X.shape), X, backward, axis);
 }
 
@@ -92,15 +96,11 @@ function lineBackward(fn: string, dy: TensorLike, x: TensorLike, axis: number, l
 export function rowLogSumExp(x: Float64Array, outer: number, n: number, inner: number): { mx: Float64Array; lse: Float64Array } {
   const mx = new Float64Array(outer * inner);
   const lse = new Float64Array(outer * inner);
+  // Only the sums are needed: the exponentials of rows along the last axis are not even copied out.
+  const e = inner === 1 ? null : new Float64Array(outer === 0 ? 0 : n * inner);
   for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < inner; j++) {
-      const base = o * n * inner + j;
-      const m = lineMax(x, base, n, inner);
-      let total = 0;
-      for (let k = 0, p = base; k < n; k++, p += inner) total += Math.exp(x[p] - m);
-      mx[o * inner + j] = m;
-      lse[o * inner + j] = Math.log(total);
-    }
+    expLines(x, o, n, inner, e, 0, mx, lse, o * inner);
+    for (let j = o * inner; j < (o + 1) * inner; j++) lse[j] = log(lse[j]);
   }
   return { mx, lse };
 }
@@ -110,8 +110,8 @@ export function rowLogSumExp(x: Float64Array, outer: number, n: number, inner: n
  * Shared by softmax, logSoftmax and the fused cross-entropy loss.
  * @internal
  */
-export function softmaxRows(x: Float64Array, out: Float64Array, outer: number, n: number, inner: number, log: boolean): void {
-  if (log) {
+export function softmaxRows(x: Float64Array, out: Float64Array, outer: number, n: number, inner: number, logSpace: boolean): void {
+  if (logSpace) {
     const { mx, lse } = rowLogSumExp(x, outer, n, inner);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
@@ -123,30 +123,13 @@ export function softmaxRows(x: Float64Array, out: Float64Array, outer: number, n
     }
     return;
   }
+  const mx = new Float64Array(outer === 0 ? 0 : inner);
+  const tot = new Float64Array(mx.length);
   for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < inner; j++) {
-      const base = o * n * inner + j;
-      const m = lineMax(x, base, n, inner);
-      let total = 0;
-      for (let k = 0, p = base; k < n; k++, p += inner) {
-        const e = Math.exp(x[p] - m);
-        out[p] = e;
-        total += e;
-      }
-      for (let k = 0, p = base; k < n; k++, p += inner) out[p] /= total;
-    }
+    const base = o * n * inner;
+    expLines(x, o, n, inner, out, base, mx, tot, 0);
+    for (let k = 0, p = base; k < n; k++) for (let j = 0; j < inner; j++, p++) out[p] /= tot[j];
   }
-}
-
-/** Maximum of one line (n elements `inner` apart), NaN if any element is NaN. @internal */
-export function lineMax(x: Float64Array, base: number, n: number, inner: number): number {
-  let m = -Infinity;
-  for (let k = 0, p = base; k < n; k++, p += inner) {
-    const v = x[p];
-    if (v > m || v !== v) m = v;
-    if (m !== m) break;
-  }
-  return m;
 }
 
 function layout(fn: string, X: Tensor, axis: number): AxisLayout {

@@ -1,6 +1,7 @@
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { checkNumber, checkNumberWhere, checkOptions } from '../validate.js';
-import { mapActivation, mapBackward, stableSigmoid } from './common.js';
+import { expNegAbsInto, softplusInto } from '../kernels/arrays.js';
+import { mapActivation, mapBackward } from './common.js';
 
 /** Options of {@link softplus}. */
 export interface SoftplusOptions {
@@ -18,9 +19,10 @@ export interface SoftplusOptions {
  * \mathrm{softplus}'(x) = \sigma(\beta x)
  * ```
  *
- * Method: for 0 < βx ≤ threshold, βx + log1p(e^(−βx)) (so a large threshold cannot overflow);
- * for βx ≤ 0, log1p(e^(βx)). The cut at threshold 20 is PyTorch's (error log1p(e^−20) ≈ 2.1e−9);
- * Keras and TF.js have no threshold.
+ * Method: for βx ≤ threshold, (max(βx, 0) + log1p(e^(−|βx|)))/β — for βx > 0 that is
+ * βx + log1p(e^(−βx)), so a large threshold cannot overflow — with nabla's own exp and log1p.
+ * The cut at threshold 20 is PyTorch's (error log1p(e^−20) ≈ 2.1e−9); Keras and TF.js have no
+ * threshold.
  *
  * | x | softplus(x) |
  * |---|---|
@@ -38,14 +40,7 @@ export function softplus(x: TensorLike, options?: SoftplusOptions): Tensor {
 }
 
 function softplusKernel(a: Float64Array, out: Float64Array, o: Required<SoftplusOptions>): void {
-  const { beta, threshold } = o;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    const z = v * beta;
-    if (z > threshold) out[i] = v;
-    else if (z > 0) out[i] = (z + Math.log1p(Math.exp(-z))) / beta;
-    else out[i] = Math.log1p(Math.exp(z)) / beta;
-  }
+  softplusInto(a, 0, out, 0, a.length, o.beta, o.threshold);
 }
 
 /**
@@ -58,9 +53,12 @@ export function softplusBackward(dy: TensorLike, x: TensorLike, options?: Softpl
 
 function softplusGrad(g: Float64Array, a: Float64Array, out: Float64Array, o: Required<SoftplusOptions>): void {
   const { beta, threshold } = o;
+  // σ(βx) = n/(1 + e), e = e^(−|βx|), n = 1 for βx ≥ 0, else e.
+  expNegAbsInto(a, 0, out, 0, a.length, beta);
   for (let i = 0; i < a.length; i++) {
-    const z = a[i] * beta;
-    out[i] = z > threshold ? g[i] : g[i] * stableSigmoid(z);
+    const z = beta * a[i];
+    const e = out[i];
+    out[i] = z > threshold ? g[i] : g[i] * ((z >= 0 ? 1 : e) / (1 + e));
   }
 }
 

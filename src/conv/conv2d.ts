@@ -1,6 +1,6 @@
 import { record, recording } from '../autograd/tape.js';
 import { ShapeError, ValueError, formatShape } from '../errors.js';
-import { gemm } from '../tensor/matmul.js';
+import { gemmStrided } from '../kernels/gemm.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkInteger, checkOptions } from '../validate.js';
@@ -42,7 +42,7 @@ export interface Conv2dOptions {
  * Method: im2col. For a chunk of images, the receptive fields of one group are unrolled into a
  * matrix `col` of shape [kh·kw·C_in/G, chunk·H_out·W_out] (rows in the weight's own (kh, kw, c)
  * order, zeros where the window overhangs the padding); the output is then one GEMM,
- * Wᵀ·col, through the shared matrix kernel. Chunks hold about 2¹⁷ values of `col`, so it stays in
+ * Wᵀ·col, through the shared matrix kernel (its TN form reads Wᵀ in place). Chunks hold about 2¹⁷ values of `col`, so it stays in
  * cache while keeping the GEMMs large.
  *
  * A PyTorch weight `[C_out, C_in/G, kh, kw]` is `w_torch.permute(2, 3, 1, 0)` in this layout
@@ -93,7 +93,7 @@ export function conv2d(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
  *
  * Method: dweight = col · dyᵀ per chunk and group (the same im2col as the forward); dx = col2im of
  * W · dy, where col2im scatters-adds each unrolled column back into its window. Both products run
- * in the shared GEMM. dbias does not depend on whether the forward had a bias.
+ * in the shared GEMM (dyᵀ is read in place by its NT form). dbias does not depend on whether the forward had a bias.
  *
  * @example conv2dBackward(ones([1, 1, 1, 1]), tensor([1, 2, 3, 4], [1, 1, 2, 2]), ones([2, 2, 1, 1])).dweight.toArray(); // => [[[[1]], [[2]]], [[[3]], [[4]]]]
  */
@@ -189,20 +189,18 @@ function forwardKernel(x: Float64Array, w: Float64Array, bias: Float64Array | nu
   const nb = chunkImages(s);
   const col = new Float64Array(K * nb * P);
   const y = nb > 1 ? new Float64Array(cog * nb * P) : null;
-  // Wᵀ of one group, [cog, K].
-  const wt = new Float64Array(cog * K);
   for (let g = 0; g < G; g++) {
-    for (let k = 0; k < K; k++) for (let c = 0; c < cog; c++) wt[c * K + k] = w[k * Co + g * cog + c];
     for (let n0 = 0; n0 < N; n0 += nb) {
       const m = Math.min(nb, N - n0);
       const cols = m * P;
       im2col(x, s, n0, m, g, col);
+      // Wᵀ of group g [cog, K] (read in place: the GEMM's TN form over w [K, Co] from column g·cog) · col [K, cols].
       if (y === null) {
-        gemm(wt, 0, col, 0, out, (n0 * Co + g * cog) * P, cog, K, P);
+        gemmStrided(true, false, cog, P, K, w, g * cog, Co, col, 0, P, out, (n0 * Co + g * cog) * P, P);
         continue;
       }
       y.fill(0, 0, cog * cols);
-      gemm(wt, 0, col, 0, y, 0, cog, K, cols);
+      gemmStrided(true, false, cog, cols, K, w, g * cog, Co, col, 0, cols, y, 0, cols);
       for (let c = 0; c < cog; c++) {
         for (let b = 0; b < m; b++) {
           const src = c * cols + b * P;
@@ -235,32 +233,12 @@ function backwardKernel(dy: Float64Array, x: Float64Array, w: Float64Array, dx: 
   }
   const nb = chunkImages(s);
   const col = new Float64Array(K * nb * P);
-  // dy of one group and chunk: transposed [cols, cog] for dweight, as is [cog, cols] for dx.
-  const dyT = new Float64Array(nb * P * cog);
+  // dy of one group and chunk as [cog, cols]: dy itself for one image, gathered for several.
   const dyG = nb > 1 ? new Float64Array(cog * nb * P) : null;
-  const wg = G > 1 ? new Float64Array(K * cog) : null;
-  const dwg = new Float64Array(K * cog);
-  const part = new Float64Array(K * cog);
   for (let g = 0; g < G; g++) {
-    // W of one group, [K, cog]: the weight itself when there is one group.
-    if (wg !== null) for (let k = 0; k < K; k++) for (let c = 0; c < cog; c++) wg[k * cog + c] = w[k * Co + g * cog + c];
-    const wA = wg ?? w;
-    dwg.fill(0);
     for (let n0 = 0; n0 < N; n0 += nb) {
       const m = Math.min(nb, N - n0);
       const cols = m * P;
-      for (let b = 0; b < m; b++) {
-        for (let c = 0; c < cog; c++) {
-          const src = ((n0 + b) * Co + g * cog + c) * P;
-          for (let q = 0, t = b * P * cog + c; q < P; q++, t += cog) dyT[t] = dy[src + q];
-        }
-      }
-      // dweight: col [K, cols] · dyᵀ [cols, cog], summed over chunks.
-      im2col(x, s, n0, m, g, col);
-      part.fill(0);
-      gemm(col, 0, dyT, 0, part, 0, K, cols, cog);
-      for (let i = 0; i < part.length; i++) dwg[i] += part[i];
-      // dx: col2im(W [K, cog] · dy [cog, cols]).
       let dyA: Float64Array = dy;
       let dyOff = (n0 * Co + g * cog) * P;
       if (dyG !== null) {
@@ -274,11 +252,14 @@ function backwardKernel(dy: Float64Array, x: Float64Array, w: Float64Array, dx: 
         dyA = dyG;
         dyOff = 0;
       }
+      // dweight of group g (columns g·cog… of dw [K, Co]) += col [K, cols] · dyᵀ (the NT form), chunk after chunk.
+      im2col(x, s, n0, m, g, col);
+      gemmStrided(false, true, K, cog, cols, col, 0, cols, dyA, dyOff, cols, dw, g * cog, Co);
+      // dx: col2im(W of group g [K, cog], read in place from w [K, Co], · dy [cog, cols]).
       col.fill(0, 0, K * cols);
-      gemm(wA, 0, dyA, dyOff, col, 0, K, cog, cols);
+      gemmStrided(false, false, K, cols, cog, w, g * cog, Co, dyA, dyOff, cols, col, 0, cols);
       col2im(col, s, n0, m, g, dx);
     }
-    for (let k = 0; k < K; k++) for (let c = 0; c < cog; c++) dw[k * Co + g * cog + c] = dwg[k * cog + c];
   }
 }
 

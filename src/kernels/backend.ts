@@ -1,4 +1,6 @@
 import { NablaError, ValueError, describe } from '../errors.js';
+import { decodeBase64 } from './base64.js';
+import { expTableF64, logTableF64, tanhTableF64 } from './elementary.js';
 import { WASM_BASE64 } from './wasmBinary.js';
 
 /** Where the heavy kernels run: the embedded WebAssembly SIMD module, or plain JavaScript. */
@@ -12,6 +14,8 @@ export interface KernelExports {
   gemm(ap: number, bp: number, cb: number, mc: number, nc: number, kc: number, ldc: number): void;
   exp(src: number, dst: number, n: number): void;
   expShift(src: number, dst: number, n: number, shift: number): void;
+  expNegAbs(src: number, dst: number, n: number, c: number): void;
+  expShiftSum(src: number, dst: number, n: number, shift: number, s0: number, s1: number, sums: number): void;
   log(src: number, dst: number, n: number): void;
   log1p(src: number, dst: number, n: number): void;
   expm1(src: number, dst: number, n: number): void;
@@ -36,6 +40,8 @@ export const CHUNK = 8192;
 export const IN_PTR = 0;
 /** Byte offset of the output window (CHUNK doubles + padding). @internal */
 export const OUT_PTR = 65600;
+/** Byte offset of the two partial sums expShiftSum stores (in the gap between the output window and packed A). @internal */
+export const SUMS_PTR = 131200;
 /** GEMM blocking shared by both backends' loops (KC fixes the summation order; see gemm.ts). @internal */
 export const KC = 128;
 /** Rows of the WebAssembly micro-kernel's tile (4×4: eight f64x2 accumulators). @internal */
@@ -54,6 +60,16 @@ export const BP_PTR = AP_PTR + MC_WASM * KC * 8;
 export const CB_PTR = BP_PTR + BP_DOUBLES * 8;
 /** End of the windows; the constant pool starts at PAGES·65536 − 8192. @internal */
 export const WINDOWS_END = CB_PTR + MC_WASM * NC_WASM * 8;
+// The tables install() writes (scripts/wasm-assemble.mjs has the same offsets, checked by
+// test/kernels/backend.test.ts): written as literals so that bundlers can drop them with the loader.
+/** Byte offset of log's table (128 × [1/c, c, log c, 0]), right above the windows. @internal */
+export const LOG_TABLE_PTR = 2556160;
+/** Byte offset of tanh's table (512 × [qh, ql]). @internal */
+export const TANH_TABLE_PTR = 2560256;
+/** End of the tables written below the constant pool. @internal */
+export const TABLES_END = 2568448;
+/** Byte offset of exp's table (128 × [tail, H]), in the top 4 KiB, above the constant pool. @internal */
+export const EXP_TABLE_PTR = 2617344;
 const PAGES = 40;
 
 let choice: BackendChoice = 'auto';
@@ -172,11 +188,22 @@ function start(): void {
 
 function install(instance: WebAssembly.Instance): void {
   const x = instance.exports as unknown as KernelExports;
-  if (!(x.memory instanceof WebAssembly.Memory) || x.memory.buffer.byteLength !== PAGES * 65536 || WINDOWS_END > PAGES * 65536 - 8192) {
+  if (!(x.memory instanceof WebAssembly.Memory) || x.memory.buffer.byteLength !== PAGES * 65536 || LOG_TABLE_PTR < WINDOWS_END || TABLES_END > PAGES * 65536 - 8192) {
     setFailed('unexpected module memory');
     return;
   }
-  kernels = { x, f64: new Float64Array(x.memory.buffer) };
+  const f64 = new Float64Array(x.memory.buffer);
+  // The tables the JavaScript twins use are the module's too (exp's, log's, tanh's): written once,
+  // never written by a kernel. The module carries none of them, so the bundle has each once.
+  const L = logTableF64();
+  for (let i = 0, d = LOG_TABLE_PTR / 8; i < 128; i++, d += 4) {
+    f64[d] = L[3 * i];
+    f64[d + 1] = L[3 * i + 1];
+    f64[d + 2] = L[3 * i + 2];
+  }
+  f64.set(tanhTableF64(), TANH_TABLE_PTR / 8);
+  f64.set(expTableF64(), EXP_TABLE_PTR / 8);
+  kernels = { x, f64 };
   status = 'ready';
   pending = null;
 }
@@ -197,23 +224,9 @@ function onBrowserMainThread(): boolean {
   return typeof g.window === 'object' && g.window !== null && typeof g.document === 'object';
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
 /** The embedded module's bytes, decoded from base64 on each compile (once per process in practice). */
 function wasmBytes(): Uint8Array<ArrayBuffer> {
-  const s = WASM_BASE64;
-  const lookup = new Uint8Array(128);
-  for (let i = 0; i < 64; i++) lookup[B64.charCodeAt(i)] = i;
-  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
-  const out = new Uint8Array((s.length / 4) * 3 - pad);
-  let o = 0;
-  for (let i = 0; i < s.length; i += 4) {
-    const n = (lookup[s.charCodeAt(i)] << 18) | (lookup[s.charCodeAt(i + 1)] << 12) | (lookup[s.charCodeAt(i + 2)] << 6) | lookup[s.charCodeAt(i + 3)];
-    if (o < out.length) out[o++] = n >> 16;
-    if (o < out.length) out[o++] = (n >> 8) & 255;
-    if (o < out.length) out[o++] = n & 255;
-  }
-  return out;
+  return decodeBase64(WASM_BASE64);
 }
 
 /** The current choice ('auto' unless setBackend changed it). @internal */

@@ -12,15 +12,23 @@
  * mpmath on ≥ 100,000 points per function, test/kernels/elementary.test.ts), and special values
  * (NaN, ±0, ±∞, overflow and underflow thresholds, subnormals) are exactly `Math`'s.
  *
- * Sources: log, log1p and expm1 follow fdlibm 5.3 (Sun Microsystems, 1993) as kept in FreeBSD's
- * msun (lib/msun/src/e_log.c, s_log1p.c, s_expm1.c) — the algorithms V8 uses for Math.log,
- * Math.log1p and Math.expm1 (on Node 20 they agree bit for bit on every point tested). exp uses the table-driven scheme
- * of ARM's optimized-routines (math/exp.c, Szabolcs Nagy 2018) with nabla's own table and Taylor
- * coefficients (scripts/gen-kernel-tables.py → tables.ts): no division, ≈ 0.51 ulp. tanh is
- * nabla's: fdlibm's tanh (1 − 2/(expm1(2x) + 2)) errs by up to ~2 ulp, so tanh here uses a short
- * series near 0 and, above, e^{2|x|} from exp's scheme with the quotient corrected in
- * double-double arithmetic (Dekker 1971, "A floating-point technique for extending the available
- * precision").
+ * Sources: exp, and the tables of log, log1p, expm1 and tanh, follow the table-driven scheme of
+ * ARM's optimized-routines (math/exp.c and math/log.c, Szabolcs Nagy 2018) without fused
+ * multiply-add, with nabla's own tables and polynomials (scripts/gen-kernel-tables.py →
+ * tables.ts); log1p near 0 uses fdlibm's identity log1p(r) = 2·atanh(r/(2 + r)) (fdlibm 5.3,
+ * Sun Microsystems 1993, s_log1p.c) with Taylor coefficients. expm1 and tanh are nabla's, built
+ * on exp's table with their cancellations handled by exact two-sums (Dekker 1971, "A
+ * floating-point technique for extending the available precision") and, for tanh, a table of
+ * 2/(S + 1) in double-double. Worst errors: ≈ 0.51 ulp (exp), ≈ 0.52–0.6 ulp (log, log1p,
+ * expm1), ≈ 0.74 ulp (tanh) by analysis; measured ≤ 1 ulp everywhere with 98–99.9 % of results
+ * correctly rounded.
+ *
+ * Speed in JavaScript: each function f has fFast(x, tables…), the common case, which returns
+ * {@link EDGE} for the inputs fEdge(x) handles (special values, thresholds, rare ranges); array
+ * kernels (arrays.ts) run fFast in one loop and fEdge over the EDGE results in a second, so the
+ * body V8 inlines into the hot loop stays short; the tables are passed in, and the hot paths'
+ * constants are written as literals (V8 reloads a module's constants from memory at every use).
+ * The scalar f(x) is fFast then, if needed, fEdge.
  *
  * Bit access uses one 8-byte scratch buffer viewed as float64 and two int32 words (little-endian
  * word order, detected once).
@@ -30,23 +38,39 @@
 import {
   EXP_TABLE,
   INVLN2N,
+  LOG_A0,
+  LOG_A1,
+  LOG_A2,
+  LOG_A3,
+  LOG_A4,
+  LOG_TABLE,
   NEGLN2HIN,
   NEGLN2LON,
-  TANH_C1 as S1,
-  TANH_C2 as S2,
-  TANH_C3 as S3,
-  TANH_C4 as S4,
-  TANH_C5 as S5,
-  TANH_C6 as S6,
-  TANH_C7 as S7,
-  TANH_C8 as S8,
 } from './tables.js';
+import { decodeFloat64s } from './base64.js';
 
 const F64 = /* @__PURE__ */ new Float64Array(1);
-const I32 = /* @__PURE__ */ new Int32Array(F64.buffer);
-/** Index of the high (sign/exponent) 32-bit word of a float64 in I32. */
-const HI = /* @__PURE__ */ (new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0);
-const LO = 1 - HI;
+const I32 = /* @__PURE__ */ newInt32View(F64);
+
+function newInt32View(f: Float64Array): Int32Array {
+  return new Int32Array(f.buffer);
+}
+/**
+ * What the *Fast functions return for the inputs their *Edge function takes: −1e300, below every
+ * result any of them gives (exp and sigmoid are positive, expm1 and tanh ≥ −1, log and log1p ≥
+ * −745). Written as the literal −1e300 where it is returned or compared: a NaN or ∞ literal, or a
+ * module constant, among a function's results makes V8 box every double it returns, which
+ * triples the cost of the loops that call it.
+ * @internal
+ */
+export const EDGE = -1e300;
+
+/** Index of the high (sign/exponent) 32-bit word of a float64 in an Int32Array view. @internal */
+export const HI = /* @__PURE__ */ littleEndianHigh();
+
+function littleEndianHigh(): number {
+  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+}
 
 function highWord(x: number): number {
   F64[0] = x;
@@ -89,7 +113,6 @@ function scale(y: number, k: number): number {
 // fdlibm constants (hex values as in e_exp.c / e_log.c).
 const LN2_HI = 6.93147180369123816490e-1; // 0x3fe62e42 fee00000
 const LN2_LO = 1.90821492927058770002e-10; // 0x3dea39ef 35793c76
-const INVLN2 = 1.44269504088896338700e0; // 0x3ff71547 652b82fe
 /** 1.5·2^52: x + SHIFT − SHIFT rounds x to the nearest integer (ties to even) for |x| < 2^51. */
 const SHIFT = 6755399441055744;
 const O_THRESHOLD = 7.09782712893383973096e2; // 0x40862E42 FEFA39EF
@@ -100,14 +123,9 @@ let expTable: Float64Array | null = null;
 
 /** The exp table. @internal */
 export function expTableF64(): Float64Array {
-  return expTable ?? (expTable = Float64Array.from(EXP_TABLE));
+  return expTable ?? (expTable = decodeFloat64s(EXP_TABLE));
 }
 
-/** Taylor coefficients 1/2, 1/6, 1/24, 1/120 of e^r − 1 − r. */
-const C2 = 0.5;
-const C3 = 1 / 6;
-const C4 = 1 / 24;
-const C5 = 1 / 120;
 
 /**
  * e^x.
@@ -129,6 +147,34 @@ const C5 = 1 / 120;
  * | −745.1332191019411 | 5e−324 |
  */
 export function exp(x: number): number {
+  const y = expFast(x, expTable ?? expTableF64(), pow2Table ?? pow2s());
+  return y !== -1e300 ? y : expEdge(x);
+}
+
+/**
+ * The common case of {@link exp}, |x| ≤ 708, with its tables passed in (the exp table, the powers
+ * of two); {@link EDGE} for every other input, which {@link expEdge} takes. Array kernels run this in one
+ * loop and expEdge over the NaNs in a second: V8 then inlines only the short common case, which
+ * makes it about twice as fast. @internal
+ */
+export function expFast(x: number, T: Float64Array, P: Float64Array): number {
+  // |x| ≤ 708: 2^(k>>7) is a normal double and one product rounds once, exactly as expEdge's
+  // two-step product would. Constants are literals (INVLN2N, NEGLN2HIN, NEGLN2LON of tables.ts,
+  // 1.5·2^52, 1/2, 1/6, 1/24, 1/120): V8 embeds literals in the code but loads a module's
+  // constants from memory at every use, which costs this loop a third of its speed.
+  if (!(Math.abs(x) <= 708)) return -1e300; // EDGE
+  const kd = x * 184.6649652337873 + 6755399441055744 - 6755399441055744; // round(x·128/ln2)
+  const k = kd | 0;
+  const r = x + kd * -0.005415212347998022 + kd * -1.2655086083325438e-13; // x − k·ln2/128
+  const j = (k & 127) << 1;
+  const r2 = r * r;
+  const tmp = T[j] + r + r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
+  const H = T[j + 1];
+  return (H + H * tmp) * P[(k >> 7) + 1074];
+}
+
+/** exp beyond ±708: NaN, the thresholds, and y·2^e in two steps (results near overflow or subnormal). @internal */
+export function expEdge(x: number): number {
   if (!(x <= O_THRESHOLD)) return x > 0 ? Infinity : x;
   if (x < U_THRESHOLD) return 0;
   const T = expTable ?? expTableF64();
@@ -137,29 +183,48 @@ export function exp(x: number): number {
   const r = x + kd * NEGLN2HIN + kd * NEGLN2LON;
   const j = (k & 127) << 1;
   const r2 = r * r;
-  const tmp = T[j] + r + r2 * (C2 + r * C3) + r2 * r2 * (C4 + r * C5);
+  const tmp = T[j] + r + r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
   const H = T[j + 1];
-  const e = k >> 7;
-  // Where 2^e is a normal double one product rounds once, exactly as scale()'s two do.
-  return e >= -1022 && e <= 1023 ? (H + H * tmp) * pow2(e) : scale(H + H * tmp, e);
+  return scale(H + H * tmp, k >> 7);
 }
 
-const TWO54 = 1.8014398509481984e16;
-const LG1 = 6.666666666666735130e-1;
-const LG2 = 3.999999999940941908e-1;
-const LG3 = 2.857142874366239149e-1;
-const LG4 = 2.222219843214978396e-1;
-const LG5 = 1.818357216161805012e-1;
-const LG6 = 1.531383769920937332e-1;
-const LG7 = 1.479819860511658591e-1;
+/** 2^52: subnormal inputs of log are scaled into the normal range first. */
+const TWO52 = 4503599627370496;
+/** High word of 0.6875 (0x3fe60000): log reduces x to 2^k·z with z in [0.6875, 1.375). */
+const LOG_OFF = 0x3fe60000;
+/** log near 1 (log1p near 0): 1 − 2^−4 ≤ x < 1 + 0x1.09p−4. */
+const NEAR1_LO = 0.9375;
+const NEAR1_HI = 1.064697265625;
+
+/** log's table as 1/c, c, RN(log c) per subinterval (3 doubles each), built on first use. */
+let logTable: Float64Array | null = null;
+
+/** The log table (1/c_i rounded once, c_i, RN(log c_i); see tables.ts). @internal */
+export function logTableF64(): Float64Array {
+  if (logTable !== null) return logTable;
+  const src = decodeFloat64s(LOG_TABLE);
+  const t = new Float64Array(384);
+  for (let i = 0; i < 128; i++) {
+    const c = src[2 * i];
+    t[3 * i] = 1 / c;
+    t[3 * i + 1] = c;
+    t[3 * i + 2] = src[2 * i + 1];
+  }
+  return (logTable = t);
+}
 
 /**
  * Natural logarithm.
  *
- * Method (fdlibm e_log.c, unchanged): x = 2^k·(1 + f) with √2/2 < 1 + f < √2 (subnormals scaled
- * by 2^54 first); s = f/(2 + f), log(1 + f) = 2s + s·R(s²) with R a degree-14 Remes fit (error <
- * 2^−58.45), combined in one of three orders chosen by the size of f; log x = k·ln2_hi + (… +
- * k·ln2_lo). fdlibm's separate k = 0 formulas equal the general ones with k = 0 bit for bit.
+ * Method (the table-driven scheme of ARM's optimized-routines log, Szabolcs Nagy 2018, without
+ * fused multiply-add, with nabla's own table and polynomials, scripts/gen-kernel-tables.py):
+ * - x in [1 − 2^−4, 1 + 0x1.09p−4): r = x − 1 (exact) and log x = log1p(r) by
+ *   {@link log1pNear};
+ * - otherwise x = 2^k·z with z in [0.6875, 1.375) (exact; subnormals scaled by 2^52 first), c the
+ *   table point of z's subinterval (one of 128, picked by z's leading bits), r = (z − c)·(1/c)
+ *   (z − c exact, |r| < 0.0039), and log x = k·ln2 + log c + log1p(r), with k·ln2_hi + log c and
+ *   its rounding error (Fast2Sum), + r (Fast2Sum), and log1p(r) − r as r²·(A0 + … + A4·r⁴).
+ *   log c is within 2^−63 of RN(log c) by the choice of c. About 0.52 ulp; no division.
  *
  * | x | log(x) |
  * |---|---|
@@ -169,57 +234,87 @@ const LG7 = 1.479819860511658591e-1;
  * | +∞ | +∞ |
  */
 export function log(x: number): number {
-  F64[0] = x;
-  const hx = I32[HI];
-  // Zero, negative, subnormal, +∞ and NaN leave the hot path (keeping them inline, with x and hx
-  // reassigned, makes V8 compile the common case twice as slow).
-  if (hx < 0x00100000 || hx >= 0x7ff00000) return logSpecial(x, hx);
-  return logNormal(x, hx, 0);
+  const y = logFast(x, logTable ?? logTableF64(), pow2Table ?? pow2s(), F64, I32, HI);
+  return y !== -1e300 ? y : logEdge(x);
 }
 
-function logSpecial(x: number, hx: number): number {
+/**
+ * The table path of {@link log} with its tables passed in (log's table, the powers of two); NaN
+ * for the inputs {@link logEdge} takes (see expFast). @internal
+ */
+export function logFast(x: number, L: Float64Array, P: Float64Array, F: Float64Array, I: Int32Array, hi: number): number {
+  F[0] = x;
+  const hx = I[hi];
+  // Not a positive normal number (0, negative, subnormal, ∞, NaN): EDGE, for logEdge. In
+  // [0.9375, 1.064697265625): log1pNear(x − 1). Unsigned comparisons of the high word.
+  if (((hx - 0x00100000) >>> 0) >= 0x7fe00000) return -1e300; // EDGE
+  if (((hx - 0x3fee0000) >>> 0) < 0x30900) return log1pNear(x - 1);
+  // logMain(x, hx, 0, 0, L, P) with literal constants (LN2_HI, LN2_LO, LOG_A0..LOG_A4; see expFast).
+  const tmp = hx - 0x3fe60000;
+  const i = ((tmp >> 13) & 127) * 3;
+  const k = tmp >> 20;
+  const r = (x * P[1074 - k] - L[i + 1]) * L[i];
+  const t = k * 6.93147180369123816490e-1;
+  const w = t + L[i + 2];
+  const we = t - w + L[i + 2];
+  const h = w + r;
+  const lo = w - h + r + (k * 1.90821492927058770002e-10 + we);
+  const r2 = r * r;
+  return lo + r2 * -0.5 + r * r2 * (0.3333333333230906 + r * -0.2499999999910376 + r2 * (0.20000270486568708 + r * -0.16666903342493952)) + h;
+}
+
+/** log of the inputs logFast leaves: near 1, subnormal, and the special values. @internal */
+export function logEdge(x: number): number {
+  if (x >= NEAR1_LO && x < NEAR1_HI) return log1pNear(x - 1);
+  const hx = highWord(x);
   if (hx >= 0x7ff00000) return x + x;
   if (x === 0) return -Infinity;
   if (hx < 0 || x !== x) return NaN;
-  const xs = x * TWO54; // subnormal: scale into the normal range, k −= 54
-  return logNormal(xs, highWord(xs), -54);
+  const xs = x * TWO52; // subnormal: into the normal range, k −= 52
+  return logMain(xs, highWord(xs), -52, 0, logTable ?? logTableF64(), pow2Table ?? pow2s());
 }
 
-/** log x for a positive normal x whose high word is hx, plus k·ln2. */
-function logNormal(x: number, hx: number, k: number): number {
-  // fdlibm sets the exponent field of x to that of 1 or 1/2; multiplying by a power of two is
-  // the same exact operation without writing a word and reading back a double.
-  let e = (hx >> 20) - 1023;
-  hx &= 0x000fffff;
-  const i = (hx + 0x95f64) & 0x100000;
-  e += i >> 20;
-  k += e;
-  const f = x * pow2(-e) - 1;
-  const dk = k;
-  if ((0x000fffff & (2 + hx)) < 3) {
-    const R = f * f * (0.5 - 0.33333333333333333 * f);
-    return dk * LN2_HI - (R - dk * LN2_LO - f);
-  }
-  const s = f / (2 + f);
+/**
+ * log(z·2^k + c·2^k) for a positive normal x = z·2^k whose high word is hx, plus kAdd·ln2; c is
+ * a correction far below ulp(x) (log1p's rounding error of 1 + x; 0 for log).
+ */
+function logMain(x: number, hx: number, kAdd: number, c: number, L: Float64Array, P: Float64Array): number {
+  const tmp = hx - LOG_OFF;
+  const i = ((tmp >> 13) & 127) * 3;
+  const ke = tmp >> 20;
+  const s = P[1074 - ke];
+  const r = (x * s - L[i + 1] + c * s) * L[i];
+  const kd = ke + kAdd;
+  const t = kd * LN2_HI;
+  const w = t + L[i + 2];
+  const we = t - w + L[i + 2];
+  const hi = w + r;
+  const lo = w - hi + r + (kd * LN2_LO + we);
+  const r2 = r * r;
+  return lo + r2 * LOG_A0 + r * r2 * (LOG_A1 + r * LOG_A2 + r2 * (LOG_A3 + r * LOG_A4)) + hi;
+}
+
+/**
+ * log1p(r) for −2^−4 ≤ r < 0x1.09p−4 (fdlibm's identity): with s = r/(2 + r), log1p(r) = 2·atanh(s)
+ * = r − r·s + s·R(s²), evaluated as r − (r²/2 − s·(r²/2 + R)), R = z·(2/3 + 2z/5 + … + 2z⁴/11),
+ * z = s² ≤ 2^−9.9 (truncation < 2^−62 relative). The correction subtracted from r is under
+ * r/30, so its roundings cost under 0.1 ulp: ≈ 0.56 ulp. @internal
+ */
+export function log1pNear(r: number): number {
+  const s = r / (2 + r);
   const z = s * s;
-  const w = z * z;
-  const t1 = w * (LG2 + w * (LG4 + w * LG6));
-  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
-  const R = t2 + t1;
-  if (((hx - 0x6147a) | (0x6b851 - hx)) > 0) {
-    const hfsq = 0.5 * f * f;
-    return dk * LN2_HI - (hfsq - (s * (hfsq + R) + dk * LN2_LO) - f);
-  }
-  return dk * LN2_HI - (s * (f - R) - dk * LN2_LO - f);
+  const R = z * (0.6666666666666666 + z * (0.4 + z * (0.2857142857142857 + z * (0.2222222222222222 + z * 0.18181818181818182))));
+  const hfsq = 0.5 * r * r;
+  return r - (hfsq - s * (hfsq + R));
 }
 
 /**
  * log(1 + x), accurate for tiny x.
  *
- * Method (fdlibm s_log1p.c, unchanged): for −0.2929 < x < 0.41422, f = x and k = 0; otherwise
- * u = 1 + x rounded, 1 + x = 2^k·(1 + f) from u, and the rounding error of u corrected by
- * c = ((1 + x) − u)/u; then log(1 + f) as in {@link log}. |x| < 2^−54 returns x, |x| < 2^−29
- * returns x − x²/2.
+ * Method: |x| < 2^−54 gives x; |x| < 1/16, {@link log1pNear}(x); otherwise
+ * 1 + x = u + c exactly (u rounded, c its rounding error by Fast2Sum) and log u by {@link log}'s
+ * table path, with c·2^−k added to z − c_i before the product by 1/c_i, so the rounding of 1 + x
+ * costs nothing. About 0.52 ulp.
  *
  * | x | log1p(x) |
  * |---|---|
@@ -229,77 +324,58 @@ function logNormal(x: number, hx: number, k: number): number {
  * | +∞ | +∞ |
  */
 export function log1p(x: number): number {
-  const hx = highWord(x);
-  if (hx < 0x3fda827a) {
-    const ax = hx & 0x7fffffff;
-    if (ax >= 0x3ff00000) return x === -1 ? -Infinity : NaN;
-    if (ax < 0x3e200000) return ax < 0x3c900000 ? x : x - x * x * 0.5;
-    if (hx > 0 || hx <= (0xbfd2bec4 | 0)) return log1pTail(x, 0, 0, 1); // f = x, k = 0
-  }
-  if (hx >= 0x7ff00000) return x + x;
-  return log1pReduced(x, hx);
+  const y = log1pFast(x, logTable ?? logTableF64(), pow2Table ?? pow2s(), F64, I32, HI);
+  return y !== -1e300 ? y : log1pEdge(x);
 }
 
-/** 1 + x = 2^k·(1 + f) with the rounding of 1 + x corrected by c. */
-function log1pReduced(x: number, hx: number): number {
-  let u: number;
-  let hu: number;
-  let k: number;
-  let c: number;
-  if (hx < 0x43400000) {
-    u = 1 + x;
-    hu = highWord(u);
-    k = (hu >> 20) - 1023;
-    c = (k > 0 ? 1 - (u - x) : x - (u - 1)) / u;
-  } else {
-    u = x;
-    hu = hx;
-    k = (hu >> 20) - 1023;
-    c = 0;
-  }
-  hu &= 0x000fffff;
-  // fdlibm sets the exponent field of u to that of 1 (or 1/2, counted in k): the same exact
-  // scaling as a product with a power of two.
-  if (hu >= 0x6a09e) {
-    k += 1;
-    hu = (0x00100000 - hu) >> 2;
-  }
-  return log1pTail(u * pow2(-k) - 1, k, c, hu);
+/** The table path of {@link log1p}; EDGE for the inputs {@link log1pEdge} takes. @internal */
+export function log1pFast(x: number, L: Float64Array, P: Float64Array, F: Float64Array, I: Int32Array, hi: number): number {
+  // |x| < 1/16: log1pNear(x), except |x| < 2^−54 (±0, tiny x); x ≤ −1, +∞ and NaN: EDGE, for log1pEdge.
+  const ax = Math.abs(x);
+  if (ax < 0.0625) return ax < 5.551115123125783e-17 ? -1e300 : log1pNear(x);
+  if (!(x > -1 && x < Infinity)) return -1e300; // EDGE
+  const u = 1 + x;
+  const c = x < 1 ? 1 - u + x : x - u + 1; // (1 + x) − u exactly (Fast2Sum; here |x| < 1 means x < 1)
+  F[0] = u;
+  // logMain(u, hu, 0, c, L, P) with literal constants (see logFast).
+  const tmp = I[hi] - 0x3fe60000;
+  const i = ((tmp >> 13) & 127) * 3;
+  const k = tmp >> 20;
+  const s = P[1074 - k];
+  const r = (u * s - L[i + 1] + c * s) * L[i];
+  const t = k * 6.93147180369123816490e-1;
+  const w = t + L[i + 2];
+  const we = t - w + L[i + 2];
+  const h = w + r;
+  const lo = w - h + r + (k * 1.90821492927058770002e-10 + we);
+  const r2 = r * r;
+  return lo + r2 * -0.5 + r * r2 * (0.3333333333230906 + r * -0.2499999999910376 + r2 * (0.20000270486568708 + r * -0.16666903342493952)) + h;
 }
 
-/** k·ln2 + log(1 + f) + c, as fdlibm combines them. */
-function log1pTail(f: number, k: number, c: number, hu: number): number {
-  const hfsq = 0.5 * f * f;
-  const dk = k;
-  if (hu === 0) {
-    const R = hfsq * (1 - 0.66666666666666666 * f);
-    return dk * LN2_HI - (R - (dk * LN2_LO + c) - f);
-  }
-  const s = f / (2 + f);
-  const z = s * s;
-  const R = z * (LG1 + z * (LG2 + z * (LG3 + z * (LG4 + z * (LG5 + z * (LG6 + z * LG7))))));
-  return dk * LN2_HI - (hfsq - (s * (hfsq + R) + (dk * LN2_LO + c)) - f);
+/** log1p of the inputs log1pFast leaves: the polynomial range and the special values. @internal */
+export function log1pEdge(x: number): number {
+  if (!(x > -1)) return x === -1 ? -Infinity : NaN;
+  if (x === Infinity) return x;
+  const ax = x < 0 ? -x : x;
+  return ax < 5.551115123125783e-17 ? x : log1pNear(x); // |x| < 2^−54: x; else |x| < 1/16
 }
 
-const Q1 = -3.33333333333331316428e-2;
-const Q2 = 1.58730158725481460165e-3;
-const Q3 = -7.93650757867487942473e-5;
-const Q4 = 4.00821782732936239552e-6;
-const Q5 = -2.01099218183624371326e-7;
-/** fdlibm's threshold 56·ln2 as a high word, 0x4043687A: from it on, expm1(x < 0) = −1. */
+/** Below −38.81622314453125, expm1(x) rounds to −1 (fdlibm's threshold 56·ln2 as a high word). */
 const EXPM1_NEG_LIMIT = 38.81622314453125;
-/** 1.5·ln2 truncated to the high word 0x3FF0A2B2: below it, k = ±1. */
-const THREE_HALVES_LN2 = 1.0397205352783203;
-/** ln2/2 rounded up to the next high word (0x3fd62e43): from it on, x is reduced. */
-const HALF_LN2 = 0.3465735912322998;
+/** Below this |x|, expm1 is its Taylor polynomial. */
+const EXPM1_SMALL = 0.0625;
 
 /**
  * e^x − 1, accurate for tiny x.
  *
- * Method (fdlibm s_expm1.c, unchanged): x = k·ln2 + r with a correction c for the rounding of
- * r; expm1(r) = r + r²/2 + r³/2·(3 − (R1 + R1·r/2))/(6 − r·(3 − R1·r/2)) with R1 a degree-5
- * Remes fit (error < 2^−61); then 2^k·(expm1(r) + 1) − 1 arranged by the size of k to avoid
- * cancellation.
+ * Method (nabla's):
+ * - |x| < 2^−54: x;
+ * - |x| < 1/16: x + x²·(1/2 + x/6 + … + x⁸/10!), the Taylor polynomial (truncation < 2^−65
+ *   relative); the x² term is under 1/32 of the result, so its rounding costs little: ≈ 0.6 ulp;
+ * - otherwise e^x = S·(1 + tmp) from {@link exp}'s table scheme, S = H_j·2^(k>>7) exact, and
+ *   e^x − 1 = hi + (lo + S·tmp) with hi + lo = S − 1 exactly (Fast2Sum); no cancellation since
+ *   |e^x − 1| > 0.06 here: ≈ 0.6 ulp;
+ * - x > 709: e^x (the same bits as that formula, without overflowing 2^(k>>7)).
  *
  * | x | expm1(x) |
  * |---|---|
@@ -309,60 +385,100 @@ const HALF_LN2 = 0.3465735912322998;
  * | −∞, x ≤ −38.81622314453125 | −1 |
  */
 export function expm1(x: number): number {
+  const y = expm1Fast(x, expTable ?? expTableF64(), pow2Table ?? pow2s());
+  return y !== -1e300 ? y : expm1Edge(x);
+}
+
+/** The table path of {@link expm1}; EDGE for the inputs {@link expm1Edge} takes. @internal */
+export function expm1Fast(x: number, T: Float64Array, P: Float64Array): number {
+  const ax = Math.abs(x);
+  if (ax < 0.0625) {
+    if (ax < 5.551115123125783e-17) return x; // |x| < 2^−54 (±0 included)
+    return x + x * x * (0.5 + x * (0.16666666666666666 + x * (0.041666666666666664 + x * (0.008333333333333333 + x * (0.001388888888888889 + x * (0.0001984126984126984 + x * (2.48015873015873e-05 + x * (2.7557319223985893e-06 + x * 2.755731922398589e-07))))))));
+  }
+  if (!(x > -38.81622314453125 && x <= 709)) return -1e300; // EDGE
+  const kd = x * 184.6649652337873 + 6755399441055744 - 6755399441055744; // round(x·128/ln2)
+  const k = kd | 0;
+  const r = x + kd * -0.005415212347998022 + kd * -1.2655086083325438e-13; // x − k·ln2/128
+  const j = (k & 127) << 1;
+  const r2 = r * r;
+  const tmp = T[j] + r + r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
+  const S = T[j + 1] * P[(k >> 7) + 1074];
+  const hi = S - 1;
+  const lo = S - (hi + 1);
+  return hi + (lo + S * tmp);
+}
+
+/** expm1 of the inputs expm1Fast leaves: |x| < 1/16 (the polynomial), x > 709, x ≤ −38.8…, NaN. @internal */
+export function expm1Edge(x: number): number {
   const ax = x < 0 ? -x : x;
-  if (!(ax < EXPM1_NEG_LIMIT)) {
-    if (x !== x) return x;
-    if (x < 0) return -1;
-    if (x > O_THRESHOLD) return Infinity;
+  if (ax < EXPM1_SMALL) {
+    if (ax < 5.551115123125783e-17) return x; // |x| < 2^−54
+    return x + x * x * (0.5 + x * (0.16666666666666666 + x * (0.041666666666666664 + x * (0.008333333333333333 + x * (0.001388888888888889 + x * (0.0001984126984126984 + x * (2.48015873015873e-05 + x * (2.7557319223985893e-06 + x * 2.755731922398589e-07))))))));
   }
-  if (ax >= HALF_LN2) {
-    const t = ax < THREE_HALVES_LN2 ? (x < 0 ? -1 : 1) : Math.trunc(INVLN2 * x + (x < 0 ? -0.5 : 0.5));
-    const hi = x - t * LN2_HI;
-    const lo = t * LN2_LO;
-    const r = hi - lo;
-    return expm1Reduced(r, hi - r - lo, t);
-  }
-  if (ax < 5.551115123125783e-17) return x; // |x| < 2^−54
-  return expm1Reduced(x, 0, 0);
+  if (x > 709) return exp(x);
+  return x !== x ? x : -1; // x ≤ −38.81622314453125
 }
 
-/** expm1 of x + k·ln2 for the reduced x, with c the rounding error of the reduction. */
-function expm1Reduced(x: number, c: number, k: number): number {
-  const hfx = 0.5 * x;
-  const hxs = x * hfx;
-  const r1 = 1 + hxs * (Q1 + hxs * (Q2 + hxs * (Q3 + hxs * (Q4 + hxs * Q5))));
-  const t = 3 - r1 * hfx;
-  const e0 = hxs * ((r1 - t) / (6 - x * t));
-  if (k === 0) return x - (x * e0 - hxs);
-  const e = x * (e0 - c) - c - hxs;
-  if (k === -1) return 0.5 * (x - e) - 0.5;
-  if (k === 1) return x < -0.25 ? -2 * (e - (x + 0.5)) : 1 + 2 * (x - e);
-  if (k <= -2 || k > 56) return scale(1 - (e - x), k) - 1;
-  if (k < 20) return (1 - pow2(-k) - (e - x)) * pow2(k);
-  return (x - (e + pow2(-k)) + 1) * pow2(k);
-}
-
-/** Veltkamp's splitting constant 2^27 + 1. */
-const SPLIT = 134217729;
 /** From here on tanh(|x|) rounds to 1: 1 − tanh(x) = 2/(e^{2x} + 1) < 2^−54. */
 const TANH_ONE = 19.1;
 const TANH_TINY = 3.725290298461914e-9; // 2^−28
 /** Below this, the series; from it on, e^{2|x|}. */
 const TANH_SMALL = 0.125;
+/** tanh's q table covers k = round(2|x|·128/ln2) < TANH_QK (|x| < 1.385). */
+const TANH_QK = 512;
+/** Veltkamp's splitting constant 2^27 + 1. */
+const SPLIT = 134217729;
+
+/** 2/(S_k + 1) as qh + ql for k < 512, S_k = H_(k mod 128)·2^(k>>7) (tanh's table), built on first use. */
+let tanhTable: Float64Array | null = null;
+
+/**
+ * tanh's table: for k = 0..511, qh_k and ql_k with qh_k + ql_k = 2/(S_k + 1) to ~2^−104 relative,
+ * S_k = H_(k mod 128)·2^(k>>7) the exact power of exp's table. Computed in double-double
+ * arithmetic (S_k + 1 by Fast2Sum, the quotient corrected by its residual through Dekker's exact
+ * product): only +, −, ×, ÷, so the same bits on every engine. @internal
+ */
+export function tanhTableF64(): Float64Array {
+  if (tanhTable !== null) return tanhTable;
+  const E = expTable ?? expTableF64();
+  const t = new Float64Array(2 * TANH_QK);
+  for (let k = 0; k < TANH_QK; k++) {
+    const S = E[((k & 127) << 1) + 1] * pow2(k >> 7);
+    const ph = S + 1;
+    const pl = 1 - (ph - S); // S ≥ 1: exact
+    const q0 = 2 / ph;
+    // 2 − q0·ph exactly (Dekker), then the residual of the whole quotient.
+    const cq = SPLIT * q0;
+    const qhh = cq - (cq - q0);
+    const qlo = q0 - qhh;
+    const cp = SPLIT * ph;
+    const phh = cp - (cp - ph);
+    const plo = ph - phh;
+    const p = q0 * ph;
+    const pe = qhh * phh - p + qhh * plo + qlo * phh + qlo * plo;
+    const q1 = (2 - p - pe - q0 * pl) / ph;
+    const qh = q0 + q1;
+    t[2 * k] = qh;
+    t[2 * k + 1] = q1 - (qh - q0);
+  }
+  return (tanhTable = t);
+}
 
 /**
  * Hyperbolic tangent.
  *
- * Method (nabla's; fdlibm's 1 − 2/(expm1(2x) + 2) errs by up to ~2 ulp):
- * - |x| < 2^−28: x (tanh x = x − x³/3 rounds to x);
- * - |x| < 1/8: a + a·Σ_{n=1..8} c_n a^(2n), a = |x|, the Taylor series (truncation < 2^−70
- *   relative; the sum is < 0.6 % of a, so its rounding errors are negligible);
- * - |x| < 19.1: E = e^{2a} held as S·(1 + tmp) from exp's table scheme (S = H_j·2^(k>>7) exact,
- *   relative error < 2^−59), then tanh a = 1 − 2/(E + 1) with E + 1 by an exact two-sum, the
- *   quotient corrected by its exact residual (Dekker's product; the correction divided by d as a
- *   product with q0/2 ≈ 1/d, its own error being far below an ulp) and 1 − q by an exact
- *   two-sum: one final rounding, ≈ 0.5 ulp;
- * - |x| ≥ 19.1: ±1.
+ * Method (nabla's; fdlibm's 1 − 2/(expm1(2x) + 2) errs by up to ~2 ulp), with a = |x|:
+ * - a < 2^−28: x;
+ * - a < 1/8: a + a·Σ_{n=1..8} c_n a^(2n), the Taylor series (truncation < 2^−70 relative);
+ * - otherwise E = e^{2a} = S·(1 + tmp) from exp's table scheme (S = H_j·2^(k>>7) exact,
+ *   k = round(2a·128/ln2)) and tanh a = 1 − q, q = 2/(E + 1):
+ *   - k < 512 (a < 1.385): E + 1 = (S + 1)(1 + ε), ε = tmp·S/(S + 1) = tmp·(1 − qh/2), and
+ *     q = (qh + ql)/(1 + ε) ≈ qh + (ql − qh·ε/(1 + ε)) with qh + ql = 2/(S + 1) from a table of
+ *     512 double-double entries; 1 − qh by Fast2Sum: ≈ 0.5 ulp;
+ *   - k ≥ 512: q = 2/D with D = (S + 1) + S·tmp (S + 1 by Fast2Sum); q < 0.12, so its two
+ *     roundings cost under 0.24 ulp of the result: ≈ 0.74 ulp at worst;
+ * - a ≥ 19.1: ±1.
  *
  * | x | tanh(x) |
  * |---|---|
@@ -372,43 +488,44 @@ const TANH_SMALL = 0.125;
  * | subnormal | x |
  */
 export function tanh(x: number): number {
+  const y = tanhFast(x, expTable ?? expTableF64(), tanhTable ?? tanhTableF64(), pow2Table ?? pow2s());
+  return y !== -1e300 ? y : tanhEdge(x);
+}
+
+/** {@link tanh} for 1/8 ≤ |x| < 19.1 (the exp paths); EDGE for the inputs {@link tanhEdge} takes. @internal */
+export function tanhFast(x: number, T: Float64Array, Q: Float64Array, P: Float64Array): number {
+  const a = x < 0 ? -x : x;
+  if (a < 0.125) return -1e300; // EDGE: the series (and tiny x), in tanhEdge
+  if (!(a < 19.1)) return -1e300; // EDGE
+  const y = a + a;
+  const kd = y * 184.6649652337873 + 6755399441055744 - 6755399441055744; // round(y·128/ln2)
+  const k = kd | 0;
+  const r = y + kd * -0.005415212347998022 + kd * -1.2655086083325438e-13; // y − k·ln2/128
+  const j = (k & 127) << 1;
+  const r2 = r * r;
+  const tmp = T[j] + r + r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
+  let z: number;
+  if (k < 512) {
+    const qh = Q[2 * k];
+    const eps = tmp * (1 - 0.5 * qh);
+    const corr = Q[2 * k + 1] - qh * (eps / (1 + eps));
+    const s1 = 1 - qh;
+    z = s1 + (1 - s1 - qh - corr);
+  } else {
+    const S = T[j + 1] * P[(k >> 7) + 1074];
+    const d0 = S + 1;
+    const d = d0 + (1 - (d0 - S) + S * tmp);
+    z = 1 - 2 / d;
+  }
+  return x < 0 ? -z : z;
+}
+
+/** tanh of NaN, of |x| ≥ 19.1 (±1), of |x| < 2^−28 (x) and, between, the series below 1/8. @internal */
+export function tanhEdge(x: number): number {
   const a = x < 0 ? -x : x;
   if (!(a < TANH_ONE)) return x !== x ? x : x > 0 ? 1 : -1;
   if (a < TANH_TINY) return x;
-  let z: number;
-  if (a < TANH_SMALL) {
-    const a2 = a * a;
-    z = a + a * (a2 * (S1 + a2 * (S2 + a2 * (S3 + a2 * (S4 + a2 * (S5 + a2 * (S6 + a2 * (S7 + a2 * S8))))))));
-  } else {
-    const T = expTable ?? expTableF64();
-    const y = a + a;
-    const kd = y * INVLN2N + SHIFT - SHIFT;
-    const k = kd | 0;
-    const r = y + kd * NEGLN2HIN + kd * NEGLN2LON;
-    const j = (k & 127) << 1;
-    const r2 = r * r;
-    const tmp = T[j] + r + r2 * (C2 + r * C3) + r2 * r2 * (C4 + r * C5);
-    const S = T[j + 1] * pow2(k >> 7);
-    // D = E + 1 = S + 1 + S·tmp as d + dl, |dl| ≤ ulp(d)/2 (S ≥ 1: both two-sums are exact)
-    const d0 = S + 1;
-    const dl0 = 1 - (d0 - S) + S * tmp;
-    const d = d0 + dl0;
-    const dl = dl0 - (d - d0);
-    // q = 2/D = q0 + qc, with 2 − q0·d exact (Dekker)
-    const q0 = 2 / d;
-    const cq = SPLIT * q0;
-    const qh = cq - (cq - q0);
-    const ql = q0 - qh;
-    const cd = SPLIT * d;
-    const dh = cd - (cd - d);
-    const dlo = d - dh;
-    const pp = q0 * d;
-    const pe = qh * dh - pp + qh * dlo + ql * dh + ql * dlo;
-    const qc = (2 - pp - pe - q0 * dl) * (0.5 * q0); // ÷ d, as × q0/2: the term is ~2^−53·q0
-    // z = 1 − q0 − qc, with 1 − q0 = s1 + se exactly
-    const s1 = 1 - q0;
-    const se = 1 - s1 - q0;
-    z = s1 + (se - qc);
-  }
+  const a2 = a * a;
+  const z = a + a * (a2 * (-0.3333333333333333 + a2 * (0.13333333333333333 + a2 * (-0.05396825396825397 + a2 * (0.021869488536155203 + a2 * (-0.008863235529902197 + a2 * (0.003592128036572481 + a2 * (-0.0014558343870513183 + a2 * 0.000590027440945586))))))));
   return x < 0 ? -z : z;
 }

@@ -1,4 +1,5 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { log1pInto, logInto } from '../kernels/arrays.js';
 import { LOG_KEYS, broadcastOption, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /** Options of {@link binaryCrossEntropy}. */
@@ -15,8 +16,8 @@ export interface BinaryCrossEntropyOptions extends LogLossOptions {
  * \frac{\partial \ell_i}{\partial p_i} = w_i\,\frac{p_i - y_i}{\max\big(p_i(1 - p_i),\ \varepsilon\big)}, \quad \varepsilon = \mathrm{fl}_{32}(10^{-12})
  * ```
  *
- * Method: log(1 − p) is `log1p(−p)`. The clamp keeps p ∈ {0, 1} finite (loss ≤ 100, no 0·(−∞));
- * the gradient's denominator is guarded by ε = 1e−12 rounded to float32 (PyTorch's `EPSILON` is a
+ * Method: log(1 − p) is `log1p(−p)` (nabla's own log and log1p, the same bits on every engine).
+ * The clamp keeps p ∈ {0, 1} finite (loss ≤ 100, no 0·(−∞)); the gradient's denominator is guarded by ε = 1e−12 rounded to float32 (PyTorch's `EPSILON` is a
  * `float`: 9.999999960041972e−13), so p = 0 with y = 1 gives −1/(ε·N) ≈ −1.0000000004e12/N. Keras
  * clips p to [1e−7, 1 − 1e−7] instead (max loss ≈ 16.1). Probabilities or targets outside [0, 1]
  * (or NaN) are a ValueError, as in PyTorch. `base: 2` gives the textbook's bits.
@@ -27,9 +28,16 @@ export function binaryCrossEntropy(input: TensorLike, target: TensorLike, option
   const { I, T, w, p } = prepare(fn, input, target, options);
   const a = I.data;
   const y = T.data;
-  const v = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) {
-    const l = (y[i] - 1) * Math.max(Math.log1p(-a[i]), -100) - y[i] * Math.max(Math.log(a[i]), -100);
+  const n = a.length;
+  // log p and log(1 − p) = log1p(−p) with nabla's own log and log1p (WebAssembly or JavaScript, the same bits).
+  const lp = new Float64Array(n);
+  const lq = new Float64Array(n);
+  logInto(a, 0, lp, 0, n);
+  for (let i = 0; i < n; i++) lq[i] = -a[i];
+  log1pInto(lq, 0, lq, 0, n);
+  const v = lp;
+  for (let i = 0; i < n; i++) {
+    const l = (y[i] - 1) * Math.max(lq[i], -100) - y[i] * Math.max(lp[i], -100);
     v[i] = w === null ? l : l * w[i];
   }
   return recordLoss(fn, reduceLoss(v, I.shape, p), I, T, binaryCrossEntropyBackward, p.o);

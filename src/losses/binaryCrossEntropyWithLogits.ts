@@ -1,5 +1,5 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
-import { stableSigmoid } from '../activations/common.js';
+import { sigmoidInto, softplusInto } from '../kernels/arrays.js';
 import { LOG_KEYS, broadcastOption, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /** Options of {@link binaryCrossEntropyWithLogits}. */
@@ -35,12 +35,16 @@ export function binaryCrossEntropyWithLogits(input: TensorLike, target: TensorLi
   const { I, T, w, pw, p } = prepare(fn, input, target, options);
   const a = I.data;
   const y = T.data;
-  const v = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) {
+  const n = a.length;
+  // sp = log(1 + e^(−|x|)) = −log σ(|x|) = softplus(−|x|): never overflows, keeps e^(−|x|) when it
+  // is tiny (nabla's softplus kernel, WebAssembly or JavaScript, the same bits).
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = -Math.abs(a[i]);
+  softplusInto(v, 0, v, 0, n, 1, Infinity);
+  for (let i = 0; i < n; i++) {
     const x = a[i];
     const t = y[i];
-    // log(1 + e^(−|x|)) = −log σ(|x|): never overflows, keeps e^(−|x|) when it is tiny.
-    const sp = Math.log1p(Math.exp(-Math.abs(x)));
+    const sp = v[i];
     let l: number;
     if (pw === null) l = x >= 0 ? (1 - t) * x + sp : sp - t * x;
     else {
@@ -69,8 +73,9 @@ export function binaryCrossEntropyWithLogitsBackward(
   const y = T.data;
   const n = a.length;
   const out = new Float64Array(n);
+  sigmoidInto(a, 0, out, 0, n);
   for (let i = 0; i < n; i++) {
-    const s = stableSigmoid(a[i]);
+    const s = out[i];
     let d: number;
     if (pw === null) d = (s - y[i]) * (each === null ? g : each[i]);
     else {

@@ -1,5 +1,6 @@
 import { ValueError } from '../errors.js';
 import { rowLogSumExp, softmaxRows } from '../activations/softmax.js';
+import { expShiftSumInto, lineMax } from '../kernels/arrays.js';
 import type { Labels } from '../labels.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { CLASS_KEYS, classLayout, classOptions, classTarget, weightedCount, type ClassLayout, type ClassTarget } from './classes.js';
@@ -94,9 +95,33 @@ export function crossEntropyBackward(input: TensorLike, target: Labels | TensorL
   const { g, each } = upstream(fn, p, L.lossShape);
   const denom = t.labels !== null ? weightedCount(t.labels, w, ignore) : outer * inner;
   const out = new Float64Array(s.I.size);
-  softmaxRows(s.I.data, out, outer, C, inner, false);
-  // The target weights of one sample (no samples, no scratch: C alone may be huge for an empty input).
-  const a = new Float64Array(outer * inner === 0 ? 0 : C);
+  const x = s.I.data;
+  const a = new Float64Array(outer * inner === 0 ? 0 : C); // nothing for an empty batch, whatever C
+  // With class indices and neither weights nor smoothing, a = one-hot(y) and Σa = 1: the general
+  // r·(p_c·A − a_c) is r·p_c, and r·(p_y − 1) at y — the same operations, without building a.
+  const oneHot = t.labels !== null && w === null && eps === 0;
+  if (inner === 1) {
+    // Rows along the last axis: max, then e^(x − max) and its sum in one kernel pass, then one
+    // pass for the gradient (p_c = e_c/Σe).
+    for (let o = 0; o < outer; o++) {
+      const base = o * C;
+      if (t.labels !== null && t.labels[o] === ignore) continue; // stays 0
+      const m = lineMax(x, base, C, 1);
+      const tot = expShiftSumInto(x, base, out, base, C, m);
+      const r = gradScale(p, each === null ? g : each[o], denom);
+      if (oneHot) {
+        const y = t.labels![o];
+        const ey = out[base + y];
+        for (let q = base; q < base + C; q++) out[q] = r * (out[q] / tot);
+        out[base + y] = r * (ey / tot - 1);
+        continue;
+      }
+      const A = targetWeights(t, w, eps, C, o, base, 1, a);
+      for (let c = 0, q = base; c < C; c++, q++) out[q] = r * ((out[q] / tot) * A - a[c]);
+    }
+    return new Tensor(out, s.I.shape);
+  }
+  softmaxRows(x, out, outer, C, inner, false);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const pos = o * inner + j;
@@ -106,24 +131,33 @@ export function crossEntropyBackward(input: TensorLike, target: Labels | TensorL
         continue;
       }
       const r = gradScale(p, each === null ? g : each[pos], denom);
-      // The target weights a_c of this sample and their sum A.
-      if (t.labels !== null) {
-        const y = t.labels[pos];
-        const share = eps / C;
-        for (let c = 0; c < C; c++) a[c] = w === null ? share : share * w[c];
-        a[y] += (1 - eps) * (w === null ? 1 : w[y]);
-      } else {
-        for (let c = 0, q = base; c < C; c++, q += inner) {
-          const qc = eps > 0 ? t.probs[q] * (1 - eps) + eps / C : t.probs[q];
-          a[c] = w === null ? qc : qc * w[c];
-        }
-      }
-      let A = 0;
-      for (let c = 0; c < C; c++) A += a[c];
+      const A = targetWeights(t, w, eps, C, pos, base, inner, a);
       for (let c = 0, q = base; c < C; c++, q += inner) out[q] = r * (out[q] * A - a[c]);
     }
   }
   return new Tensor(out, s.I.shape);
+}
+
+/**
+ * The target weights a_c of one sample (at label/position `pos`, its classes `inner` apart from
+ * `base` in the probabilities) into `a`, and their sum A in increasing c: (1 − ε)·w_y·[c = y] +
+ * (ε/C)·w_c for class indices, w_c·q_c for probabilities q (smoothed as in the forward).
+ */
+function targetWeights(t: ClassTarget, w: Float64Array | null, eps: number, C: number, pos: number, base: number, inner: number, a: Float64Array): number {
+  if (t.labels !== null) {
+    const y = t.labels[pos];
+    const share = eps / C;
+    for (let c = 0; c < C; c++) a[c] = w === null ? share : share * w[c];
+    a[y] += (1 - eps) * (w === null ? 1 : w[y]);
+  } else {
+    for (let c = 0, q = base; c < C; c++, q += inner) {
+      const qc = eps > 0 ? t.probs[q] * (1 - eps) + eps / C : t.probs[q];
+      a[c] = w === null ? qc : qc * w[c];
+    }
+  }
+  let A = 0;
+  for (let c = 0; c < C; c++) A += a[c];
+  return A;
 }
 
 interface Setup {

@@ -1,4 +1,5 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import { expInto, logInto } from '../kernels/arrays.js';
 import { checkBoolean, checkChoice, checkOptions } from '../validate.js';
 import { LOG_KEYS, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type ParsedLoss, type UpstreamOptions, recordLoss } from './reduction.js';
 
@@ -46,12 +47,14 @@ export function klDiv(input: TensorLike, target: TensorLike, options?: KlDivOpti
   const b = T.data;
   const v = new Float64Array(a.length);
   if (logTarget) {
-    for (let i = 0; i < a.length; i++) v[i] = Math.exp(b[i]) * (b[i] - a[i]);
+    expInto(b, 0, v, 0, b.length);
+    for (let i = 0; i < a.length; i++) v[i] = v[i] * (b[i] - a[i]);
   } else {
+    logInto(b, 0, v, 0, b.length);
     for (let i = 0; i < a.length; i++) {
       const t = b[i];
       // xlogy(t, t): 0 at t = 0 (NaN stays NaN).
-      const tlogt = t === 0 ? 0 : t * Math.log(t);
+      const tlogt = t === 0 ? 0 : t * v[i];
       v[i] = tlogt - t * a[i];
     }
   }
@@ -72,8 +75,9 @@ export function klDivBackward(input: TensorLike, target: TensorLike, options?: K
   const n = b.length;
   const out = new Float64Array(n);
   const r = gradScale(p, g, denom);
+  if (logTarget) expInto(b, 0, out, 0, n);
   for (let i = 0; i < n; i++) {
-    const t = logTarget ? Math.exp(b[i]) : b[i];
+    const t = logTarget ? out[i] : b[i];
     out[i] = -t * (each === null ? r : gradScale(p, each[i], denom));
   }
   return new Tensor(out, I.shape);

@@ -3,6 +3,7 @@ import { record, recording } from '../autograd/tape.js';
 import { checkNumberWhere } from '../validate.js';
 import { sumTo } from './reduce.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
+import { expInto, expm1Into, log1pInto, logInto } from '../kernels/arrays.js';
 
 // Operation codes for the shared row kernel. The switch runs once per contiguous row, never per element.
 const ADD = 0;
@@ -236,14 +237,20 @@ export function neg(x: TensorLike): Tensor {
   return unary('neg', NEG, x);
 }
 
-/** Elementwise eˣ. @example exp([0]).toArray(); // => [1] */
+/**
+ * Elementwise eˣ, with nabla's own exp (within 1 ulp, the same bits on every engine and backend;
+ * see docs/kernels.md). @example exp([0]).toArray(); // => [1]
+ */
 export function exp(x: TensorLike): Tensor {
-  return unary('exp', EXP, x);
+  return unary('exp', EXP, x, expInto);
 }
 
-/** Elementwise natural logarithm (log 0 = −∞, log of a negative number = NaN). @example log([1]).toArray(); // => [0] */
+/**
+ * Elementwise natural logarithm (log 0 = −∞, log of a negative number = NaN), with nabla's own log
+ * (within 1 ulp, the same bits on every engine). @example log([1]).toArray(); // => [0]
+ */
 export function log(x: TensorLike): Tensor {
-  return unary('log', LOG, x);
+  return unary('log', LOG, x, logInto);
 }
 
 /** Elementwise square root (√−0 = −0, √ of a negative number = NaN). @example sqrt([4, 9]).toArray(); // => [2, 3] */
@@ -267,7 +274,7 @@ export function square(x: TensorLike): Tensor {
  * @example log1p([0, 1e-20]).toArray(); // => [0, 1e-20]
  */
 export function log1p(x: TensorLike): Tensor {
-  return unary('log1p', LOG1P, x);
+  return unary('log1p', LOG1P, x, log1pInto);
 }
 
 /**
@@ -275,7 +282,7 @@ export function log1p(x: TensorLike): Tensor {
  * @example expm1([0, 1e-20]).toArray(); // => [0, 1e-20]
  */
 export function expm1(x: TensorLike): Tensor {
-  return unary('expm1', EXPM1, x);
+  return unary('expm1', EXPM1, x, expm1Into);
 }
 
 /**
@@ -287,9 +294,23 @@ export function sign(x: TensorLike): Tensor {
   return unary('sign', SIGN, x);
 }
 
-function unary(fn: string, op: number, x: TensorLike): Tensor {
+/** An array kernel of src/kernels/arrays.ts: out[outOff + i] = f(x[xOff + i]) for i < n. */
+type ArrayKernel = (x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number) => void;
+
+/**
+ * A unary op: `kernel` (exp, log, log1p, expm1: nabla's own elementary functions, WebAssembly or
+ * JavaScript with the same bits) or the shared switch for the rest. Passing the kernel from the
+ * op, not naming it in the switch, keeps the kernels out of bundles that use only add or neg.
+ */
+function unary(fn: string, op: number, x: TensorLike, kernel?: ArrayKernel): Tensor {
   const X = asTensor(x, fn, 'x');
-  const Y = unaryKernel(op, X);
+  let Y: Tensor;
+  if (kernel === undefined) Y = unaryKernel(op, X);
+  else {
+    const out = new Float64Array(X.size);
+    kernel(X.data, 0, out, 0, X.size);
+    Y = new Tensor(out, X.shape);
+  }
   if (recording.tape !== null) record(fn, Y, [X], (dy) => [unaryBackward(op, dy, X, Y)]);
   return Y;
 }
@@ -302,23 +323,11 @@ function unaryKernel(op: number, X: Tensor): Tensor {
     case NEG:
       for (let i = 0; i < n; i++) out[i] = -a[i];
       break;
-    case EXP:
-      for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]);
-      break;
-    case LOG:
-      for (let i = 0; i < n; i++) out[i] = Math.log(a[i]);
-      break;
     case SQRT:
       for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]);
       break;
     case ABS:
       for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]);
-      break;
-    case LOG1P:
-      for (let i = 0; i < n; i++) out[i] = Math.log1p(a[i]);
-      break;
-    case EXPM1:
-      for (let i = 0; i < n; i++) out[i] = Math.expm1(a[i]);
       break;
     case SIGN:
       for (let i = 0; i < n; i++) {

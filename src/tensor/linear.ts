@@ -1,7 +1,6 @@
 import { record, recording } from '../autograd/tape.js';
 import { ShapeError, formatShape } from '../errors.js';
-import { transpose2d } from './manipulate.js';
-import { gemm } from './matmul.js';
+import { gemm, gemmStrided } from '../kernels/gemm.js';
 import { checkSize } from './limits.js';
 import { sameShape, shapeSize } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
@@ -56,24 +55,17 @@ export function linearBackward(dy: TensorLike, x: TensorLike, weight: TensorLike
   if (!sameShape(D.shape, yShape)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but linear(x, weight) has shape ${formatShape(yShape)}`);
   const d = D.data;
   // Each product is skipped when it or what it reads is empty: no loop runs over the other
-  // dimensions of an empty tensor ([2^40, 0] inputs included).
+  // dimensions of an empty tensor ([2^40, 0] inputs included). The GEMM's TN and NT forms read
+  // the transposes in place.
   // dW = xᵀ·dy
   const dW = new Float64Array(K * N);
-  if (dW.length > 0 && X.size > 0) {
-    const xT = new Float64Array(K * M);
-    transpose2d(X.data, M, K, xT);
-    gemm(xT, 0, d, 0, dW, 0, K, M, N);
-  }
+  if (dW.length > 0 && X.size > 0) gemmStrided(true, false, K, N, M, X.data, 0, K, d, 0, N, dW, 0, N);
   // db = Σ_rows dy ([N]: as large as the bias, which an empty weight [0, N] does not bound)
   const db = new Float64Array(checkSize(fn, [N], 'dbias'));
   if (d.length > 0) for (let i = 0, r = 0; i < M; i++, r += N) for (let j = 0; j < N; j++) db[j] += d[r + j];
   // dx = dy·Wᵀ
   const dx = new Float64Array(X.size);
-  if (dx.length > 0 && W.size > 0) {
-    const wT = new Float64Array(K * N);
-    transpose2d(W.data, K, N, wT);
-    gemm(d, 0, wT, 0, dx, 0, M, N, K);
-  }
+  if (dx.length > 0 && W.size > 0) gemmStrided(false, true, M, K, N, d, 0, N, W.data, 0, N, dx, 0, K);
   return { dx: new Tensor(dx, X.shape), dweight: new Tensor(dW, W.shape), dbias: new Tensor(db, [N]) };
 }
 

@@ -1,11 +1,9 @@
 import { ShapeError, formatShape } from '../errors.js';
 import { record, recording } from '../autograd/tape.js';
-import { permute } from './manipulate.js';
-import { sumTo } from './reduce.js';
 import { checkSize } from './limits.js';
 import { broadcastShapes, broadcastStrides, sameShape, shapeSize, stridedOffsets } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
-import { gemm } from '../kernels/gemm.js';
+import { gemm, gemmStrided } from '../kernels/gemm.js';
 
 /**
  * Matrix product with NumPy's `matmul` rules: 2-D × 2-D is the ordinary product; higher ranks are
@@ -55,6 +53,7 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
 /**
  * Gradients of {@link matmul}: with C = A·B, dA = dC·Bᵀ and dB = Aᵀ·dC, each summed over the batch
  * dimensions its operand was broadcast along, and shaped like the operand (1-D operands included).
+ * The transposes are never formed: the GEMM reads them in place (its NT and TN forms).
  * @example matmulBackward([[1]], [[1, 2]], [[3], [4]]).da.toArray(); // => [[3, 4]]
  */
 export function matmulBackward(dy: TensorLike, a: TensorLike, b: TensorLike): { da: Tensor; db: Tensor } {
@@ -62,23 +61,26 @@ export function matmulBackward(dy: TensorLike, a: TensorLike, b: TensorLike): { 
   const A = asTensor(a, fn, 'a');
   const B = asTensor(b, fn, 'b');
   const D = asTensor(dy, fn, 'dy');
-  const { M, N, batch, aShape, bShape, outShape } = matmulShapes(fn, A, B);
+  const { M, K, N, batch, batchA, batchB, outShape } = matmulShapes(fn, A, B);
   if (!sameShape(D.shape, outShape)) {
     throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but matmul(a, b) has shape ${formatShape(outShape)}`);
   }
-  const A2 = new Tensor(A.data, aShape);
-  const B2 = new Tensor(B.data, bShape);
-  const D2 = new Tensor(D.data, [...batch, M, N]);
-  const da = sumTo(matmul(D2, swapLastTwo(B2)), aShape);
-  const db = sumTo(matmul(swapLastTwo(A2), D2), bShape);
-  return { da: new Tensor(da.data, A.shape), db: new Tensor(db.data, B.shape) };
-}
-
-function swapLastTwo(t: Tensor): Tensor {
-  const perm = t.shape.map((_, i) => i);
-  perm[t.rank - 2] = t.rank - 1;
-  perm[t.rank - 1] = t.rank - 2;
-  return permute(t, perm);
+  // Per batch item t: dA_t += dC_t·B_tᵀ (NT) and dB_t += A_tᵀ·dC_t (TN), the transposes read in
+  // place; an operand broadcast along a batch dimension accumulates every item's product.
+  const da = new Float64Array(A.size);
+  const db = new Float64Array(B.size);
+  const nBatch = shapeSize(batch);
+  if (M > 0 && N > 0 && K > 0) {
+    const offsA = stridedOffsets(batch, broadcastStrides(batchA, batch));
+    const offsB = stridedOffsets(batch, broadcastStrides(batchB, batch));
+    for (let t = 0; t < nBatch; t++) {
+      const offA = offsA[t] * M * K;
+      const offB = offsB[t] * K * N;
+      gemmStrided(false, true, M, K, N, D.data, t * M * N, N, B.data, offB, N, da, offA, K);
+      gemmStrided(true, false, K, N, M, A.data, offA, K, D.data, t * M * N, N, db, offB, N);
+    }
+  }
+  return { da: new Tensor(da, A.shape), db: new Tensor(db, B.shape) };
 }
 
 /** The shapes of a matmul: operands as matrices (1-D promoted), batch dims, and the result's shape. */

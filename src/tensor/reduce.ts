@@ -5,6 +5,8 @@ import { record, recording } from '../autograd/tape.js';
 import { checkSize } from './limits.js';
 import { axisLayout, expandTo, normalizeAxes, sameShape, shapeSize } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
+import { expInto, expLines } from '../kernels/arrays.js';
+import { log } from '../kernels/elementary.js';
 
 /** Axis argument of the reductions: one axis (may be negative), several, or all when omitted. */
 export type Axis = number | readonly number[];
@@ -153,22 +155,16 @@ export function logSumExp(x: TensorLike, axis?: Axis, keepDims = false): Tensor 
   const p = plan('logSumExp', x, axis, keepDims);
   const { outer, reduce: R, inner, data } = p;
   const out = new Float64Array(outer * inner);
-  for (let o = 0; o < outer; o++) {
+  // An empty reduction is log 0 = −∞; nothing else is allocated for an empty tensor.
+  if (data.length === 0) out.fill(-Infinity);
+  const e = inner === 1 ? null : new Float64Array(data.length === 0 ? 0 : R * inner);
+  const mx = new Float64Array(data.length === 0 ? 0 : inner);
+  const tot = new Float64Array(mx.length);
+  for (let o = 0; o < (data.length === 0 ? 0 : outer); o++) {
+    expLines(data, o, R, inner, e, 0, mx, tot, 0);
     for (let j = 0; j < inner; j++) {
-      const base = o * R * inner + j;
-      let m = -Infinity;
-      for (let r = 0, q = base; r < R; r++, q += inner) {
-        const v = data[q];
-        if (v > m || v !== v) m = v;
-        if (m !== m) break;
-      }
-      if (m === Infinity || m === -Infinity || m !== m) {
-        out[o * inner + j] = m;
-        continue;
-      }
-      let s = 0;
-      for (let r = 0, q = base; r < R; r++, q += inner) s += Math.exp(data[q] - m);
-      out[o * inner + j] = m + Math.log(s);
+      const m = mx[j];
+      out[o * inner + j] = m === Infinity || m === -Infinity || m !== m ? m : m + log(tot[j]);
     }
   }
   const Y = new Tensor(out, p.shape);
@@ -178,7 +174,9 @@ export function logSumExp(x: TensorLike, axis?: Axis, keepDims = false): Tensor 
       const X = p.X;
       const g = expandTo(dy.data, p.keptShape, X.shape);
       const l = expandTo(out, p.keptShape, X.shape);
-      for (let i = 0; i < g.length; i++) g[i] = g[i] * Math.exp(X.data[i] - l[i]);
+      for (let i = 0; i < l.length; i++) l[i] = X.data[i] - l[i];
+      expInto(l, 0, l, 0, l.length);
+      for (let i = 0; i < g.length; i++) g[i] = g[i] * l[i];
       return [new Tensor(g, X.shape)];
     });
   }

@@ -1,20 +1,33 @@
 // `fit` in a real browser (scripts/browser-check.mjs), and the same seeded run in Node.
 //
-// trainFit: a seeded fit run whose history and parameters must agree with Node's (to 1e-12: the
-// loss goes through exp/log).
+// trainFit: a seeded fit run whose history and parameters must equal Node's bit for bit (the data
+// are exact, and the loss goes through nabla's own exp and log).
 // responsiveness: while fit trains, requestAnimationFrame and a timer must keep firing, because fit
 // yields to the event loop between batches; a synchronous loop of the same steps, as a control,
 // lets no timer fire at all.
 
+/**
+ * The two spirals, without Math.cos/Math.sin or normal draws (whose last bits the engine chooses):
+ * the angle advances by a fixed step, applied as a rotation with literal cos and sin, and the noise
+ * is uniform. Every value is then the same on every engine.
+ */
 function spirals(n, rng) {
   const points = [];
   const labels = [];
+  // cos and sin of 0.44 (the angle at r = 0.2) and of the step 6.6/200 (r advances by 3/200).
+  let c = 0.9047516632199634;
+  let s = 0.4259394650659996;
+  const cd = 0.9994555494115813;
+  const sd = 0.032994010826119816;
   for (let i = 0; i < n; i++) {
     const cls = i % 2;
     const r = (i / n) * 3 + 0.2;
-    const angle = r * 2.2 + cls * Math.PI;
-    points.push([r * Math.cos(angle) + rng.normal(0, 0.05), r * Math.sin(angle) + rng.normal(0, 0.05)]);
+    const sign = cls === 0 ? 1 : -1; // + π for the second class
+    points.push([sign * r * c + rng.uniform(-0.05, 0.05), sign * r * s + rng.uniform(-0.05, 0.05)]);
     labels.push(cls);
+    const c2 = c * cd - s * sd;
+    s = s * cd + c * sd;
+    c = c2;
   }
   return { points, labels };
 }

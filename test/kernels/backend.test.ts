@@ -5,10 +5,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NablaError, ValueError, createRng, getBackend, matmul, ready, setBackend, tensor } from '../../src/index.js';
 import { expInto, sigmoidInto, tanhInto } from '../../src/kernels/arrays.js';
-import { backendChoice, resetBackendForTests, wasmKernels } from '../../src/kernels/backend.js';
+import { EXP_TABLE_PTR, LOG_TABLE_PTR, TABLES_END, TANH_TABLE_PTR, WINDOWS_END, backendChoice, resetBackendForTests, wasmKernels } from '../../src/kernels/backend.js';
+import { expTableF64, logTableF64, tanhTableF64 } from '../../src/kernels/elementary.js';
 import { gemmStrided } from '../../src/kernels/gemm.js';
 import { WASM_BASE64 } from '../../src/kernels/wasmBinary.js';
-import { assembleKernels } from '../../scripts/wasm-assemble.mjs';
+import { CONST_POOL, EXP_TABLE_PTR as ASM_EXP_TABLE_PTR, LOG_TABLE_PTR as ASM_LOG_TABLE_PTR, TANH_TABLE_PTR as ASM_TANH_TABLE_PTR, assembleKernels } from '../../scripts/wasm-assemble.mjs';
 
 const initialChoice = backendChoice();
 
@@ -127,6 +128,24 @@ describe('WebAssembly memory', () => {
     }
     expect(mem.buffer.byteLength).toBe(before);
     expect(() => mem.grow(1)).toThrow(RangeError);
+  });
+
+  it("the loader writes exp's, log's and tanh's tables where the assembled code reads them, clear of the windows and the constant pool", () => {
+    expect([ASM_EXP_TABLE_PTR, ASM_LOG_TABLE_PTR, ASM_TANH_TABLE_PTR]).toEqual([EXP_TABLE_PTR, LOG_TABLE_PTR, TANH_TABLE_PTR]);
+    expect([LOG_TABLE_PTR, TANH_TABLE_PTR, TABLES_END]).toEqual([WINDOWS_END, WINDOWS_END + 4096, WINDOWS_END + 4096 + 8192]);
+    expect(TABLES_END).toBeLessThanOrEqual(CONST_POOL);
+    expect(EXP_TABLE_PTR).toBe(CONST_POOL + 4096);
+    setBackend('wasm');
+    const f64 = wasmKernels()!.f64;
+    const L = logTableF64();
+    for (let i = 0; i < 128; i++) {
+      expect([f64[LOG_TABLE_PTR / 8 + 4 * i], f64[LOG_TABLE_PTR / 8 + 4 * i + 1], f64[LOG_TABLE_PTR / 8 + 4 * i + 2]]).toEqual([L[3 * i], L[3 * i + 1], L[3 * i + 2]]);
+    }
+    const Q = tanhTableF64();
+    expect(Array.from(f64.subarray(TANH_TABLE_PTR / 8, TANH_TABLE_PTR / 8 + Q.length))).toEqual(Array.from(Q));
+    const E = expTableF64();
+    expect(E.length).toBe(256);
+    expect(Array.from(f64.subarray(EXP_TABLE_PTR / 8, EXP_TABLE_PTR / 8 + 256))).toEqual(Array.from(E));
   });
 
   it('the embedded bytes are kernels.wat assembled by wabt (npm run build:wasm is up to date)', async () => {
