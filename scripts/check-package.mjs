@@ -16,9 +16,9 @@ import { build } from 'esbuild';
 import { checkLinks } from './markdown-links.mjs';
 
 // Budgets (bytes), recorded in docs/packaging.md. Raise them deliberately, never by accident.
-const RELU_MIN_BUDGET = 5500;
-const RELU_GZIP_BUDGET = 2048;
-const LIBRARY_MIN_BUDGET = 140000; // +15 000 for the embedded WebAssembly kernels (10.7 KB of wasm as base64) and their loader
+const RELU_MIN_BUDGET = 8500; // 2026-12-01: + the autograd recording branch, the element limit and the backend switch
+const RELU_GZIP_BUDGET = 3200;
+const LIBRARY_MIN_BUDGET = 250000; // 2026-12-01: + autograd, CNN layers, fit, the hardened readers, nabla's exp/log and their tables
 
 const root = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'nabla-shake-'));
