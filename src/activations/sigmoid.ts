@@ -1,6 +1,7 @@
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
-import { expNegAbsInto, sigmoidInto } from '../kernels/arrays.js';
+import { sigmoidInto } from '../kernels/arrays.js';
 import { mapActivation, mapBackward } from './common.js';
+import { logisticDerivativeInto } from './logistic.js';
 
 /**
  * Logistic sigmoid, σ(x) = 1 / (1 + e^(−x)).
@@ -45,11 +46,5 @@ export function sigmoidBackward(dy: TensorLike, x: TensorLike): Tensor {
 }
 
 function sigmoidGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
-  // σ(x)·σ(−x) = e/(1 + e)² with e = e^(−|x|) (both branches of σ give that product).
-  expNegAbsInto(a, 0, out, 0, a.length, 1);
-  for (let i = 0; i < a.length; i++) {
-    const e = out[i];
-    const d = 1 + e;
-    out[i] = g[i] * (e / (d * d));
-  }
+  logisticDerivativeInto(g, a, out, 1, 1);
 }

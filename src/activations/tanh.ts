@@ -1,6 +1,7 @@
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
-import { expNegAbsInto, tanhInto } from '../kernels/arrays.js';
+import { tanhInto } from '../kernels/arrays.js';
 import { mapActivation, mapBackward } from './common.js';
+import { logisticDerivativeInto } from './logistic.js';
 
 /**
  * Hyperbolic tangent.
@@ -38,10 +39,5 @@ export function tanhBackward(dy: TensorLike, x: TensorLike): Tensor {
 }
 
 function tanhGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
-  expNegAbsInto(a, 0, out, 0, a.length, 2);
-  for (let i = 0; i < a.length; i++) {
-    const e = out[i];
-    const d = 1 + e;
-    out[i] = g[i] * ((4 * e) / (d * d));
-  }
+  logisticDerivativeInto(g, a, out, 2, 4);
 }
