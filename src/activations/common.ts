@@ -20,7 +20,7 @@ export function backwardArgs(fn: string, dy: TensorLike, x: TensorLike): [Tensor
  * twin of the sigmoid array kernel (nabla's own exp), so the same bits on every backend.
  * @internal
  */
-export { sigmoid as stableSigmoid } from '../kernels/arrays.js';
+export { sigmoidScalar as stableSigmoid } from '../kernels/arrays.js';
 
 /**
  * Returns an activation's output `Y = f(X)`, recorded (inside a transform) with its backward

@@ -1,7 +1,7 @@
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { checkNumber } from '../validate.js';
 import { expInto, expm1Into, wasmActive } from '../kernels/arrays.js';
-import { exp, expm1 } from '../kernels/elementary.js';
+import { expScalar, expm1Scalar } from '../kernels/elementary.js';
 import { mapActivation, mapBackward } from './common.js';
 
 /**
@@ -39,7 +39,7 @@ function eluKernel(a: Float64Array, out: Float64Array, al: number): void {
   if (!wasmActive(n)) {
     for (let i = 0; i < n; i++) {
       const v = a[i];
-      out[i] = v <= 0 ? expm1(v) * al : v;
+      out[i] = v <= 0 ? expm1Scalar(v) * al : v;
     }
     return;
   }
@@ -64,7 +64,7 @@ function eluGrad(g: Float64Array, a: Float64Array, out: Float64Array, al: number
   if (!wasmActive(n)) {
     for (let i = 0; i < n; i++) {
       const v = a[i];
-      out[i] = v <= 0 ? g[i] * al * exp(v) : g[i];
+      out[i] = v <= 0 ? g[i] * al * expScalar(v) : g[i];
     }
     return;
   }

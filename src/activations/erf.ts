@@ -18,7 +18,7 @@
  * @internal
  */
 
-import { exp } from '../kernels/elementary.js';
+import { expScalar } from '../kernels/elementary.js';
 
 /** erx = (float)0.84506291151: erf(1) rounded to single precision. */
 const ERX = 8.45062911510467529297e-1;
@@ -186,7 +186,7 @@ function tailExp(a: number, near: boolean): number {
     S = 1 + s * (SB1 + s * (SB2 + s * (SB3 + s * (SB4 + s * (SB5 + s * (SB6 + s * SB7))))));
   }
   const z = truncateLowWord(a);
-  return exp(-z * z - 0.5625) * exp((z - a) * (z + a) + R / S);
+  return expScalar(-z * z - 0.5625) * expScalar((z - a) * (z + a) + R / S);
 }
 
 /**

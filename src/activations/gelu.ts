@@ -1,7 +1,7 @@
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { checkChoice, checkOptions } from '../validate.js';
 import { expNegAbsInto, sigmoidInto, wasmActive } from '../kernels/arrays.js';
-import { exp } from '../kernels/elementary.js';
+import { expScalar } from '../kernels/elementary.js';
 import { mapActivation, mapBackward, stableSigmoid } from './common.js';
 import { erfc } from './erf.js';
 
@@ -112,7 +112,7 @@ function geluGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
     let xpdf = 0;
     if (Math.abs(v) < 40) {
       const h = Math.fround(v);
-      xpdf = v * (exp(-0.5 * (h * h)) * exp(-0.5 * ((v - h) * (v + h))) * INV_SQRT_2PI);
+      xpdf = v * (expScalar(-0.5 * (h * h)) * expScalar(-0.5 * ((v - h) * (v + h))) * INV_SQRT_2PI);
     }
     out[i] = g[i] * (cdf + xpdf);
   }

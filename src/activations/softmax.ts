@@ -1,7 +1,7 @@
 import { axisLayout, normalizeAxis, type AxisLayout } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { expLines } from '../kernels/arrays.js';
-import { log } from '../kernels/elementary.js';
+import { logScalar } from '../kernels/elementary.js';
 import { backwardArgs, recorded } from './common.js';
 
 /**
@@ -100,7 +100,7 @@ export function rowLogSumExp(x: Float64Array, outer: number, n: number, inner: n
   const e = inner === 1 ? null : new Float64Array(outer === 0 ? 0 : n * inner);
   for (let o = 0; o < outer; o++) {
     expLines(x, o, n, inner, e, 0, mx, lse, o * inner);
-    for (let j = o * inner; j < (o + 1) * inner; j++) lse[j] = log(lse[j]);
+    for (let j = o * inner; j < (o + 1) * inner; j++) lse[j] = logScalar(lse[j]);
   }
   return { mx, lse };
 }

@@ -1,13 +1,13 @@
 import { CHUNK, IN_PTR, OUT_PTR, SUMS_PTR, wasmKernels, type WasmKernels } from './backend.js';
 import {
   HI,
-  exp,
+  expScalar,
   expEdge,
   expFast,
   expTableF64,
   expm1Edge,
   expm1Fast,
-  log1p,
+  log1pScalar,
   log1pEdge,
   log1pFast,
   log1pNear,
@@ -206,7 +206,7 @@ export function expNegAbsInto(x: Float64Array, xOff: number, out: Float64Array, 
     }
     if (edges > 0) for (let i = b; i < e; i++) {
       const v = out[outOff + i];
-      if (v === -1e300) out[outOff + i] = exp(-Math.abs(c * s[so + i]));
+      if (v === -1e300) out[outOff + i] = expScalar(-Math.abs(c * s[so + i]));
     }
   }
 }
@@ -343,7 +343,7 @@ export function sigmoidInto(x: Float64Array, xOff: number, out: Float64Array, ou
     }
     if (edges > 0) for (let i = b; i < e; i++) {
       const v = out[outOff + i];
-      if (v === -1e300) out[outOff + i] = sigmoid(s[so + i]);
+      if (v === -1e300) out[outOff + i] = sigmoidScalar(s[so + i]);
     }
   }
 }
@@ -355,8 +355,8 @@ function sigmoidFast(v: number, T: Float64Array, P: Float64Array): number {
 }
 
 /** Scalar twin of {@link sigmoidInto}'s lanes. @internal */
-export function sigmoid(x: number): number {
-  const e = exp(-Math.abs(x));
+export function sigmoidScalar(x: number): number {
+  const e = expScalar(-Math.abs(x));
   return (x >= 0 ? 1 : e) / (1 + e);
 }
 
@@ -395,15 +395,15 @@ export function softplusInto(x: Float64Array, xOff: number, out: Float64Array, o
       const l = out[o + i];
       out[o + i] = z > threshold ? v : l === -1e300 ? -1e300 : ((z > 0 ? z : 0) + l) / beta;
     }
-    for (let i = 0; i < m; i++) if (out[o + i] === -1e300) out[o + i] = softplus(s[so + i], beta, threshold);
+    for (let i = 0; i < m; i++) if (out[o + i] === -1e300) out[o + i] = softplusScalar(s[so + i], beta, threshold);
   }
 }
 
 /** Scalar twin of {@link softplusInto}'s lanes. @internal */
-export function softplus(x: number, beta: number, threshold: number): number {
+export function softplusScalar(x: number, beta: number, threshold: number): number {
   const z = beta * x;
   if (z > threshold) return x;
-  return ((z > 0 ? z : 0) + log1p(exp(-Math.abs(z)))) / beta;
+  return ((z > 0 ? z : 0) + log1pScalar(expScalar(-Math.abs(z)))) / beta;
 }
 
 /** Maximum of one line (n elements `inner` apart from x[base]), NaN if any element is NaN. @internal */

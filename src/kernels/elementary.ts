@@ -146,7 +146,7 @@ export function expTableF64(): Float64Array {
  * | −∞, x < −745.1332191019411 | 0 |
  * | −745.1332191019411 | 5e−324 |
  */
-export function exp(x: number): number {
+export function expScalar(x: number): number {
   const y = expFast(x, expTable ?? expTableF64(), pow2Table ?? pow2s());
   return y !== -1e300 ? y : expEdge(x);
 }
@@ -233,7 +233,7 @@ export function logTableF64(): Float64Array {
  * | 1 | +0 |
  * | +∞ | +∞ |
  */
-export function log(x: number): number {
+export function logScalar(x: number): number {
   const y = logFast(x, logTable ?? logTableF64(), pow2Table ?? pow2s(), F64, I32, HI);
   return y !== -1e300 ? y : logEdge(x);
 }
@@ -323,7 +323,7 @@ export function log1pNear(r: number): number {
  * | ±0 | ±0 |
  * | +∞ | +∞ |
  */
-export function log1p(x: number): number {
+export function log1pScalar(x: number): number {
   const y = log1pFast(x, logTable ?? logTableF64(), pow2Table ?? pow2s(), F64, I32, HI);
   return y !== -1e300 ? y : log1pEdge(x);
 }
@@ -384,7 +384,7 @@ const EXPM1_SMALL = 0.0625;
  * | +∞, x > 709.782712893384 | +∞ |
  * | −∞, x ≤ −38.81622314453125 | −1 |
  */
-export function expm1(x: number): number {
+export function expm1Scalar(x: number): number {
   const y = expm1Fast(x, expTable ?? expTableF64(), pow2Table ?? pow2s());
   return y !== -1e300 ? y : expm1Edge(x);
 }
@@ -416,7 +416,7 @@ export function expm1Edge(x: number): number {
     if (ax < 5.551115123125783e-17) return x; // |x| < 2^−54
     return x + x * x * (0.5 + x * (0.16666666666666666 + x * (0.041666666666666664 + x * (0.008333333333333333 + x * (0.001388888888888889 + x * (0.0001984126984126984 + x * (2.48015873015873e-05 + x * (2.7557319223985893e-06 + x * 2.755731922398589e-07))))))));
   }
-  if (x > 709) return exp(x);
+  if (x > 709) return expScalar(x);
   return x !== x ? x : -1; // x ≤ −38.81622314453125
 }
 
@@ -487,7 +487,7 @@ export function tanhTableF64(): Float64Array {
  * | ±∞, \|x\| ≥ 19.1 | ±1 |
  * | subnormal | x |
  */
-export function tanh(x: number): number {
+export function tanhScalar(x: number): number {
   const y = tanhFast(x, expTable ?? expTableF64(), tanhTable ?? tanhTableF64(), pow2Table ?? pow2s());
   return y !== -1e300 ? y : tanhEdge(x);
 }

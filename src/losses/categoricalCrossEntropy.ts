@@ -1,5 +1,5 @@
 import { ShapeError, formatShape } from '../errors.js';
-import { log } from '../kernels/elementary.js';
+import { logScalar } from '../kernels/elementary.js';
 import { checkSize } from '../tensor/limits.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { LOG_KEYS, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
@@ -26,7 +26,7 @@ export function categoricalCrossEntropy(input: TensorLike, target: TensorLike, o
   const v = new Float64Array(N);
   for (let i = 0; i < N; i++) {
     let l = 0;
-    for (let c = i * C; c < (i + 1) * C; c++) if (y[c] !== 0) l -= y[c] * log(a[c]);
+    for (let c = i * C; c < (i + 1) * C; c++) if (y[c] !== 0) l -= y[c] * logScalar(a[c]);
     v[i] = l;
   }
   return recordLoss(fn, reduceLoss(v, shape, p), P, T, categoricalCrossEntropyBackward, p.o);

@@ -1,5 +1,5 @@
 import { ShapeError, formatShape } from '../errors.js';
-import { log } from '../kernels/elementary.js';
+import { logScalar } from '../kernels/elementary.js';
 import type { Labels } from '../labels.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { classLayout, classTarget } from './classes.js';
@@ -21,7 +21,7 @@ export function logLikelihoodLoss(input: TensorLike, target: Labels | number, op
   const fn = 'logLikelihoodLoss';
   const { P, y, C, p, shape } = prepareLabels(fn, input, target, options);
   const v = new Float64Array(y.length);
-  for (let i = 0; i < y.length; i++) v[i] = -log(P.data[i * C + y[i]]);
+  for (let i = 0; i < y.length; i++) v[i] = -logScalar(P.data[i * C + y[i]]);
   return recordLoss(fn, reduceLoss(v, shape, p), P, target, logLikelihoodLossBackward, p.o);
 }
 

@@ -1,5 +1,5 @@
 import { isTracked, record, recording } from '../autograd/tape.js';
-import { log } from '../kernels/elementary.js';
+import { logScalar } from '../kernels/elementary.js';
 import { NablaError, ShapeError, ValueError, formatShape } from '../errors.js';
 import { pairwiseSum } from '../tensor/reduce.js';
 import { expandTo, sameShape, unravelIndex } from '../tensor/shape.js';
@@ -57,7 +57,7 @@ export function parseLossOptions(fn: string, options: unknown, keys: readonly st
   let lnBase = 1;
   if (o.base !== undefined) {
     const b = checkNumberWhere(fn, 'options.base', o.base, 'a positive finite number other than 1', (v) => v > 0 && v !== 1 && Number.isFinite(v));
-    lnBase = b === Math.E ? 1 : log(b);
+    lnBase = b === Math.E ? 1 : logScalar(b);
   }
   return { reduction, lnBase, dy: o.dy, o };
 }

@@ -6,7 +6,7 @@ import { checkSize } from './limits.js';
 import { axisLayout, expandTo, normalizeAxes, sameShape, shapeSize } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 import { expInto, expLines } from '../kernels/arrays.js';
-import { log } from '../kernels/elementary.js';
+import { logScalar } from '../kernels/elementary.js';
 
 /** Axis argument of the reductions: one axis (may be negative), several, or all when omitted. */
 export type Axis = number | readonly number[];
@@ -164,7 +164,7 @@ export function logSumExp(x: TensorLike, axis?: Axis, keepDims = false): Tensor 
     expLines(data, o, R, inner, e, 0, mx, tot, 0);
     for (let j = 0; j < inner; j++) {
       const m = mx[j];
-      out[o * inner + j] = m === Infinity || m === -Infinity || m !== m ? m : m + log(tot[j]);
+      out[o * inner + j] = m === Infinity || m === -Infinity || m !== m ? m : m + logScalar(tot[j]);
     }
   }
   const Y = new Tensor(out, p.shape);
