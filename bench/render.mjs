@@ -65,8 +65,8 @@ export function renderResults() {
   // The kernel-backed ops against nabla before the kernels (bench/kernels.mjs), by backend.
   const before = own?.sections.flatMap((s) => s.rows).filter((r) => r.baselineName === 'nabla before the kernels') ?? [];
   const beforeRow = (w) => before.find((r) => r.workload === w);
-  const sg = ['sigmoid 1M (wasm)', 'tanh 1M (wasm)'].map(beforeRow);
-  const sgS = sg.every(Boolean) ? sg.map((r) => 1 / ratioOf(r)) : null;
+  const sgm = ['sigmoid 1M (wasm)', 'tanh 1M (wasm)'].map(beforeRow);
+  const sgS = sgm.every(Boolean) ? sgm.map((r) => 1 / ratioOf(r)) : null;
   target(L, 'sigmoid and tanh 1M ≥ 4× faster than nabla before the kernels', sgS === null ? '—' : `sigmoid ${sgS[0].toFixed(2)}×, tanh ${sgS[1].toFixed(2)}×`, sgS === null ? null : sgS.every((v) => v >= 4), 'see the kernels rows');
   const ceW = speedup('crossEntropy fwd+bwd [4096,1000]', 'tfjs-wasm');
   target(L, 'crossEntropy fwd+bwd [4096,1000] ≥ 2× TF.js-wasm', ceW === null ? '—' : `${ceW.toFixed(2)}×`, ceW === null ? null : ceW >= 2, 'two passes over the float64 logits (forward, backward) against TF.js\'s float32');
