@@ -344,8 +344,10 @@
   ;; tanh (see tanh in elementary.ts): with a = |x| and E = e^(2a) = S*(1 + tmp) by exp's scheme,
   ;; k = round(2a*128/ln2): for k < 512, 1 - q with q = 2/(E + 1) from tanh's table of 2/(S + 1)
   ;; (qh + ql at @TANH_TABLE_PTR + 16k, written by the loader) corrected by 1/(1 + eps); for
-  ;; k >= 512, 1 - 2/((S + 1) + S*tmp); the series below 1/8. Each branch formula is evaluated
-  ;; only when a lane needs it; then the sign, tiny x, |x| >= 19.1 and NaN.
+  ;; k >= 512, 1 - 2/((S + 1) + S*tmp); the series below 1/8. The two table branches are both
+  ;; evaluated on every pair of lanes and selected (on spread-out data a branch on the lanes'
+  ;; mix was mispredicted often enough to cost more: tanh 1M 12.9 -> 10.8 ms); the series only when
+  ;; a lane needs it; then the sign, tiny x, |x| >= 19.1 and NaN.
   ;;@inline
   (func $tanh (param $x v128) (result v128)
     (local $a v128) (local $a2 v128) (local $y v128) (local $kds v128) (local $kd v128) (local $ki v128) (local $r v128)
@@ -379,36 +381,31 @@
           (f64x2.mul (local.get $r) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7))))))
     ;; lanes with k < 512 (as i32 lanes 0 and 1, widened to the f64 lanes' masks)
     (local.set $m (i64x2.lt_s (local.get $ki) (v128.const i64x2 512 512)))
-    (local.set $z (v128.const i64x2 0 0))
-    (if (v128.any_true (local.get $m))
-      (then
-        (local.set $qi (i64x2.shl (v128.and (local.get $ki) (v128.const i64x2 511 511)) (i32.const 4)))
-        (local.set $q0 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 0 (local.get $qi))))
-        (local.set $q1 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 2 (local.get $qi))))
-        (local.set $qh (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $q0) (local.get $q1)))
-        (local.set $eps (f64x2.mul (local.get $tmp)
-          (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $qh)))))
-        (local.set $corr (f64x2.sub
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $q0) (local.get $q1))
-          (f64x2.mul (local.get $qh) (f64x2.div (local.get $eps) (f64x2.add (v128.const f64x2 1 1) (local.get $eps))))))
-        (local.set $s1 (f64x2.sub (v128.const f64x2 1 1) (local.get $qh)))
-        (local.set $z (f64x2.add (local.get $s1)
-          (f64x2.sub (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $s1)) (local.get $qh)) (local.get $corr))))))
-    (if (i32.eqz (i64x2.all_true (local.get $m)))
-      (then
-        ;; S = H*2^(k>>7) by the exponent field (exact: 4 <= k>>7 <= 56 on the lanes kept)
-        (local.set $S (i64x2.add
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1))
-          (i64x2.shl (i64x2.shr_s (local.get $ki) (i32.const 7)) (i32.const 52))))
-        (local.set $d0 (f64x2.add (local.get $S) (v128.const f64x2 1 1)))
-        (local.set $z (v128.bitselect (local.get $z)
-          (f64x2.sub (v128.const f64x2 1 1)
-            (f64x2.div (v128.const f64x2 2 2)
-              (f64x2.add (local.get $d0)
-                (f64x2.add
-                  (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (local.get $d0) (local.get $S)))
-                  (f64x2.mul (local.get $S) (local.get $tmp))))))
-          (local.get $m)))))
+    (local.set $qi (i64x2.shl (v128.and (local.get $ki) (v128.const i64x2 511 511)) (i32.const 4)))
+    (local.set $q0 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 0 (local.get $qi))))
+    (local.set $q1 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 2 (local.get $qi))))
+    (local.set $qh (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $q0) (local.get $q1)))
+    (local.set $eps (f64x2.mul (local.get $tmp)
+      (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $qh)))))
+    (local.set $corr (f64x2.sub
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $q0) (local.get $q1))
+      (f64x2.mul (local.get $qh) (f64x2.div (local.get $eps) (f64x2.add (v128.const f64x2 1 1) (local.get $eps))))))
+    (local.set $s1 (f64x2.sub (v128.const f64x2 1 1) (local.get $qh)))
+    (local.set $z (f64x2.add (local.get $s1)
+      (f64x2.sub (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $s1)) (local.get $qh)) (local.get $corr))))
+    ;; S = H*2^(k>>7) by the exponent field (exact: 4 <= k>>7 <= 56 on the lanes kept)
+    (local.set $S (i64x2.add
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1))
+      (i64x2.shl (i64x2.shr_s (local.get $ki) (i32.const 7)) (i32.const 52))))
+    (local.set $d0 (f64x2.add (local.get $S) (v128.const f64x2 1 1)))
+    (local.set $z (v128.bitselect (local.get $z)
+      (f64x2.sub (v128.const f64x2 1 1)
+        (f64x2.div (v128.const f64x2 2 2)
+          (f64x2.add (local.get $d0)
+            (f64x2.add
+              (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (local.get $d0) (local.get $S)))
+              (f64x2.mul (local.get $S) (local.get $tmp))))))
+      (local.get $m)))
     ;; |x| < 1/8 (evaluated only when a lane needs it): a + a*(a^2*(c1 + a^2*(c2 + ... + a^2*c8)))
     (local.set $m (f64x2.lt (local.get $a) (v128.const f64x2 0.125 0.125)))
     (if (v128.any_true (local.get $m))
