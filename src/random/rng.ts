@@ -217,12 +217,17 @@ function maskFor(v: number): number {
   return m >>> 0;
 }
 
-/** A shape argument: dimensions (or one number, NumPy's `size=n`) that are non-negative integers. */
+/**
+ * A shape argument: dimensions (or one number, NumPy's `size=n`) that are non-negative integers,
+ * within the element limit of every new tensor (`setMaxElements`).
+ */
 function shapeArg(fn: string, shape: unknown): number[] {
   if (fn !== 'integers' && Array.isArray(shape) && shape.length === 1 && Array.isArray(shape[0])) {
     throw new ValueError(fn, `dimensions are separate arguments, as in NumPy (${fn}(2, 3)), got an array (spread it: ${fn}(...shape))`);
   }
-  return checkShape(fn, 'shape', typeof shape === 'number' ? [shape] : shape).slice();
+  const dims = checkShape(fn, 'shape', typeof shape === 'number' ? [shape] : shape).slice();
+  checkSize(fn, dims);
+  return dims;
 }
 
 function checkInt(fn: string, name: string, v: unknown): void {

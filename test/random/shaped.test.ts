@@ -1,7 +1,7 @@
 // Shaped draws (randn, rand, integers with a shape) against numpy.random.RandomState fixtures
 // (scripts/fixtures/random_shaped.py), in call order on one stream.
 import { describe, expect, it } from 'vitest';
-import { Tensor, ValueError, createRng } from '../../src/index.js';
+import { ShapeError, Tensor, ValueError, createRng } from '../../src/index.js';
 import { loadFixture } from '../helpers/fixtures.js';
 
 interface Call {
@@ -68,6 +68,11 @@ describe('shaped draws: bad input changes nothing', () => {
     expect(() => rng.integers(0.5, 5, [2])).toThrow('integers: low must be an integer, got 0.5');
     expect(() => rng.integers(-(2 ** 52), 2 ** 52 + 2, [2])).toThrow(/range high − low = .* is too large/);
     expect(() => rng.integers(0, 3, 'x' as never)).toThrow(/integers: shape must be an array of dimensions, got "x"/);
+    // Past the element limit of every new tensor: a ShapeError before allocating (was a raw RangeError).
+    expect(() => rng.randn(1e5, 1e5)).toThrow(ShapeError);
+    expect(() => rng.randn(1e5, 1e5)).toThrow(/^randn: the result would have shape .*10000000000 elements .* over the limit of/);
+    expect(() => rng.rand(2 ** 29)).toThrow(ShapeError);
+    expect(() => rng.integers(0, 2, [2 ** 15, 2 ** 14])).toThrow(ShapeError);
     // Nothing was drawn by the failed calls.
     expect(rng.random()).toBe(ref.random());
   });
