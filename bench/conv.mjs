@@ -5,6 +5,7 @@ import {
   Adam, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, conv2d, conv2dBackward, createRng, crossEntropy, crossEntropyBackward, maxPool2d, maxPool2dBackward, tensor,
 } from '../dist/index.js';
 import { measurePair } from './harness.mjs';
+import { explicitStep } from './mlp.mjs';
 
 /** Forward and backward of a stride-1, unpadded convolution, straight from the definition (HWIO weights). */
 function naiveConv(x, w, b, dy, [N, C, H, W], [kh, kw, , Co]) {
@@ -47,14 +48,7 @@ export function lenetSetup(seed = 3, batch = 64) {
   const opt = new Adam(model.parameters(), { lr: 1e-3 });
   const x = tensor(r.fillUniform(new Float64Array(batch * 784)), [batch, 1, 28, 28]);
   const y = Int32Array.from({ length: batch }, () => r.integers(0, 10));
-  const step = () => {
-    model.zeroGrad();
-    const logits = model.forward(x);
-    const loss = crossEntropy(logits, y).item();
-    model.backward(crossEntropyBackward(logits, y));
-    opt.step();
-    return loss;
-  };
+  const step = explicitStep({ crossEntropy, crossEntropyBackward }, model, opt, x, y);
   return { model, x, y, step };
 }
 

@@ -133,7 +133,7 @@ async function opsAgainstBefore(rows) {
   const ldy = nabla.tensor(rng.fillUniform(new Float64Array(256 * 256), -1, 1), [256, 256]);
   const [lxb, lwb, ldyb] = [lx, lw, ldy].map((t) => B.tensor(t.data.slice(), t.shape));
   const ours = mlpSetup(1).step;
-  const before = baselineMlp(B);
+  const before = mlpSetup(1, B).step;
   const cases = [
     ['sigmoid 1M', () => nabla.sigmoid(x), () => B.sigmoid(xb)],
     ['tanh 1M', () => nabla.tanh(x), () => B.tanh(xb)],
@@ -156,21 +156,4 @@ async function opsAgainstBefore(rows) {
       rows.push({ workload: `${name} (${backend})`, ours: o, baselineName: 'nabla before the kernels', base });
     }
   }
-}
-
-/** The MLP step of bench/mlp.mjs with the baseline build's classes. */
-function baselineMlp(B) {
-  const rng = B.createRng(1);
-  const model = new B.Sequential(new B.Linear(784, 256, { rng }), new B.ReLU(), new B.Linear(256, 10, { rng }));
-  const opt = new B.Adam(model.parameters(), { lr: 1e-3 });
-  const x = B.tensor(rng.fillUniform(new Float64Array(256 * 784)), [256, 784]);
-  const y = Int32Array.from({ length: 256 }, () => rng.integers(0, 10));
-  return () => {
-    model.zeroGrad();
-    const logits = model.forward(x);
-    const loss = B.crossEntropy(logits, y).item();
-    model.backward(B.crossEntropyBackward(logits, y));
-    opt.step();
-    return loss;
-  };
 }

@@ -1,22 +1,31 @@
 // One training step (forward, backward, Adam) of a 784-256-10 MLP on a batch of 256, against the
 // same step written as plain loops (naive i-k-j matmuls, fused Adam), same run.
-import { Adam, Linear, ReLU, Sequential, createRng, crossEntropy, crossEntropyBackward, tensor } from '../dist/index.js';
+import * as nabla from '../dist/index.js';
 import { measurePair } from './harness.mjs';
 
-export function mlpSetup(seed = 1) {
-  const rng = createRng(seed);
-  const model = new Sequential(new Linear(784, 256, { rng }), new ReLU(), new Linear(256, 10, { rng }));
-  const opt = new Adam(model.parameters(), { lr: 1e-3 });
-  const x = tensor(rng.fillUniform(new Float64Array(256 * 784)), [256, 784]);
-  const y = Int32Array.from({ length: 256 }, () => rng.integers(0, 10));
-  const step = () => {
+/**
+ * One explicit training step — zeroGrad, forward, cross-entropy, Module.backward, optimizer step —
+ * with the loss pair `ce` of whichever nabla build the model comes from (dist/, or a baseline build).
+ */
+export function explicitStep(ce, model, opt, x, y) {
+  return () => {
     model.zeroGrad();
     const logits = model.forward(x);
-    const loss = crossEntropy(logits, y).item();
-    model.backward(crossEntropyBackward(logits, y));
+    const loss = ce.crossEntropy(logits, y).item();
+    model.backward(ce.crossEntropyBackward(logits, y));
     opt.step();
     return loss;
   };
+}
+
+/** The benchmark's MLP, batch and step, built with `N` (nabla's dist/, or a baseline build of it). */
+export function mlpSetup(seed = 1, N = nabla) {
+  const rng = N.createRng(seed);
+  const model = new N.Sequential(new N.Linear(784, 256, { rng }), new N.ReLU(), new N.Linear(256, 10, { rng }));
+  const opt = new N.Adam(model.parameters(), { lr: 1e-3 });
+  const x = N.tensor(rng.fillUniform(new Float64Array(256 * 784)), [256, 784]);
+  const y = Int32Array.from({ length: 256 }, () => rng.integers(0, 10));
+  const step = explicitStep(N, model, opt, x, y);
   return { model, x, y, step };
 }
 

@@ -44,6 +44,28 @@ async function useBackend(name) {
 }
 
 /** Times fn under tf.tidy, forcing the result with dataSync (TF.js is lazy on some backends). */
+/**
+ * ConvNetJS's training step on a batch: its Trainer with Adam (lr 1e-3) steps once per batch after
+ * `batch` one-sample `train` calls; x holds the batch row-major, each sample `shape` = [sx, sy, depth].
+ */
+function convnetjsSteps(net, x, y, batch, [sx, sy, depth]) {
+  const trainer = new convnetjs.Trainer(net, { method: 'adam', learning_rate: 1e-3, batch_size: batch });
+  const size = sx * sy * depth;
+  const vols = Array.from({ length: batch }, (_, i) => {
+    const v = new convnetjs.Vol(sx, sy, depth, 0);
+    for (let k = 0; k < size; k++) v.w[k] = x.data[i * size + k];
+    return v;
+  });
+  return {
+    name: 'convnetjs',
+    t: measure(() => {
+      let l = 0;
+      for (let i = 0; i < batch; i++) l += trainer.train(vols[i], y[i]).loss;
+      return l;
+    }, { runs: 7, warmup: W }),
+  };
+}
+
 function tfMeasure(fn, runs = 7) {
   return measure(() => tf.tidy(() => {
     const out = [fn()].flat();
@@ -208,20 +230,7 @@ if (want('mlp')) {
     });
     const net = new convnetjs.Net();
     net.makeLayers([{ type: 'input', out_sx: 1, out_sy: 1, out_depth: 784 }, { type: 'fc', num_neurons: 256, activation: 'relu' }, { type: 'softmax', num_classes: 10 }]);
-    const trainer = new convnetjs.Trainer(net, { method: 'adam', learning_rate: 1e-3, batch_size: 256 });
-    const vols = Array.from({ length: 256 }, (_, i) => {
-      const v = new convnetjs.Vol(1, 1, 784, 0);
-      for (let k = 0; k < 784; k++) v.w[k] = x.data[i * 784 + k];
-      return v;
-    });
-    peers.push({
-      name: 'convnetjs',
-      t: measure(() => {
-        let l = 0;
-        for (let i = 0; i < 256; i++) l += trainer.train(vols[i], y[i]).loss;
-        return l;
-      }, { runs: 7, warmup: W }),
-    });
+    peers.push(convnetjsSteps(net, x, y, 256, [1, 1, 784]));
     return peers;
   });
 }
@@ -338,20 +347,7 @@ if (want('lenet')) {
       { type: 'fc', num_neurons: 84, activation: 'relu' },
       { type: 'softmax', num_classes: 10 },
     ]);
-    const trainer = new convnetjs.Trainer(net, { method: 'adam', learning_rate: 1e-3, batch_size: 64 });
-    const vols = Array.from({ length: 64 }, (_, i) => {
-      const v = new convnetjs.Vol(28, 28, 1, 0);
-      for (let k = 0; k < 784; k++) v.w[k] = x.data[i * 784 + k];
-      return v;
-    });
-    peers.push({
-      name: 'convnetjs',
-      t: measure(() => {
-        let l = 0;
-        for (let i = 0; i < 64; i++) l += trainer.train(vols[i], y[i]).loss;
-        return l;
-      }, { runs: 7, warmup: W }),
-    });
+    peers.push(convnetjsSteps(net, x, y, 64, [28, 28, 1]));
     return { peers, notes };
   });
 }

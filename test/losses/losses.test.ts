@@ -1,34 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as nabla from '../../src/index.js';
 import { ShapeError, ValueError, Tensor, gradCheck, sigmoid, sigmoidBackward, tensor } from '../../src/index.js';
-import { decode, expectMatches, fromFix, loadFixture, type FixTensor } from '../helpers/fixtures.js';
+import { decode, expectMatches, fromFix, loadFixture } from '../helpers/fixtures.js';
+import { optionsOf, type LossCase } from '../helpers/lossCases.js';
 
 const fx = loadFixture('losses.json');
 type Fn = (input: unknown, target: unknown, options?: Record<string, unknown>) => Tensor;
 const forwardOf = (name: string) => (nabla as unknown as Record<string, Fn>)[name];
 const backwardOf = (name: string) => (nabla as unknown as Record<string, Fn>)[`${name}Backward`];
 
-interface LossCase {
-  name: string;
-  inputs: FixTensor[];
-  options: Record<string, unknown>;
-  probs?: boolean;
-  mean: number | string;
-  sum: number | string;
-  none: FixTensor;
-  dy_mean: number;
-  dy_sum: number;
-  dyNone: FixTensor;
-  grad_mean: FixTensor;
-  grad_sum: FixTensor;
-  gradNone: FixTensor;
-}
-
-function optionsOf(c: LossCase): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(c.options)) o[k] = typeof v === 'object' && v !== null ? fromFix(v as FixTensor) : v;
-  return o;
-}
 
 function targetOf(c: LossCase): unknown {
   const t = fromFix(c.inputs[1]);

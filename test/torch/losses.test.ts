@@ -5,33 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import * as nabla from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
-import { decode, expectMatches, fromFix, loadFixture, type Enc, type FixTensor } from '../helpers/fixtures.js';
+import { decode, expectMatches, fromFix, loadFixture, type FixTensor } from '../helpers/fixtures.js';
+import { optionsOf, type LossCase } from '../helpers/lossCases.js';
 
 const fx = loadFixture('torch/losses.json');
 type Fn = (input: unknown, target: unknown, options?: Record<string, unknown>) => Tensor;
 const fns = nabla as unknown as Record<string, Fn>;
 
-interface LossCase {
-  name: string;
-  inputs: FixTensor[];
-  options: Record<string, unknown>;
-  probs?: boolean;
-  mean: Enc;
-  sum: Enc;
-  none: FixTensor;
-  dy_mean: number;
-  dy_sum: number;
-  dyNone: FixTensor;
-  grad_mean: FixTensor;
-  grad_sum: FixTensor;
-  gradNone: FixTensor;
-}
-
-function optionsOf(c: LossCase): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(c.options)) o[k] = typeof v === 'object' && v !== null ? fromFix(v as FixTensor) : v;
-  return o;
-}
 
 function label(k: number, c: LossCase): string {
   return `${k}: ${c.name} ${JSON.stringify(c.inputs[0].shape)} ${JSON.stringify(c.options, (key, v) => (key === 'data' ? undefined : v))}${c.probs ? ' probs' : ''}`;
