@@ -10,7 +10,6 @@ import {
   log1pScalar,
   log1pEdge,
   log1pFast,
-  log1pNear,
   logEdge,
   logFast,
   logTableF64,
@@ -232,12 +231,7 @@ export function logInto(x: Float64Array, xOff: number, out: Float64Array, outOff
     }
     if (edges > 0) for (let i = b; i < e; i++) {
       const v = out[outOff + i];
-      if (v === -1e300) {
-        // x near 1 (the common case here) apart, so no rare result merges into its stores
-        const a = s[so + i];
-        if (a >= 0.9375 && a < 1.064697265625) out[outOff + i] = log1pNear(a - 1);
-        else out[outOff + i] = logEdge(a);
-      }
+      if (v === -1e300) out[outOff + i] = logEdge(s[so + i]);
     }
   }
 }
@@ -263,12 +257,7 @@ export function log1pInto(x: Float64Array, xOff: number, out: Float64Array, outO
     }
     if (edges > 0) for (let i = b; i < e; i++) {
       const v = out[outOff + i];
-      if (v === -1e300) {
-        const a = s[so + i];
-        const aa = Math.abs(a);
-        if (aa < 0.0625 && aa >= 5.551115123125783e-17) out[outOff + i] = log1pNear(a);
-        else out[outOff + i] = log1pEdge(a);
-      }
+      if (v === -1e300) out[outOff + i] = log1pEdge(s[so + i]);
     }
   }
 }

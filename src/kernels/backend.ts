@@ -31,8 +31,8 @@ export interface WasmKernels {
 }
 
 // Memory layout (the module's 40 pages are fixed: minimum = maximum; the top 8 KiB hold the
-// constant pool and exp's table, written by the module's data segments, see
-// scripts/wasm-assemble.mjs). Every kernel works through these windows, so no call grows or
+// constant pool, written by the module's data segment (scripts/wasm-assemble.mjs), and exp's table,
+// written by install() like log's and tanh's). Every kernel works through these windows, so no call grows or
 // retains memory whatever its size.
 /** Elements per window of the streamed array kernels. @internal */
 export const CHUNK = 8192;
@@ -44,9 +44,7 @@ export const OUT_PTR = 65600;
 export const SUMS_PTR = 131200;
 /** GEMM blocking shared by both backends' loops (KC fixes the summation order; see gemm.ts). @internal */
 export const KC = 128;
-/** Rows of the WebAssembly micro-kernel's tile (4×4: eight f64x2 accumulators). @internal */
-export const MR_WASM = 4;
-/** Rows of A packed per WebAssembly GEMM block (a multiple of MR_WASM). @internal */
+/** Rows of A packed per WebAssembly GEMM block (a multiple of the 4×4 tile's 4 rows). @internal */
 export const MC_WASM = 64;
 /** Most columns of B packed at once (a multiple of 4); also the C window's row stride. @internal */
 export const NC_WASM = 512;

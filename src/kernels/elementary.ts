@@ -192,9 +192,6 @@ export function expEdge(x: number): number {
 const TWO52 = 4503599627370496;
 /** High word of 0.6875 (0x3fe60000): log reduces x to 2^k·z with z in [0.6875, 1.375). */
 const LOG_OFF = 0x3fe60000;
-/** log near 1 (log1p near 0): 1 − 2^−4 ≤ x < 1 + 0x1.09p−4. */
-const NEAR1_LO = 0.9375;
-const NEAR1_HI = 1.064697265625;
 
 /** log's table as 1/c, c, RN(log c) per subinterval (3 doubles each), built on first use. */
 let logTable: Float64Array | null = null;
@@ -263,9 +260,8 @@ export function logFast(x: number, L: Float64Array, P: Float64Array, F: Float64A
   return lo + r2 * -0.5 + r * r2 * (0.3333333333230906 + r * -0.2499999999910376 + r2 * (0.20000270486568708 + r * -0.16666903342493952)) + h;
 }
 
-/** log of the inputs logFast leaves: near 1, subnormal, and the special values. @internal */
+/** log of the inputs logFast leaves: subnormal, and the special values (0, negative, ∞, NaN). @internal */
 export function logEdge(x: number): number {
-  if (x >= NEAR1_LO && x < NEAR1_HI) return log1pNear(x - 1);
   const hx = highWord(x);
   if (hx >= 0x7ff00000) return x + x;
   if (x === 0) return -Infinity;
@@ -352,18 +348,11 @@ export function log1pFast(x: number, L: Float64Array, P: Float64Array, F: Float6
   return lo + r2 * -0.5 + r * r2 * (0.3333333333230906 + r * -0.2499999999910376 + r2 * (0.20000270486568708 + r * -0.16666903342493952)) + h;
 }
 
-/** log1p of the inputs log1pFast leaves: the polynomial range and the special values. @internal */
+/** log1p of the inputs log1pFast leaves: |x| < 2^−54 (x itself) and the special values. @internal */
 export function log1pEdge(x: number): number {
   if (!(x > -1)) return x === -1 ? -Infinity : NaN;
-  if (x === Infinity) return x;
-  const ax = x < 0 ? -x : x;
-  return ax < 5.551115123125783e-17 ? x : log1pNear(x); // |x| < 2^−54: x; else |x| < 1/16
+  return x; // +∞, or |x| < 2^−54 (±0 included)
 }
-
-/** Below −38.81622314453125, expm1(x) rounds to −1 (fdlibm's threshold 56·ln2 as a high word). */
-const EXPM1_NEG_LIMIT = 38.81622314453125;
-/** Below this |x|, expm1 is its Taylor polynomial. */
-const EXPM1_SMALL = 0.0625;
 
 /**
  * e^x − 1, accurate for tiny x.
@@ -409,13 +398,8 @@ export function expm1Fast(x: number, T: Float64Array, P: Float64Array): number {
   return hi + (lo + S * tmp);
 }
 
-/** expm1 of the inputs expm1Fast leaves: |x| < 1/16 (the polynomial), x > 709, x ≤ −38.8…, NaN. @internal */
+/** expm1 of the inputs expm1Fast leaves: x > 709, x ≤ −38.81622314453125 (−1, fdlibm's 56·ln2), NaN. @internal */
 export function expm1Edge(x: number): number {
-  const ax = x < 0 ? -x : x;
-  if (ax < EXPM1_SMALL) {
-    if (ax < 5.551115123125783e-17) return x; // |x| < 2^−54
-    return x + x * x * (0.5 + x * (0.16666666666666666 + x * (0.041666666666666664 + x * (0.008333333333333333 + x * (0.001388888888888889 + x * (0.0001984126984126984 + x * (2.48015873015873e-05 + x * (2.7557319223985893e-06 + x * 2.755731922398589e-07))))))));
-  }
   if (x > 709) return expScalar(x);
   return x !== x ? x : -1; // x ≤ −38.81622314453125
 }
@@ -423,8 +407,6 @@ export function expm1Edge(x: number): number {
 /** From here on tanh(|x|) rounds to 1: 1 − tanh(x) = 2/(e^{2x} + 1) < 2^−54. */
 const TANH_ONE = 19.1;
 const TANH_TINY = 3.725290298461914e-9; // 2^−28
-/** Below this, the series; from it on, e^{2|x|}. */
-const TANH_SMALL = 0.125;
 /** tanh's q table covers k = round(2|x|·128/ln2) < TANH_QK (|x| < 1.385). */
 const TANH_QK = 512;
 /** Veltkamp's splitting constant 2^27 + 1. */

@@ -1,4 +1,4 @@
-import { AP_PTR, BP_DOUBLES, BP_PTR, CB_PTR, KC, MC_WASM, MR_WASM, NC_WASM, wasmKernels, type WasmKernels } from './backend.js';
+import { AP_PTR, BP_DOUBLES, BP_PTR, CB_PTR, KC, MC_WASM, NC_WASM, wasmKernels, type WasmKernels } from './backend.js';
 
 /**
  * General matrix product C += op(A)·op(B) on row-major Float64Arrays with offsets and row strides —
@@ -57,7 +57,7 @@ export function gemmStrided(
 
 /**
  * C[cOff..] += A[aOff..] (M×K) · B[bOff..] (K×N), all row-major and contiguous: {@link gemmStrided}
- * without transposes. The signature src/nn/linear.ts and matmul use.
+ * without transposes. The signature matmul uses.
  * @internal
  */
 export function gemm(A: Float64Array, aOff: number, B: Float64Array, bOff: number, C: Float64Array, cOff: number, M: number, K: number, N: number): void {
@@ -97,7 +97,7 @@ function jsGemm(
       packB(transB, B, bOff, ldb, pc, jc, kc, nc, bp, 0);
       for (let ic = 0; ic < M; ic += MC_JS) {
         const mc = Math.min(MC_JS, M - ic);
-        packA(transA, A, aOff, lda, ic, pc, mc, kc, ap, 0, 4);
+        packA(transA, A, aOff, lda, ic, pc, mc, kc, ap, 0);
         for (let jr = 0; jr < nc; jr += 4) {
           const nr = Math.min(4, nc - jr);
           const bBase = jr * kc;
@@ -138,7 +138,7 @@ function wasmGemm(
   let ncMax = Math.min(NC_WASM, Math.floor(BP_DOUBLES / kAll / 4) * 4);
   let KS = kAll;
   if (ncMax < 64) {
-    ncMax = Math.min(NC_WASM, ((N + 3) & ~3) < 64 ? (N + 3) & ~3 : 64);
+    ncMax = Math.min((N + 3) & ~3, 64);
     KS = Math.max(KC, Math.floor(BP_DOUBLES / ncMax / KC) * KC);
   }
   for (let jc = 0; jc < N; jc += ncMax) {
@@ -153,13 +153,13 @@ function wasmGemm(
       }
       for (let ic = 0; ic < M; ic += MC_WASM) {
         const mc = Math.min(MC_WASM, M - ic);
-        const mcPad = Math.ceil(mc / MR_WASM) * MR_WASM;
+        const mcPad = (mc + 3) & ~3;
         // C block in; the KC-deep slices added in order of k by the module; C block out.
         let c = cOff + ic * ldc + jc;
         for (let i = 0, cb = cbIdx; i < mc; i++, c += ldc, cb += NC_WASM) mem.set(C.subarray(c, c + nc), cb);
         for (let pc = ps, bp = BP_PTR; pc < pend; pc += KC) {
           const kc = Math.min(KC, pend - pc);
-          packA(transA, A, aOff, lda, ic, pc, mc, kc, mem, apIdx, MR_WASM);
+          packA(transA, A, aOff, lda, ic, pc, mc, kc, mem, apIdx);
           w.x.gemm(AP_PTR, bp, CB_PTR, mcPad, ncPad, kc, NC_WASM);
           bp += kc * ncPad * 8;
         }
@@ -210,15 +210,15 @@ function packB(trans: boolean, B: Float64Array, off: number, ldb: number, pc: nu
 }
 
 /**
- * Packs op(A)[ic..ic+mc, pc..pc+kc] into mr-row panels (mr = 4 for the JavaScript micro-kernel,
- * 6 for WebAssembly's), each kc×mr stored k-major, zero-padded at the bottom, at dst[d..].
+ * Packs op(A)[ic..ic+mc, pc..pc+kc] into 4-row panels, each kc×4 stored k-major, zero-padded at
+ * the bottom, at dst[d..] (both backends' micro-kernels are 4×4).
  */
-function packA(trans: boolean, A: Float64Array, off: number, lda: number, ic: number, pc: number, mc: number, kc: number, dst: Float64Array, d: number, mr: number): void {
-  for (let i = 0; i < mc; i += mr) {
-    const h = Math.min(mr, mc - i);
+function packA(trans: boolean, A: Float64Array, off: number, lda: number, ic: number, pc: number, mc: number, kc: number, dst: Float64Array, d: number): void {
+  for (let i = 0; i < mc; i += 4) {
+    const h = Math.min(4, mc - i);
     if (!trans) {
       const r0 = off + (ic + i) * lda + pc;
-      if (h === 4 && mr === 4) {
+      if (h === 4) {
         const r1 = r0 + lda;
         const r2 = r1 + lda;
         const r3 = r2 + lda;
@@ -228,30 +228,21 @@ function packA(trans: boolean, A: Float64Array, off: number, lda: number, ic: nu
           dst[d + 2] = A[r2 + k];
           dst[d + 3] = A[r3 + k];
         }
-      } else if (h === 6 && mr === 6) {
-        const r1 = r0 + lda;
-        const r2 = r1 + lda;
-        const r3 = r2 + lda;
-        const r4 = r3 + lda;
-        const r5 = r4 + lda;
-        for (let k = 0; k < kc; k++, d += 6) {
-          dst[d] = A[r0 + k];
-          dst[d + 1] = A[r1 + k];
-          dst[d + 2] = A[r2 + k];
-          dst[d + 3] = A[r3 + k];
-          dst[d + 4] = A[r4 + k];
-          dst[d + 5] = A[r5 + k];
-        }
       } else {
-        for (let k = 0; k < kc; k++, d += mr) for (let r = 0; r < mr; r++) dst[d + r] = r < h ? A[r0 + r * lda + k] : 0;
+        for (let k = 0; k < kc; k++, d += 4) for (let r = 0; r < 4; r++) dst[d + r] = r < h ? A[r0 + r * lda + k] : 0;
       }
     } else {
-      // op(A)[i][k] = A[(pc + k)·lda + ic + i]: consecutive elements of a stored row.
+      // op(A)[i][k] = A[(pc + k)·lda + ic + i]: four consecutive elements of a stored row.
       let row = off + pc * lda + ic + i;
-      if (h === mr) {
-        for (let k = 0; k < kc; k++, row += lda, d += mr) for (let r = 0; r < mr; r++) dst[d + r] = A[row + r];
+      if (h === 4) {
+        for (let k = 0; k < kc; k++, row += lda, d += 4) {
+          dst[d] = A[row];
+          dst[d + 1] = A[row + 1];
+          dst[d + 2] = A[row + 2];
+          dst[d + 3] = A[row + 3];
+        }
       } else {
-        for (let k = 0; k < kc; k++, row += lda, d += mr) for (let r = 0; r < mr; r++) dst[d + r] = r < h ? A[row + r] : 0;
+        for (let k = 0; k < kc; k++, row += lda, d += 4) for (let r = 0; r < 4; r++) dst[d + r] = r < h ? A[row + r] : 0;
       }
     }
   }

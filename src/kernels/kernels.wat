@@ -23,7 +23,7 @@
   ;; the sequence of operations on any one element).
   (func (export "gemm") (param $ap i32) (param $bp i32) (param $cb i32) (param $mc i32) (param $nc i32)
         (param $kc i32) (param $ldc i32)
-    (local $jr i32) (local $ir i32) (local $a i32) (local $b i32) (local $bpan i32) (local $end i32) (local $end2 i32)
+    (local $jr i32) (local $ir i32) (local $a i32) (local $b i32) (local $bpan i32) (local $koff i32)
     (local $c i32) (local $ldb i32) (local $panel i32)
     (local $b01 v128) (local $b23 v128) (local $x v128)
     (local $c0a v128) (local $c0b v128) (local $c1a v128) (local $c1b v128) (local $c2a v128) (local $c2b v128) (local $c3a v128) (local $c3b v128)
@@ -40,30 +40,28 @@
           (loop $iloop
             (br_if $idone (i32.ge_u (local.get $ir) (local.get $mc)))
             (local.set $b (local.get $bpan))
-            (local.set $end (i32.add (local.get $bpan) (local.get $panel)))
-            (local.set $end2 (i32.sub (local.get $end) (i32.const 0)))
             (local.set $c0a (v128.const i64x2 0 0)) (local.set $c0b (v128.const i64x2 0 0))
             (local.set $c1a (v128.const i64x2 0 0)) (local.set $c1b (v128.const i64x2 0 0))
             (local.set $c2a (v128.const i64x2 0 0)) (local.set $c2b (v128.const i64x2 0 0))
             (local.set $c3a (v128.const i64x2 0 0)) (local.set $c3b (v128.const i64x2 0 0))
-            (local.set $end2 (i32.const 0))
+            (local.set $koff (i32.const 0))
             (loop $kloop
-              (local.set $b01 (v128.load (i32.add (local.get $b) (local.get $end2))))
-              (local.set $b23 (v128.load offset=16 (i32.add (local.get $b) (local.get $end2))))
-              (local.set $x (v128.load64_splat offset=0 (i32.add (local.get $a) (local.get $end2))))
+              (local.set $b01 (v128.load (i32.add (local.get $b) (local.get $koff))))
+              (local.set $b23 (v128.load offset=16 (i32.add (local.get $b) (local.get $koff))))
+              (local.set $x (v128.load64_splat offset=0 (i32.add (local.get $a) (local.get $koff))))
               (local.set $c0a (f64x2.add (local.get $c0a) (f64x2.mul (local.get $x) (local.get $b01))))
               (local.set $c0b (f64x2.add (local.get $c0b) (f64x2.mul (local.get $x) (local.get $b23))))
-              (local.set $x (v128.load64_splat offset=8 (i32.add (local.get $a) (local.get $end2))))
+              (local.set $x (v128.load64_splat offset=8 (i32.add (local.get $a) (local.get $koff))))
               (local.set $c1a (f64x2.add (local.get $c1a) (f64x2.mul (local.get $x) (local.get $b01))))
               (local.set $c1b (f64x2.add (local.get $c1b) (f64x2.mul (local.get $x) (local.get $b23))))
-              (local.set $x (v128.load64_splat offset=16 (i32.add (local.get $a) (local.get $end2))))
+              (local.set $x (v128.load64_splat offset=16 (i32.add (local.get $a) (local.get $koff))))
               (local.set $c2a (f64x2.add (local.get $c2a) (f64x2.mul (local.get $x) (local.get $b01))))
               (local.set $c2b (f64x2.add (local.get $c2b) (f64x2.mul (local.get $x) (local.get $b23))))
-              (local.set $x (v128.load64_splat offset=24 (i32.add (local.get $a) (local.get $end2))))
+              (local.set $x (v128.load64_splat offset=24 (i32.add (local.get $a) (local.get $koff))))
               (local.set $c3a (f64x2.add (local.get $c3a) (f64x2.mul (local.get $x) (local.get $b01))))
               (local.set $c3b (f64x2.add (local.get $c3b) (f64x2.mul (local.get $x) (local.get $b23))))
-              (local.set $end2 (i32.add (local.get $end2) (i32.const 32)))
-              (br_if $kloop (i32.lt_u (local.get $end2) (local.get $panel))))
+              (local.set $koff (i32.add (local.get $koff) (i32.const 32)))
+              (br_if $kloop (i32.lt_u (local.get $koff) (local.get $panel))))
             (local.set $a (i32.add (local.get $a) (local.get $panel)))
             (local.set $c (i32.add (local.get $cb)
               (i32.shl (i32.add (i32.mul (local.get $ir) (local.get $ldc)) (local.get $jr)) (i32.const 3))))
@@ -110,11 +108,6 @@
     (f64x2.mul
       (f64x2.mul (local.get $y) (call $pow2 (i64x2.shr_s (local.get $k) (i32.const 1))))
       (call $pow2 (i64x2.sub (local.get $k) (i64x2.shr_s (local.get $k) (i32.const 1))))))
-
-  ;; Signed high 32-bit word of each lane, sign-extended to i64.
-  ;;@inline
-  (func $hi (param $x v128) (result v128)
-    (i64x2.shr_s (local.get $x) (i32.const 32)))
 
   ;; ---------------------------------------------------------------------------------------------
   ;; exp: the table-driven scheme (see exp in elementary.ts). Table entry j (16 bytes) holds
@@ -379,7 +372,7 @@
       (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2))
         (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5)
           (f64x2.mul (local.get $r) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7))))))
-    ;; lanes with k < 512 (as i32 lanes 0 and 1, widened to the f64 lanes' masks)
+    ;; lanes with k < 512 (an i64 lane mask)
     (local.set $m (i64x2.lt_s (local.get $ki) (v128.const i64x2 512 512)))
     (local.set $qi (i64x2.shl (v128.and (local.get $ki) (v128.const i64x2 511 511)) (i32.const 4)))
     (local.set $q0 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 0 (local.get $qi))))
@@ -423,8 +416,8 @@
     (v128.bitselect (local.get $x) (local.get $z) (f64x2.ne (local.get $x) (local.get $x))))
 
   ;; ---------------------------------------------------------------------------------------------
-  ;; Array kernels: out[i] = f(in[i]) for i < n, two lanes at a time (exp: four), n rounded up to
-  ;; a multiple of 2 (4): the extra lanes read the window's padding and are never copied back.
+  ;; Array kernels: out[i] = f(in[i]) for i < n, two or four lanes at a time, n rounded up to a
+  ;; multiple of 2 or 4: the extra lanes read the window's padding and are never copied back.
   (func (export "exp") (param $in i32) (param $out i32) (param $n i32)
     (local $end i32)
     (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))

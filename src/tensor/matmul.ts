@@ -106,12 +106,5 @@ function matmulShapes(fn: string, A: Tensor, B: Tensor) {
   const outShape = [...batch];
   if (A.rank > 1) outShape.push(M);
   if (B.rank > 1) outShape.push(N);
-  return { aShape, bShape, M, K, N, batch, batchA, batchB, outShape };
+  return { M, K, N, batch, batchA, batchB, outShape };
 }
-
-/**
- * C[cOff..] += A[aOff..] (M×K) · B[bOff..] (K×N), all row-major and contiguous; the backend-dispatching
- * GEMM of src/kernels/gemm.ts (re-exported here for the callers that import it from this module).
- * @internal
- */
-export { gemm } from '../kernels/gemm.js';
