@@ -1,7 +1,6 @@
 import { axisLayout, normalizeAxis, type AxisLayout } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { expLines } from '../kernels/arrays.js';
-import { logScalar } from '../kernels/elementary.js';
+import { expLines, rowLogSumExp } from '../kernels/arrays.js';
 import { backwardArgs, recorded } from './common.js';
 
 /**
@@ -89,21 +88,6 @@ function lineBackward(fn: string, dy: TensorLike, x: TensorLike, axis: number, l
   return new Tensor(out, X.shape);
 }
 
-/**
- * Per line of `x` laid out as [outer, n, inner]: the maximum and log Σ e^(x − max), so that
- * log-softmax is x − max − lse. Used by the fused cross-entropy. @internal
- */
-export function rowLogSumExp(x: Float64Array, outer: number, n: number, inner: number): { mx: Float64Array; lse: Float64Array } {
-  const mx = new Float64Array(outer * inner);
-  const lse = new Float64Array(outer * inner);
-  // Only the sums are needed: the exponentials of rows along the last axis are not even copied out.
-  const e = inner === 1 ? null : new Float64Array(outer === 0 ? 0 : n * inner);
-  for (let o = 0; o < outer; o++) {
-    expLines(x, o, n, inner, e, 0, mx, lse, o * inner);
-    for (let j = o * inner; j < (o + 1) * inner; j++) lse[j] = logScalar(lse[j]);
-  }
-  return { mx, lse };
-}
 
 /**
  * Writes softmax (or log-softmax) of each length-n line of `x` laid out as [outer, n, inner].

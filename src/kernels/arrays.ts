@@ -449,3 +449,17 @@ export function expLines(
   expInto(e, eOff, e, eOff, size);
   for (let k = 0, p = 0; k < n; k++) for (let j = 0; j < inner; j++, p++) tot[at + j] += e[eOff + p];
 }
+
+/**
+ * Per line of `x` laid out as [outer, n, inner]: the maximum and log Σ e^(x − max), so that
+ * log-softmax is x − max − lse. Used by log-softmax, the fused cross-entropy and logSumExp. @internal
+ */
+export function rowLogSumExp(x: Float64Array, outer: number, n: number, inner: number): { mx: Float64Array; lse: Float64Array } {
+  const mx = new Float64Array(outer * inner);
+  const lse = new Float64Array(outer * inner);
+  // Only the sums are needed: the exponentials of rows along the last axis are not even copied out.
+  const e = inner === 1 ? null : new Float64Array(outer === 0 ? 0 : n * inner);
+  for (let o = 0; o < outer; o++) expLines(x, o, n, inner, e, 0, mx, lse, o * inner);
+  logInto(lse, 0, lse, 0, lse.length);
+  return { mx, lse };
+}

@@ -1,6 +1,6 @@
 import { ValueError } from '../errors.js';
-import { rowLogSumExp, softmaxRows } from '../activations/softmax.js';
-import { expShiftSumInto, lineMax } from '../kernels/arrays.js';
+import { softmaxRows } from '../activations/softmax.js';
+import { expShiftSumInto, lineMax, rowLogSumExp } from '../kernels/arrays.js';
 import type { Labels } from '../labels.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { CLASS_KEYS, classLayout, classOptions, classTarget, weightedCount, type ClassLayout, type ClassTarget } from './classes.js';

@@ -48,9 +48,10 @@ export function huberLossBackward(input: TensorLike, target: TensorLike, options
   const fn = 'huberLossBackward';
   const { I, a, b, p, g, each, n, out } = pairLossBackward(fn, input, target, options, ['delta']);
   const delta = checkNumber(fn, 'options.delta', p.o.delta ?? 1, 'pos');
+  const r0 = gradScale(p, g, n);
   for (let i = 0; i < n; i++) {
     const d = a[i] - b[i];
-    const r = gradScale(p, each === null ? g : each[i], n);
+    const r = each === null ? r0 : gradScale(p, each[i], n);
     out[i] = d <= -delta ? -r * delta : d >= delta ? r * delta : d * r;
   }
   return new Tensor(out, I.shape);

@@ -53,9 +53,10 @@ export function smoothL1LossBackward(input: TensorLike, target: TensorLike, opti
   const fn = 'smoothL1LossBackward';
   const { I, a, b, p, g, each, n, out } = pairLossBackward(fn, input, target, options, ['beta']);
   const beta = checkNumber(fn, 'options.beta', p.o.beta ?? 1, 'nonneg');
+  const r0 = gradScale(p, g, n);
   for (let i = 0; i < n; i++) {
     const d = a[i] - b[i];
-    const r = gradScale(p, each === null ? g : each[i], n);
+    const r = each === null ? r0 : gradScale(p, each[i], n);
     // PyTorch's smooth_l1_backward, tests in its order: x ≤ −β → −1, x ≥ β → 1, else x/β.
     out[i] = d <= -beta ? -r : d >= beta ? r : (d * r) / beta;
   }

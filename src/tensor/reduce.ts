@@ -5,8 +5,7 @@ import { record, recording } from '../autograd/tape.js';
 import { checkSize } from './limits.js';
 import { axisLayout, expandTo, normalizeAxes, sameShape, shapeSize } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
-import { expInto, expLines } from '../kernels/arrays.js';
-import { logScalar } from '../kernels/elementary.js';
+import { expInto, rowLogSumExp } from '../kernels/arrays.js';
 
 /** Axis argument of the reductions: one axis (may be negative), several, or all when omitted. */
 export type Axis = number | readonly number[];
@@ -154,17 +153,15 @@ export function std(x: TensorLike, axis?: Axis, options?: VarianceOptions): Tens
 export function logSumExp(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const p = plan('logSumExp', x, axis, keepDims);
   const { outer, reduce: R, inner, data } = p;
-  const out = new Float64Array(outer * inner);
+  let out: Float64Array;
   // An empty reduction is log 0 = −∞; nothing else is allocated for an empty tensor.
-  if (data.length === 0) out.fill(-Infinity);
-  const e = inner === 1 ? null : new Float64Array(data.length === 0 ? 0 : R * inner);
-  const mx = new Float64Array(data.length === 0 ? 0 : inner);
-  const tot = new Float64Array(mx.length);
-  for (let o = 0; o < (data.length === 0 ? 0 : outer); o++) {
-    expLines(data, o, R, inner, e, 0, mx, tot, 0);
-    for (let j = 0; j < inner; j++) {
+  if (data.length === 0) out = new Float64Array(outer * inner).fill(-Infinity);
+  else {
+    const { mx, lse } = rowLogSumExp(data, outer, R, inner);
+    out = lse;
+    for (let j = 0; j < out.length; j++) {
       const m = mx[j];
-      out[o * inner + j] = m === Infinity || m === -Infinity || m !== m ? m : m + logScalar(tot[j]);
+      out[j] = m === Infinity || m === -Infinity || m !== m ? m : m + lse[j];
     }
   }
   const Y = new Tensor(out, p.shape);
