@@ -135,7 +135,8 @@ function geluTanhGrad(g: Float64Array, a: Float64Array, out: Float64Array): void
   }
 }
 
-function parse(fn: string, options: GeluOptions | undefined): boolean {
+/** Checks gelu's options for `fn` (the GELU layer too); true for the tanh approximation. @internal */
+export function parse(fn: string, options: GeluOptions | undefined): boolean {
   const o = checkOptions<GeluOptions>(fn, options, ['approximate']);
   return checkChoice(fn, 'options.approximate', o.approximate ?? 'none', ['none', 'tanh'] as const) === 'tanh';
 }

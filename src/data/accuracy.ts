@@ -1,5 +1,6 @@
 import { ShapeError, formatShape } from '../errors.js';
 import { toLabels, type Labels } from '../labels.js';
+import { argmax } from '../tensor/reduce.js';
 import { asTensor, type TensorLike } from '../tensor/tensor.js';
 
 /**
@@ -15,26 +16,9 @@ export function accuracy(logits: TensorLike, labels: Labels): number {
   const [N, C] = L.shape;
   const y = toLabels(fn, 'labels', labels, C);
   if (y.length !== N) throw new ShapeError(fn, `labels has ${y.length} entries but logits has ${N} rows`);
+  if (N === 0) return NaN;
+  const predicted = argmax(L, 1).data;
   let hits = 0;
-  const d = L.data;
-  for (let i = 0, r = 0; i < N; i++, r += C) {
-    // argmax's rule: first maximum, and the first NaN wins outright.
-    let best = 0;
-    let m = d[r];
-    if (m === m) {
-      for (let c = 1; c < C; c++) {
-        const v = d[r + c];
-        if (v !== v) {
-          best = c;
-          break;
-        }
-        if (v > m) {
-          m = v;
-          best = c;
-        }
-      }
-    }
-    if (best === y[i]) hits++;
-  }
-  return N === 0 ? NaN : hits / N;
+  for (let i = 0; i < N; i++) if (predicted[i] === y[i]) hits++;
+  return hits / N;
 }

@@ -1,6 +1,5 @@
 import { NablaError, ShapeError, ValueError, describe } from '../errors.js';
 import { noGrad } from '../autograd/transforms.js';
-import { Linear } from '../nn/linear.js';
 import type { Module } from '../nn/module.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
@@ -66,8 +65,8 @@ interface Weighted {
  *    the variance of all its elements (divided by the count, as NumPy's `var`). A layer used twice in
  *    one forward pools both outputs.
  *
- * A weighted layer is a {@link Linear}, or a module whose class has a static `lsuv` that is true
- * (`static get lsuv() { return true; }`, as Conv2d)
+ * A weighted layer is a module whose class has a static `lsuv` that is true
+ * (`static get lsuv() { return true; }`: Linear and Conv2d have it, and a class of yours may)
  * and whose `weight` is a Tensor of rank ≥ 2 in nabla's layout `[...fan-in dims, out]` (Conv2d's
  * `[kh, kw, c_in, c_out]` is `[kh·kw·c_in, c_out]` as a matrix — its filters are orthonormalized, as
  * the paper does for convolutions). Layers that do not run in `model.forward(x)` are left as they are.
@@ -117,7 +116,7 @@ export function lsuvInit(model: Module, x: TensorLike, options?: LsuvOptions): L
     owner.set(l.weight, l.name);
   }
   if (found.length === 0) {
-    throw new ValueError(fn, `the model (${describe(model)}) has no weighted layer (a Linear, or a class with a static lsuv marker and a weight) among its children`);
+    throw new ValueError(fn, `the model (${describe(model)}) has no weighted layer (a Linear, a Conv2d, or a class with a static lsuv marker and a weight) among its children`);
   }
 
   const restoreState = typeof (model as { snapshotState?: unknown }).snapshotState === 'function'
@@ -205,7 +204,7 @@ function weightedLayers(model: Module): Weighted[] {
     if (seen.has(m)) return;
     seen.add(m);
     const weight = (m as { weight?: unknown }).weight;
-    const marked = m instanceof Linear || (m.constructor as { lsuv?: unknown } | undefined)?.lsuv === true;
+    const marked = (m.constructor as { lsuv?: unknown } | undefined)?.lsuv === true;
     if (marked && weight instanceof Tensor && weight.rank >= 2 && weight.size > 0) {
       const bias = (m as { bias?: unknown }).bias;
       out.push({ name, module: m, weight, bias: bias instanceof Tensor ? bias : null });

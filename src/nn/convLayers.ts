@@ -1,5 +1,5 @@
 import { elu, eluBackward } from '../activations/elu.js';
-import { gelu, geluBackward, type GeluOptions } from '../activations/gelu.js';
+import { gelu, geluBackward, parse as parseGeluOptions, type GeluOptions } from '../activations/gelu.js';
 import { silu, siluBackward } from '../activations/silu.js';
 import { record, recording } from '../autograd/tape.js';
 import { avgPool2d, avgPool2dBackward, type AvgPool2dOptions } from '../conv/avgPool2d.js';
@@ -7,13 +7,14 @@ import { conv2d, conv2dBackward, type Conv2dOptions } from '../conv/conv2d.js';
 import { dropoutBackward, dropoutMask } from '../conv/dropout.js';
 import { readPair, type Pair2d } from '../conv/geometry.js';
 import { maxPool2d, maxPool2dBackward, type MaxPool2dOptions } from '../conv/maxPool2d.js';
-import { ShapeError } from '../errors.js';
+import { ShapeError, describe } from '../errors.js';
 import { drawUniform, initialize, type Initializer } from '../init/common.js';
 import { computeFans } from '../init/computeFans.js';
 import { fanInUniform } from '../init/fanScaled.js';
 import { layerNorm, layerNormBackward } from '../norm/layerNorm.js';
 import { resolveRng, type RandomOptions, type Rng } from '../random/rng.js';
-import { flatten } from '../tensor/structure.js';
+import { checkSize } from '../tensor/limits.js';
+import { flatten, reshape } from '../tensor/structure.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkFunction, checkInteger, checkNumber, checkNumberWhere, checkOptions } from '../validate.js';
 import { ActivationLayer } from './activationLayers.js';
@@ -39,10 +40,6 @@ export interface Conv2dLayerOptions extends Conv2dOptions, RandomOptions {
  * @example const conv = new Conv2d(1, 6, 5, { padding: 2, seed: 0 }); conv.forward(zeros([8, 1, 28, 28])).shape; // => [8, 6, 28, 28]
  */
 export class Conv2d extends WeightedLayer {
-  /** lsuvInit rescales this layer (its weight is `[…fan-in dims, out]`). */
-  static get lsuv(): boolean {
-    return true;
-  }
   protected override readonly kind = 'Conv2d';
   readonly inChannels: number;
   readonly outChannels: number;
@@ -59,10 +56,7 @@ export class Conv2d extends WeightedLayer {
     const fn = 'Conv2d';
     checkInteger(fn, 'inChannels', inChannels);
     checkInteger(fn, 'outChannels', outChannels);
-    const k = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
-    if (!Array.isArray(k) || k.length !== 2) throw new ShapeError(fn, `kernelSize must be a number or [kh, kw], got ${JSON.stringify(kernelSize)}`);
-    const kh = checkInteger(fn, 'kernelSize[0]', k[0]);
-    const kw = checkInteger(fn, 'kernelSize[1]', k[1]);
+    const [kh, kw] = readPair(fn, 'kernelSize', kernelSize, 1);
     const o = checkOptions<Conv2dLayerOptions>(fn, options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'init', 'rng', 'seed']);
     const groups = checkInteger(fn, 'options.groups', o.groups ?? 1);
     if (inChannels % groups !== 0 || outChannels % groups !== 0) {
@@ -123,14 +117,14 @@ export class AvgPool2d extends ActivationLayer {
 export class Flatten extends ActivationLayer {
   constructor(readonly startAxis = 1) {
     checkNumberWhere('Flatten', 'startAxis', startAxis, 'an integer', Number.isInteger);
-    super('Flatten', (x) => flatten(x, startAxis), (dy, x) => new Tensor(asTensor(dy, 'Flatten.backward', 'dy').data, x.shape));
+    super('Flatten', (x) => flatten(x, startAxis), (dy, x) => reshape(dy, x.shape));
   }
 }
 
 /** Layer form of {@link gelu} (`approximate: 'none'` by default, PyTorch's `nn.GELU`). */
 export class GELU extends ActivationLayer {
   constructor(options?: GeluOptions) {
-    gelu([0], options); // validates the options with gelu's own messages
+    parseGeluOptions('GELU', options);
     const o: GeluOptions = { ...(options ?? {}) };
     super('GELU', (x) => gelu(x, o), (dy, x) => geluBackward(dy, x, o));
   }
@@ -147,7 +141,7 @@ export class SiLU extends ActivationLayer {
 export class ELU extends ActivationLayer {
   readonly alpha: number;
   constructor(alpha = 1) {
-    elu([0], alpha);
+    checkNumber('ELU', 'alpha', alpha);
     super('ELU', (x) => elu(x, alpha), (dy, x) => eluBackward(dy, x, alpha));
     this.alpha = alpha;
   }
@@ -234,13 +228,13 @@ export class LayerNorm extends ModuleBase {
     super();
     const fn = 'LayerNorm';
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
-    if (!Array.isArray(shape) || shape.length === 0) throw new ShapeError(fn, `normalizedShape must be a size or a non-empty list of sizes, got ${JSON.stringify(normalizedShape)}`);
+    if (!Array.isArray(shape) || shape.length === 0) throw new ShapeError(fn, `normalizedShape must be a size or a non-empty list of sizes, got ${describe(normalizedShape)}`);
     shape.forEach((d, i) => checkInteger(fn, `normalizedShape[${i}]`, d));
     const o = checkOptions<LayerNormLayerOptions>(fn, options, ['eps', 'elementwiseAffine']);
     this.eps = checkNumber(fn, 'options.eps', o.eps ?? 1e-5, 'pos');
     const affine = checkBoolean(fn, 'options.elementwiseAffine', o.elementwiseAffine ?? true);
     this.normalizedShape = Object.freeze(shape.slice());
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = checkSize(fn, shape, 'the weight');
     this.weight = affine ? new Tensor(new Float64Array(size).fill(1), shape) : null;
     this.bias = affine ? new Tensor(new Float64Array(size), shape) : null;
   }

@@ -56,7 +56,7 @@ export class Embedding extends ModuleBase {
       ids[i] = v;
     }
     // A gather of weight rows: take() records it, with a scatter-add backward, under autograd.
-    const y = take(this.weight, new Tensor(Float64Array.from(ids), X.shape), 0);
+    const y = take(this.weight, X, 0); // X holds the ids just checked
     this.cache = { ids, shape: X.shape };
     return y;
   }

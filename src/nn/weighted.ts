@@ -9,6 +9,10 @@ import { ModuleBase, accumulateGrad, takeCache } from './module.js';
  * the pair's backward and accumulates dW and db into the parameters' `.grad`. @internal
  */
 export abstract class WeightedLayer extends ModuleBase {
+  /** lsuvInit rescales these layers (Linear, Conv2d): the weight is `[…fan-in dims, out]`. */
+  static get lsuv(): boolean {
+    return true;
+  }
   abstract readonly weight: Tensor;
   abstract readonly bias: Tensor | null;
   private x: Tensor | null = null;

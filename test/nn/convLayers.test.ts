@@ -40,7 +40,7 @@ describe('Conv2d', () => {
   it('bad input: geometry options at construction, channels at forward', () => {
     expect(() => new Conv2d(3, 4, 3, { stride: 0 })).toThrow(/Conv2d: options.stride must be a positive integer, got 0/);
     expect(() => new Conv2d(3, 4, 3, { groups: 2 })).toThrow(/options.groups 2 must divide inChannels 3/);
-    expect(() => new Conv2d(3, 4, 2.5)).toThrow(/kernelSize\[0\] must be a positive integer/);
+    expect(() => new Conv2d(3, 4, 2.5)).toThrow(/Conv2d: kernelSize must be a positive integer, got 2.5/);
     expect(() => new Conv2d(3, 4, 3, { strides: 2 } as never)).toThrow(/did you mean "stride"\?/);
     expect(() => new Conv2d(3, 4, 3).forward(rand([1, 2, 5, 5]))).toThrow(ShapeError);
     expect(() => new Conv2d(1, 1, 7).forward(rand([1, 1, 5, 5]))).toThrow(/larger than the padded input/);
@@ -69,7 +69,7 @@ describe('parameter-free layers are their functional pairs', () => {
   }
   it('bad options are refused at construction', () => {
     expect(() => new MaxPool2d(2, { stide: 1 } as never)).toThrow(/MaxPool2d: options has an unknown key "stide" \(did you mean "stride"\?\)/);
-    expect(() => new GELU({ approximate: 'fast' as never })).toThrow(/gelu: options.approximate must be 'none' or 'tanh'/);
+    expect(() => new GELU({ approximate: 'fast' as never })).toThrow(/GELU: options.approximate must be 'none' or 'tanh'/);
     expect(() => new Flatten(1.5)).toThrow(/Flatten: startAxis must be an integer, got 1.5/);
   });
 });
