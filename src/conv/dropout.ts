@@ -1,7 +1,7 @@
 import { record, recording } from '../autograd/tape.js';
 import { ShapeError, formatShape } from '../errors.js';
 import { resolveRng, type RandomOptions, type Rng } from '../random/rng.js';
-import { checkShape, sameShape } from '../tensor/shape.js';
+import { checkShape, sameShape, shapeSize } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkNumber, checkOptions } from '../validate.js';
 
@@ -69,7 +69,7 @@ export function dropoutMask(shape: readonly number[], p: number, rng: Rng): Tens
   const fn = 'dropoutMask';
   const dims = checkShape(fn, 'shape', shape);
   checkNumber(fn, 'p', p, 'unit');
-  const m = new Tensor(new Float64Array(dims.reduce((a, b) => a * b, 1)), dims);
+  const m = new Tensor(new Float64Array(shapeSize(dims)), dims);
   const draws = drawMask(m.size, p, rng);
   for (let i = 0; i < draws.length; i++) m.data[i] = draws[i];
   return m;
@@ -92,15 +92,15 @@ export function dropoutBackward(dy: TensorLike, mask: TensorLike, p: number): Te
   return applyMask(D.data, keep, p, D.shape);
 }
 
-/** 1 = kept (draw ≥ p), 0 = dropped, one `rng.random()` per element. */
-function drawMask(n: number, p: number, rng: Rng): Uint8Array {
+/** 1 = kept (draw ≥ p), 0 = dropped, one `rng.random()` per element. @internal */
+export function drawMask(n: number, p: number, rng: Rng): Uint8Array {
   const keep = new Uint8Array(n);
   for (let i = 0; i < n; i++) keep[i] = rng.random() < p ? 0 : 1;
   return keep;
 }
 
-/** v·(1/(1 − p)) where kept, v·0 where dropped (PyTorch's input * mask). */
-function applyMask(v: Float64Array, keep: Uint8Array, p: number, shape: readonly number[]): Tensor {
+/** v·(1/(1 − p)) where kept, v·0 where dropped (PyTorch's input * mask). @internal */
+export function applyMask(v: Float64Array, keep: Uint8Array, p: number, shape: readonly number[]): Tensor {
   const scale = 1 / (1 - p);
   const out = new Float64Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = v[i] * (keep[i] === 1 ? scale : 0);

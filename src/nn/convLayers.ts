@@ -4,16 +4,17 @@ import { silu, siluBackward } from '../activations/silu.js';
 import { record, recording } from '../autograd/tape.js';
 import { avgPool2d, avgPool2dBackward, type AvgPool2dOptions } from '../conv/avgPool2d.js';
 import { conv2d, conv2dBackward, type Conv2dOptions } from '../conv/conv2d.js';
-import { dropoutBackward, dropoutMask } from '../conv/dropout.js';
+import { applyMask, drawMask } from '../conv/dropout.js';
 import { readPair, type Pair2d } from '../conv/geometry.js';
 import { maxPool2d, maxPool2dBackward, type MaxPool2dOptions } from '../conv/maxPool2d.js';
-import { ShapeError, describe } from '../errors.js';
+import { ShapeError, describe, formatShape } from '../errors.js';
 import { drawUniform, initialize, type Initializer } from '../init/common.js';
 import { computeFans } from '../init/computeFans.js';
 import { fanInUniform } from '../init/fanScaled.js';
 import { layerNorm, layerNormBackward } from '../norm/layerNorm.js';
 import { resolveRng, type RandomOptions, type Rng } from '../random/rng.js';
 import { checkSize } from '../tensor/limits.js';
+import { sameShape } from '../tensor/shape.js';
 import { flatten, reshape } from '../tensor/structure.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkBoolean, checkFunction, checkInteger, checkNumber, checkNumberWhere, checkOptions } from '../validate.js';
@@ -159,8 +160,8 @@ export class Dropout extends ModuleBase {
   protected override readonly kind = 'Dropout';
   readonly p: number;
   private readonly rng: Rng;
-  /** The last forward's mask and the p it was drawn with (0 in eval mode: the identity). */
-  private cache: { mask: Tensor; p: number } | null = null;
+  /** The last forward's keep-mask (null in eval mode: the identity), its p and shape. */
+  private cache: { keep: Uint8Array | null; p: number; shape: readonly number[] } | null = null;
 
   constructor(p = 0.5, options?: RandomOptions) {
     super();
@@ -170,29 +171,26 @@ export class Dropout extends ModuleBase {
 
   override forward(x: TensorLike): Tensor {
     const X = asTensor(x, 'Dropout.forward', 'x');
-    // Eval mode is the all-kept mask with p = 0; the forward is the mask's own multiplication
-    // (dropoutBackward applied to x), the same bits as dropout().
-    const p = this.training ? this.p : 0;
-    const mask = this.training ? dropoutMask(X.shape, p, this.rng) : new Tensor(new Float64Array(X.size).fill(1), X.shape);
-    const Y = dropoutBackward(X, mask, p);
-    if (recording.tape !== null) record('Dropout', Y, [X], (dy) => [dropoutBackward(dy, mask, p)]);
-    this.cache = { mask, p };
+    const p = this.p;
+    // dropout()'s own draw and multiplication (the same bits); eval mode is the identity.
+    const keep = this.training ? drawMask(X.size, p, this.rng) : null;
+    const Y = keep === null ? new Tensor(X.data.slice(), X.shape) : applyMask(X.data, keep, p, X.shape);
+    if (recording.tape !== null) record('Dropout', Y, [X], (dy) => [keep === null ? dy : applyMask(dy.data, keep, p, dy.shape)]);
+    this.cache = { keep, p, shape: X.shape };
     return Y;
   }
 
   override backward(dy: TensorLike): Tensor {
-    const { mask, p } = takeCache('Dropout.backward', this.cache);
-    const dx = dropoutBackward(dy, mask, p);
+    const fn = 'Dropout.backward';
+    const { keep, p, shape } = takeCache(fn, this.cache);
+    const D = asTensor(dy, fn, 'dy');
+    if (!sameShape(D.shape, shape)) throw new ShapeError(fn, `dy has shape ${formatShape(D.shape)} but the forward's output has shape ${formatShape(shape)}`);
     this.cache = null;
-    return dx;
+    return keep === null ? new Tensor(D.data.slice(), D.shape) : applyMask(D.data, keep, p, D.shape);
   }
 
   override backwardReady(): boolean {
     return this.cache !== null;
-  }
-
-  protected override ownParameters(): [string, Tensor][] {
-    return [];
   }
 
   protected override ownSnapshot(): () => void {

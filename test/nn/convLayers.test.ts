@@ -89,6 +89,12 @@ describe('Dropout', () => {
     same(d.forward(x), x);
     same(d.backward(x), x);
   });
+  it("backward checks dy against the forward's shape, in either mode", () => {
+    for (const d of [new Dropout(0.5, { seed: 1 }), new Dropout(0.5, { seed: 1 }).eval()]) {
+      d.forward(rand([2, 3]));
+      expect(() => d.backward(rand([3, 2]))).toThrow("Dropout.backward: dy has shape [3,2] but the forward's output has shape [2,3]");
+    }
+  });
   it('a Sequential forward that fails puts the generator back, so the next mask is the same', () => {
     const a = new Sequential(new Dropout(0.5, { seed: 3 }), new Linear(5, 2, { seed: 0 }));
     const b = new Sequential(new Dropout(0.5, { seed: 3 }), new Linear(4, 2, { seed: 0 }));
