@@ -82,19 +82,23 @@ export function closestName(name: string, known: readonly string[]): string | un
   const n = norm(name);
   for (const k of known) if (norm(k) === n) return k;
   for (const k of known) if ((ALIASES[k] ?? []).includes(n)) return k;
-  // A clipped or extended form (`meta` for `metadata`, `reduce` for `reduction`).
-  if (n.length >= 3) for (const k of known) if (norm(k).startsWith(n) || (n.startsWith(norm(k)) && norm(k).length >= 3)) return k;
+  // A clipped or extended form (`meta` for `metadata`, `reduce` for `reduction`) wins over mere
+  // similarity; among several (`expAvgSqq` extends both expAvg and expAvgSq), the nearest.
+  const clipped = (k: string) => n.length >= 3 && (norm(k).startsWith(n) || (n.startsWith(norm(k)) && norm(k).length >= 3));
   let best: string | undefined;
   let bestD = Infinity;
+  let bestClipped = false;
   for (const k of known) {
+    const c = clipped(k);
     const d = editDistance(n, norm(k));
-    if (d < bestD) {
+    if ((c && !bestClipped) || (c === bestClipped && d < bestD)) {
       bestD = d;
       best = k;
+      bestClipped = c;
     }
   }
   const limit = n.length <= 3 ? 1 : n.length <= 6 ? 2 : 3;
-  return bestD <= limit ? best : undefined;
+  return bestClipped || bestD <= limit ? best : undefined;
 }
 
 /** Optimal-string-alignment distance (Levenshtein with adjacent transpositions). */

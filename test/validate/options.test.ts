@@ -44,9 +44,14 @@ describe('unknown option names are errors that suggest the right one', () => {
 
   it('a misspelled option changes nothing it was meant to change', () => {
     const params = p();
-    const before = Array.from(params[0].data);
-    expect(() => new nabla.Adam(params, { learningRate: 0.5 } as never)).toThrow();
-    expect(Array.from(params[0].data)).toEqual(before);
+    const opt = new nabla.Adam(params, { lr: 0.5 });
+    opt.step(params.map((q) => nabla.ones(q.shape)));
+    const before = JSON.stringify(opt.stateDict());
+    const values = Array.from(params[0].data);
+    const sq = opt.getState(params[0]).buffers.expAvgSq;
+    expect(() => opt.setState(params[0], { step: 7, buffers: { expAvgSqq: sq } } as never)).toThrow(/did you mean "expAvgSq"/);
+    expect(JSON.stringify(opt.stateDict())).toBe(before);
+    expect(Array.from(params[0].data)).toEqual(values);
   });
 });
 
@@ -159,5 +164,10 @@ describe('closestName', () => {
     expect(closestName('moemntum', ['lr', 'momentum'])).toBe('momentum');
     expect(closestName('xyz', ['lr', 'momentum'])).toBeUndefined();
     expect(closestName('banana', ['lr', 'momentum'])).toBeUndefined();
+  });
+  it('a clipped or extended form: the nearest of the names it clips or extends', () => {
+    expect(closestName('meta', ['name', 'metadata'])).toBe('metadata');
+    expect(closestName('expAvgSqq', ['expAvg', 'expAvgSq', 'maxExpAvgSq'])).toBe('expAvgSq'); // was expAvg, the first listed
+    expect(closestName('expAvgg', ['expAvg', 'expAvgSq'])).toBe('expAvg');
   });
 });
