@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   Adagrad, Adam, AdamW, BatchNorm, Embedding, Linear, ModuleBase, RMSprop, NablaError, ReLU, Sequential, ShapeError, Tensor, accumulateGrads, add, concat, createRng, crossEntropy,
-  loadState, mseLoss, readSafetensors, relu, saveState, writeSafetensors, sum, tensor, valueAndGrad, type ModuleStateDict, type TensorLike,
+  gradCheck, loadState, mseLoss, readSafetensors, relu, saveState, writeSafetensors, sum, tensor, valueAndGrad, type ModuleStateDict, type TensorLike,
 } from '../../src/index.js';
 
 const rng = () => createRng(3);
@@ -104,6 +104,10 @@ describe('modules compose: children found from fields', () => {
     const m = new TwoTower();
     const { grads } = valueAndGrad((a, b) => sum(m.forward(a, b)))(batch(4, 3), batch(4, 2, 5));
     expect(grads.map((g) => g.shape)).toEqual([[4, 3], [4, 2]]);
+    // and their values, against central differences
+    const check = gradCheck((a, b) => sum(m.forward(a, b)), [batch(4, 3), batch(4, 2, 5)]);
+    expect(check.perInput.length).toBe(2);
+    expect(check.ok, `max relative error ${check.maxRelError}`).toBe(true);
   });
   it('a class version past 1 migrates older state dicts through its hook', () => {
     class Renamed extends ModuleBase {

@@ -70,12 +70,15 @@ describe('assertClose', () => {
   });
 
   it('errors carry fn "assertClose" whatever the name', () => {
+    let error: unknown = null;
     try {
       assertClose([1], [2], { name: 'W1' });
     } catch (e) {
-      expect((e as NablaError).fn).toBe('assertClose');
-      expect((e as Error).message.startsWith('W1: 1 of 1 elements differ')).toBe(true);
+      error = e;
     }
+    expect(error).toBeInstanceOf(NablaError);
+    expect((error as NablaError).fn).toBe('assertClose');
+    expect((error as Error).message.startsWith('W1: 1 of 1 elements differ')).toBe(true);
   });
 
   it('bad options are ValueErrors naming the option', () => {

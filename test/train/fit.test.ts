@@ -229,7 +229,9 @@ describe('fit', () => {
   it('leaves the model in the mode it found it', async () => {
     const { x, y } = spirals(20, 7);
     const model = mlp(8).eval();
-    await fit(model, x, y, { loss: 'crossEntropy', optimizer: new SGD(model.parameters()), epochs: 1, onBatchEnd: () => void expect(model.training).toBe(true) });
+    const modes: boolean[] = [];
+    await fit(model, x, y, { loss: 'crossEntropy', optimizer: new SGD(model.parameters()), epochs: 1, batchSize: 8, onBatchEnd: () => void modes.push(model.training) });
+    expect(modes).toEqual([true, true, true]); // 20 rows in batches of 8: trained in training mode
     expect(model.training).toBe(false);
     model.train();
     await fit(model, x, y, { loss: 'crossEntropy', optimizer: new SGD(model.parameters()), epochs: 1 });
