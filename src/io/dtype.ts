@@ -42,8 +42,13 @@ export function decodeValues(fn: string, what: Label, b: Uint8Array, start: numb
       break;
     default:
       if (dt.size === 8) decodeInt64(fn, what, v, start, count, dt, out);
-      else if (dt.kind === 'i') for (let o = start; o < end; o += dt.size) out[i++] = dt.size === 4 ? v.getInt32(o, le) : dt.size === 2 ? v.getInt16(o, le) : v.getInt8(o);
-      else for (let o = start; o < end; o += dt.size) out[i++] = dt.size === 4 ? v.getUint32(o, le) : dt.size === 2 ? v.getUint16(o, le) : b[o];
+      else if (dt.kind === 'i') {
+        if (dt.size === 4) for (let o = start; o < end; o += 4) out[i++] = v.getInt32(o, le);
+        else if (dt.size === 2) for (let o = start; o < end; o += 2) out[i++] = v.getInt16(o, le);
+        else for (let o = start; o < end; o++) out[i++] = v.getInt8(o);
+      } else if (dt.size === 4) for (let o = start; o < end; o += 4) out[i++] = v.getUint32(o, le);
+      else if (dt.size === 2) for (let o = start; o < end; o += 2) out[i++] = v.getUint16(o, le);
+      else for (let o = start; o < end; o++) out[i++] = b[o];
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { NablaError, ValueError, describe, formatShape } from '../errors.js';
 import { closeOptions, type CloseOptions } from '../tensor/compare.js';
 import { sameShape, unravelIndex } from '../tensor/shape.js';
 import { asTensor, type TensorLike } from '../tensor/tensor.js';
+import { formatError, formatValue } from './report.js';
 
 /** Options of {@link assertClose}: the isclose tolerances, and a name for the report. */
 export interface AssertCloseOptions extends CloseOptions {
@@ -88,16 +89,3 @@ function report(name: string, body: string): NablaError {
   e.message = `${name}: ${body}`;
   return e;
 }
-
-/** A value at full precision (the shortest string that reads back as the same double). */
-function formatValue(v: number): string {
-  return Object.is(v, -0) ? '-0' : String(v);
-}
-
-/** An error rounded to 3 significant digits: 0.0833, 5.55e-17; NaN and ∞ as such. */
-function formatError(v: number): string {
-  if (v === 0 || !Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(2);
-}
-

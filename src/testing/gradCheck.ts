@@ -5,6 +5,7 @@ import { sameShape, unravelIndex } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkChoice, checkNumber, checkOptions } from '../validate.js';
 import { relErrorAt } from './relError.js';
+import { formatError, formatValue } from './report.js';
 
 /** A forward/backward pair as gradCheck sees it. */
 export interface DifferentiablePair {
@@ -404,15 +405,4 @@ function numeric(fn: string, forward: (...xs: Tensor[]) => Tensor, xs: Tensor[],
     }
     return g;
   });
-}
-
-/** A rounded error for a report: three significant digits. */
-function formatError(v: number): string {
-  if (v === 0 || !Number.isFinite(v)) return String(v);
-  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(2);
-}
-
-/** A value at full precision (shortest round trip); −0 shown as such. */
-function formatValue(v: number): string {
-  return Object.is(v, -0) ? '-0' : String(v);
 }
