@@ -103,7 +103,7 @@ function binary(fn: string, op: number, a: TensorLike, b: TensorLike): Tensor {
   const A = asTensor(a, fn, 'a');
   const B = asTensor(b, fn, 'b');
   const Y = binaryKernel(fn, op, A, B);
-  if (op < EQUAL && recording.tape !== null) record(fn, Y, [A, B], (dy) => binaryBackward(op, dy, A, B));
+  if (op < EQUAL && recording.tape !== null) record(fn, Y, [A, B], (dy) => binaryBackward(op, dy, A, B, Y));
   return Y;
 }
 
@@ -455,47 +455,65 @@ function unaryBackward(op: number, dy: Tensor, X: Tensor, Y: Tensor): Tensor {
  * where b = 0; dy·(a^b·log a), 0 where a = 0 and b ≥ 0); maximum/minimum: dy to the larger
  * (smaller), split in halves on ties.
  */
-function binaryBackward(op: number, dy: Tensor, A: Tensor, B: Tensor): [Tensor, Tensor] {
+function binaryBackward(op: number, dy: Tensor, A: Tensor, B: Tensor, Y: Tensor): [Tensor, Tensor] {
   if (op === ADD) return [sumTo(dy, A.shape), sumTo(dy, B.shape)];
   if (op === SUB) return [sumTo(dy, A.shape), sumTo(unaryKernel(NEG, dy), B.shape)];
   const shape = dy.shape;
   const n = dy.size;
   const g = dy.data;
-  const a = A.data;
-  const b = B.data;
-  const offA = sameShape(A.shape, shape) ? null : stridedOffsets(shape, broadcastStrides(A.shape, shape));
-  const offB = sameShape(B.shape, shape) ? null : stridedOffsets(shape, broadcastStrides(B.shape, shape));
+  // Each operand at the output's indices: itself, or gathered once when it was broadcast.
+  const a = sameShape(A.shape, shape) ? A.data : gather(A.data, stridedOffsets(shape, broadcastStrides(A.shape, shape)));
+  const b = sameShape(B.shape, shape) ? B.data : gather(B.data, stridedOffsets(shape, broadcastStrides(B.shape, shape)));
   const ga = new Float64Array(n);
   const gb = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const x = a[offA === null ? i : offA[i]];
-    const y = b[offB === null ? i : offB[i]];
-    const d = g[i];
-    switch (op) {
-      case MUL:
-        ga[i] = d * y;
-        gb[i] = d * x;
-        break;
-      case DIV:
-        ga[i] = d / y;
-        gb[i] = -d * (x / y / y);
-        break;
-      case POW:
-        ga[i] = y === 0 ? 0 : d * (y * powC(x, y - 1));
-        gb[i] = x === 0 && y >= 0 ? 0 : d * (powC(x, y) * Math.log(x));
-        break;
-      case MAXIMUM: {
-        const h = x === y ? d / 2 : d;
+  switch (op) {
+    case MUL:
+      for (let i = 0; i < n; i++) {
+        ga[i] = g[i] * b[i];
+        gb[i] = g[i] * a[i];
+      }
+      break;
+    case DIV:
+      for (let i = 0; i < n; i++) {
+        const y = b[i];
+        ga[i] = g[i] / y;
+        gb[i] = -g[i] * (a[i] / y / y);
+      }
+      break;
+    case POW: {
+      const p = Y.data; // a^b, the forward's own values
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        const y = b[i];
+        ga[i] = y === 0 ? 0 : g[i] * (y * powC(x, y - 1));
+        gb[i] = x === 0 && y >= 0 ? 0 : g[i] * (p[i] * Math.log(x));
+      }
+      break;
+    }
+    case MAXIMUM:
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        const y = b[i];
+        const h = x === y ? g[i] / 2 : g[i];
         ga[i] = x < y ? 0 : h;
         gb[i] = x > y ? 0 : h;
-        break;
       }
-      default: {
-        const h = x === y ? d / 2 : d;
+      break;
+    default:
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        const y = b[i];
+        const h = x === y ? g[i] / 2 : g[i];
         ga[i] = x > y ? 0 : h;
         gb[i] = x < y ? 0 : h;
       }
-    }
   }
   return [sumTo(new Tensor(ga, shape), A.shape), sumTo(new Tensor(gb, shape), B.shape)];
+}
+
+/** src[off[i]] for every i: a broadcast operand laid out at the output's indices. */
+function gather(src: Float64Array, off: Float64Array): Float64Array {
+  const out = new Float64Array(off.length);
+  for (let i = 0; i < off.length; i++) out[i] = src[off[i]];
+  return out;
 }
