@@ -1,6 +1,6 @@
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkInteger } from '../validate.js';
+import { checkBoolean, checkInteger } from '../validate.js';
 
 /** A size per spatial axis: one number for both, or `[height, width]`. */
 export type Pair2d = number | readonly [number, number];
@@ -132,8 +132,7 @@ export function poolGeometry(fn: string, X: Tensor, o: Record<string, unknown>, 
   const [sh, sw] = o.stride === undefined ? [kh, kw] : readPair(fn, 'options.stride', o.stride, 1);
   const [ph, pw] = readPair(fn, 'options.padding', o.padding ?? 0, 0);
   const [dh, dw] = dilation ? readPair(fn, 'options.dilation', o.dilation ?? 1, 1) : [1, 1];
-  const ceil = o.ceilMode ?? false;
-  if (typeof ceil !== 'boolean') throw new ValueError(fn, `options.ceilMode must be a boolean, got ${describe(ceil)}`);
+  const ceil = checkBoolean(fn, 'options.ceilMode', o.ceilMode ?? false);
   const [N, C, H, W] = nchw(fn, X);
   const ay = poolAxis(fn, 'height', H, kh, sh, dh, ph, ceil);
   const ax = poolAxis(fn, 'width', W, kw, sw, dw, pw, ceil);

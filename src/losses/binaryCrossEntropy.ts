@@ -1,6 +1,6 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { log1pInto, logInto } from '../kernels/arrays.js';
-import { LOG_KEYS, broadcastOption, checkUnitInterval, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
+import { LOG_KEYS, broadcastOption, checkUnitInterval, gradScale, pairLoss, reduceLoss, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /** Options of {@link binaryCrossEntropy}. */
 export interface BinaryCrossEntropyOptions extends LogLossOptions {
@@ -72,8 +72,7 @@ export function binaryCrossEntropyBackward(input: TensorLike, target: TensorLike
 const EPSILON = 9.999999960041972e-13;
 
 function prepare(fn: string, input: TensorLike, target: TensorLike, options: BinaryCrossEntropyOptions | undefined) {
-  const [I, T] = samePair(fn, input, target);
-  const p = parseLossOptions(fn, options, [...LOG_KEYS, 'weight']);
+  const { I, T, p } = pairLoss(fn, input, target, options, [...LOG_KEYS, 'weight']);
   const w = p.o.weight === undefined ? null : broadcastOption(fn, 'options.weight', p.o.weight, I.shape);
   checkUnitInterval(fn, 'input', I);
   checkUnitInterval(fn, 'target', T);

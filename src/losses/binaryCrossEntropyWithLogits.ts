@@ -1,6 +1,6 @@
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { sigmoidInto, softplusInto } from '../kernels/arrays.js';
-import { LOG_KEYS, broadcastOption, gradScale, parseLossOptions, reduceLoss, samePair, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
+import { LOG_KEYS, broadcastOption, gradScale, pairLoss, reduceLoss, upstream, type LogLossOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
 /** Options of {@link binaryCrossEntropyWithLogits}. */
 export interface BinaryCrossEntropyWithLogitsOptions extends LogLossOptions {
@@ -89,8 +89,7 @@ export function binaryCrossEntropyWithLogitsBackward(
 }
 
 function prepare(fn: string, input: TensorLike, target: TensorLike, options: BinaryCrossEntropyWithLogitsOptions | undefined) {
-  const [I, T] = samePair(fn, input, target);
-  const p = parseLossOptions(fn, options, [...LOG_KEYS, 'weight', 'posWeight']);
+  const { I, T, p } = pairLoss(fn, input, target, options, [...LOG_KEYS, 'weight', 'posWeight']);
   const w = p.o.weight === undefined ? null : broadcastOption(fn, 'options.weight', p.o.weight, I.shape);
   const pw = p.o.posWeight === undefined ? null : broadcastOption(fn, 'options.posWeight', p.o.posWeight, I.shape);
   return { I, T, w, pw, p };

@@ -1,4 +1,5 @@
-import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { ShapeError, formatShape } from '../errors.js';
+import { checkNumberWhere } from '../validate.js';
 import { toLabels } from '../labels.js';
 import { checkSize } from '../tensor/limits.js';
 import { axisLayout, sameShape } from '../tensor/shape.js';
@@ -85,8 +86,7 @@ export function classOptions(fn: string, o: { weight?: TensorLike; ignoreIndex?:
     }
     w = W.data;
   }
-  const ignore = o.ignoreIndex ?? -100;
-  if (typeof ignore !== 'number' || !Number.isInteger(ignore)) throw new ValueError(fn, `options.ignoreIndex must be an integer, got ${describe(ignore)}`);
+  const ignore = checkNumberWhere(fn, 'options.ignoreIndex', o.ignoreIndex ?? -100, 'an integer', Number.isInteger);
   return { w, ignore };
 }
 

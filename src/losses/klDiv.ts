@@ -1,3 +1,4 @@
+import { shapeSize } from '../tensor/shape.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { expInto, logInto } from '../kernels/arrays.js';
 import { checkBoolean, checkChoice, checkOptions } from '../validate.js';
@@ -93,9 +94,7 @@ function parse(fn: string, options: KlDivOptions | undefined, shape: readonly nu
   const reduction = checkChoice(fn, 'options.reduction', o.reduction ?? 'mean', ['mean', 'batchmean', 'sum', 'none'] as const);
   const p = parseLossOptions(fn, { ...o, reduction: reduction === 'batchmean' ? 'mean' : reduction }, [...LOG_KEYS, 'logTarget']);
   const logTarget = checkBoolean(fn, 'options.logTarget', p.o.logTarget ?? false);
-  let size = 1;
-  for (const d of shape) size *= d;
-  const denom = reduction === 'batchmean' ? (shape.length === 0 ? 1 : shape[0]) : size;
+  const denom = reduction === 'batchmean' ? (shape.length === 0 ? 1 : shape[0]) : shapeSize(shape);
   // `o` keeps 'batchmean' (p.o says 'mean'): what a recorded backward must be called with.
   return { p, logTarget, denom, o };
 }

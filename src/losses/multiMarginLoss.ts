@@ -1,7 +1,7 @@
-import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { ShapeError, formatShape } from '../errors.js';
 import type { Labels } from '../labels.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
-import { checkNumber } from '../validate.js';
+import { checkChoice, checkNumber } from '../validate.js';
 import { classLayout, classOptions, classTarget } from './classes.js';
 import { gradScale, parseLossOptions, reduceLoss, upstream, type ParsedLoss, type ReductionOptions, type UpstreamOptions, recordLoss } from './reduction.js';
 
@@ -116,8 +116,7 @@ function setup(fn: string, input: TensorLike, target: Labels | TensorLike, optio
   const p = parseLossOptions(fn, options, ['p', 'margin', 'weight']);
   if (I.rank > 2) throw new ShapeError(fn, `input has shape ${formatShape(I.shape)} (expected [N, C] or [C])`);
   const L = classLayout(fn, I);
-  const power = p.o.p ?? 1;
-  if (power !== 1 && power !== 2) throw new ValueError(fn, `options.p must be 1 or 2, got ${describe(power)}`);
+  const power = checkChoice(fn, 'options.p', p.o.p ?? 1, [1, 2] as const);
   const margin = checkNumber(fn, 'options.margin', p.o.margin ?? 1);
   const { w } = classOptions(fn, { weight: p.o.weight }, L.C);
   const y = classTarget(fn, I, L, target, false).labels as Int32Array;

@@ -1,6 +1,6 @@
 import { record, recording } from '../autograd/tape.js';
 import { ShapeError, ValueError, describe, formatShape } from '../errors.js';
-import { sameShape } from '../tensor/shape.js';
+import { sameShape, shapeSize } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkNumber, checkOptions } from '../validate.js';
 
@@ -148,8 +148,7 @@ function setup(fn: string, x: TensorLike, normalizedShape: unknown, options: Lay
   if (k > X.rank || !sameShape(tail, shape)) {
     throw new ShapeError(fn, `normalizedShape ${formatShape(shape)} is not the trailing dimensions of x's shape ${formatShape(X.shape)} (expected x of shape [..., ${shape.join(', ')}])`);
   }
-  let D = 1;
-  for (const d of shape) D *= d;
+  const D = shapeSize(shape);
   const eps = checkNumber(fn, 'options.eps', o.eps ?? 1e-5, 'pos');
   // The tensors themselves are kept (W, B) as well as their data, for the autograd tape.
   const W = affine(fn, 'options.weight', o.weight, shape);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as n from '../../src/index.js';
 import {
   AvgPool2d, BatchNorm, Conv2d, Dropout, ELU, Flatten, GELU, LayerNorm, Linear, MaxPool2d, ReLU, Sequential, ShapeError, SiLU, Tensor,
-  ValueError, accumulateGrads, createRng, crossEntropy, loadState, saveState, sum, vjp,
+  ValueError, accumulateGrads, createRng, crossEntropy, loadState, saveState, vjp,
 } from '../../src/index.js';
 import { expectMatches, fromFix, loadFixture, type FixTensor } from '../helpers/fixtures.js';
 
