@@ -18,20 +18,24 @@ export interface Pool2dOptions {
 }
 
 /**
- * Per output row (or column) of a pooling axis: where its window starts and ends inside the input
- * (`start`, `end`), and how many positions it spans within the padded input (`count`, the divisor
- * average pooling's countIncludePad uses). @internal
+ * Per output row (or column) of a pooling axis: its first tap inside the input (`start`: i·s − p
+ * moved forward by the dilation d until ≥ 0), the exclusive end of its taps inside the input
+ * (`end` = min(i·s − p + d(k − 1) + 1, L)), and how many positions it spans within the padded
+ * input (`count`, the divisor average pooling's countIncludePad uses; its d is 1). @internal
  */
 export function windowBounds(axis: Axis, size: number): { start: Int32Array; end: Int32Array; count: Int32Array } {
   const n = axis.out;
+  const d = axis.dilation;
   const start = new Int32Array(n);
   const end = new Int32Array(n);
   const count = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const a = i * axis.stride - axis.lo;
-    const b = Math.min(a + axis.kernel, size + axis.lo);
-    count[i] = b - a;
-    start[i] = Math.max(a, 0);
+    const b = a + d * (axis.kernel - 1) + 1;
+    count[i] = Math.min(b, size + axis.lo) - a;
+    let s = a;
+    while (s < 0) s += d;
+    start[i] = s;
     end[i] = Math.min(b, size);
   }
   return { start, end, count };

@@ -3,7 +3,7 @@ import { ShapeError, formatShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor/tensor.js';
 import { checkOptions } from '../validate.js';
-import { poolGeometry, type Axis, type Pair2d, type Pool, type Pool2dOptions } from './geometry.js';
+import { poolGeometry, windowBounds, type Pair2d, type Pool, type Pool2dOptions } from './geometry.js';
 
 /** Options of {@link maxPool2d} and {@link maxPool2dBackward}. */
 export interface MaxPool2dOptions extends Pool2dOptions {
@@ -69,22 +69,6 @@ function setup(fn: string, x: TensorLike, options: MaxPool2dOptions): Pool {
 }
 
 /**
- * The first in-bounds tap and the exclusive end of every window along one axis: start[i] =
- * i·s − p moved forward by d until ≥ 0, end[i] = min(i·s − p + d(k − 1) + 1, L).
- */
-function windows(a: Axis): { start: Int32Array; end: Int32Array } {
-  const start = new Int32Array(a.out);
-  const end = new Int32Array(a.out);
-  for (let i = 0; i < a.out; i++) {
-    let s = i * a.stride - a.lo;
-    end[i] = Math.min(s + a.dilation * (a.kernel - 1) + 1, a.size);
-    while (s < 0) s += a.dilation;
-    start[i] = s;
-  }
-  return { start, end };
-}
-
-/**
  * Forward (out) or backward (dy → dx): the index of each window's maximum — first in window order,
  * NaN wins — then out = x[index] or dx[index] += dy.
  *
@@ -99,8 +83,8 @@ function maxPoolKernel(s: Pool, x: Float64Array, out: Float64Array | null, dy: F
   const { N, C, H, W, ay, ax } = s;
   const Ho = ay.out;
   const Wo = ax.out;
-  const ry = windows(ay);
-  const rx = windows(ax);
+  const ry = windowBounds(ay, ay.size);
+  const rx = windowBounds(ax, ax.size);
   // The 2×2 fast path: rows and columns whose window is whole (not cut by padding or the edge).
   const fast = ay.kernel === 2 && ax.kernel === 2 && ay.dilation === 1 && ax.dilation === 1;
   let jlo = Wo;
