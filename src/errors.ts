@@ -17,6 +17,21 @@ export class NablaError extends Error {
   }
 }
 
+/**
+ * `e` again under another name: a NablaError of the same class whose `fn` is `fnOf(e)` and whose
+ * message is `messageOf(e, body)` (default: `body`, e's message without its `fn: ` prefix), with
+ * `e` as its `cause` — how a container says where an error happened (`Sequential[2] Linear.forward`).
+ * Anything else is returned as it is. @internal
+ */
+export function renamedError(e: unknown, fnOf: (e: NablaError) => string, messageOf?: (e: NablaError, body: string) => string): unknown {
+  if (!(e instanceof NablaError)) return e;
+  const Ctor = e.constructor as new (fn: string, message: string) => NablaError;
+  const body = e.message.startsWith(`${e.fn}: `) ? e.message.slice(e.fn.length + 2) : e.message;
+  const out = new Ctor(fnOf(e), messageOf === undefined ? body : messageOf(e, body));
+  (out as { cause?: unknown }).cause = e;
+  return out;
+}
+
 /** A tensor had the wrong rank or shape, or two shapes could not be broadcast together. */
 export class ShapeError extends NablaError {
   constructor(fn: string, message: string) {

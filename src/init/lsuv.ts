@@ -1,4 +1,4 @@
-import { NablaError, ShapeError, ValueError, describe } from '../errors.js';
+import { NablaError, ShapeError, ValueError, describe, renamedError } from '../errors.js';
 import { noGrad } from '../autograd/transforms.js';
 import type { Module } from '../nn/module.js';
 import { resolveRng, type RandomOptions } from '../random/rng.js';
@@ -287,9 +287,5 @@ function label(name: string): string {
 
 /** The model's own error for x, said to be lsuvInit's (same class, original as cause). */
 function rejected(fn: string, e: unknown): unknown {
-  if (!(e instanceof NablaError)) return e;
-  const Ctor = e.constructor as new (fn: string, message: string) => NablaError;
-  const out = new Ctor(fn, `model.forward(x) rejected x (nothing was changed): ${e.message}`);
-  (out as { cause?: unknown }).cause = e;
-  return out;
+  return renamedError(e, () => fn, (x) => `model.forward(x) rejected x (nothing was changed): ${x.message}`);
 }

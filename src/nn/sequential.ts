@@ -1,4 +1,4 @@
-import { NablaError, ValueError, describe } from '../errors.js';
+import { NablaError, ValueError, describe, renamedError } from '../errors.js';
 import { asTensor, type Tensor, type TensorLike } from '../tensor/tensor.js';
 import { ModuleBase, type Module } from './module.js';
 
@@ -89,10 +89,5 @@ export class Sequential extends ModuleBase {
 
 /** The same error with the layer's position in front of its function name. */
 function located(e: unknown, i: number): unknown {
-  if (!(e instanceof NablaError)) return e;
-  const Ctor = e.constructor as new (fn: string, message: string) => NablaError;
-  const message = e.message.startsWith(`${e.fn}: `) ? e.message.slice(e.fn.length + 2) : e.message;
-  const out = new Ctor(`Sequential[${i}] ${e.fn}`, message);
-  (out as { cause?: unknown }).cause = e;
-  return out;
+  return renamedError(e, (x) => `Sequential[${i}] ${x.fn}`);
 }

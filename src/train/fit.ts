@@ -1,7 +1,7 @@
 import { accumulateGrads, noGrad } from '../autograd/transforms.js';
 import { accuracy } from '../data/accuracy.js';
 import { batches } from '../data/batches.js';
-import { NablaError, ShapeError, ValueError, describe, formatShape } from '../errors.js';
+import { ShapeError, ValueError, describe, formatShape, renamedError } from '../errors.js';
 import type { Labels } from '../labels.js';
 import { binaryCrossEntropy } from '../losses/binaryCrossEntropy.js';
 import { binaryCrossEntropyWithLogits } from '../losses/binaryCrossEntropyWithLogits.js';
@@ -368,12 +368,7 @@ async function callback<I>(fn: string, name: string, f: (info: I) => CallbackRes
 
 /** A NablaError from inside the loop, with where it happened in front of its function name. */
 function located(e: unknown, where: string): unknown {
-  if (!(e instanceof NablaError)) return e;
-  const Ctor = e.constructor as new (fn: string, message: string) => NablaError;
-  const message = e.message.startsWith(`${e.fn}: `) ? e.message.slice(e.fn.length + 2) : e.message;
-  const out = new Ctor(e.fn === 'fit' ? `fit ${where}` : `fit ${where} ${e.fn}`, message);
-  (out as { cause?: unknown }).cause = e;
-  return out;
+  return renamedError(e, (x) => (x.fn === 'fit' ? `fit ${where}` : `fit ${where} ${x.fn}`));
 }
 
 /**
