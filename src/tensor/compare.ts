@@ -63,6 +63,20 @@ export interface Mismatches {
 }
 
 /**
+ * How far `x` is outside NumPy's isclose tolerance around `y` (|x − y| ≤ atol + rtol·|y|): 0 when
+ * close (equal, or both NaN with `equalNan`), else |x − y| / (atol + rtol·|y|) — ∞ for a NaN, an
+ * infinity that differs, or zero tolerances. @internal
+ */
+export function outsideTolerance(x: number, y: number, rtol: number, atol: number, equalNan: boolean): number {
+  if (x === y) return 0;
+  if (x !== x || y !== y) return equalNan && x !== x && y !== y ? 0 : Infinity;
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return Infinity;
+  const diff = Math.abs(x - y);
+  const allowed = atol + rtol * Math.abs(y);
+  return diff <= allowed ? 0 : diff / allowed;
+}
+
+/**
  * Compares with the isclose rule and reports the number of mismatches and the worst one (largest
  * |a − b| / |b|, a NaN mismatch counting as worst). Stops after `limit` mismatches when given.
  * @internal
@@ -82,12 +96,7 @@ export function firstMismatches(fn: string, a: TensorLike, b: TensorLike, tol: T
     const ib = offB === null ? i : offB[i];
     const x = A.data[ia];
     const y = B.data[ib];
-    let close: boolean;
-    if (x === y) close = true;
-    else if (x !== x || y !== y) close = equalNan && x !== x && y !== y;
-    else if (!Number.isFinite(x) || !Number.isFinite(y)) close = false;
-    else close = Math.abs(x - y) <= atol + rtol * Math.abs(y);
-    if (close) continue;
+    if (outsideTolerance(x, y, rtol, atol, equalNan) === 0) continue;
     result.count++;
     const rel = x !== x || y !== y || !Number.isFinite(x - y) ? Infinity : Math.abs(x - y) / Math.abs(y);
     if (rel > result.worstRel) {

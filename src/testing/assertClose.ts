@@ -1,5 +1,5 @@
 import { NablaError, ValueError, describe, formatShape } from '../errors.js';
-import { closeOptions, type CloseOptions } from '../tensor/compare.js';
+import { closeOptions, outsideTolerance, type CloseOptions } from '../tensor/compare.js';
 import { sameShape, unravelIndex } from '../tensor/shape.js';
 import { asTensor, type TensorLike } from '../tensor/tensor.js';
 import { formatError, formatValue } from './report.js';
@@ -46,20 +46,8 @@ export function assertClose(actual: TensorLike, expected: TensorLike, options?: 
   const worst: { i: number; score: number }[] = [];
   let count = 0;
   for (let i = 0; i < A.size; i++) {
-    const x = A.data[i];
-    const y = E.data[i];
-    let score: number;
-    if (x === y) continue;
-    if (x !== x || y !== y) {
-      if (equalNan && x !== x && y !== y) continue;
-      score = Infinity;
-    } else if (!Number.isFinite(x) || !Number.isFinite(y)) score = Infinity;
-    else {
-      const diff = Math.abs(x - y);
-      const allowed = atol + rtol * Math.abs(y);
-      if (diff <= allowed) continue;
-      score = diff / allowed; // ∞ when both tolerances are 0
-    }
+    const score = outsideTolerance(A.data[i], E.data[i], rtol, atol, equalNan);
+    if (score === 0) continue;
     count++;
     if (worst.length === LISTED && !(score > worst[LISTED - 1].score)) continue;
     worst.push({ i, score });
