@@ -136,12 +136,8 @@ export function accumulateGrads(f: () => Tensor, params: readonly Tensor[]): Ten
   // Everything is computed: now write.
   for (const p of params) {
     const g = grads.get(p);
-    if (g === undefined) {
-      if (p.grad === null) p.grad = new Tensor(new Float64Array(p.size), p.shape);
-      continue;
-    }
-    if (p.grad === null) p.grad = new Tensor(g.owned ? g.data : g.data.slice(), p.shape);
-    else {
+    if (p.grad === null) p.grad = gradOf(grads, p);
+    else if (g !== undefined) {
       const d = p.grad.data;
       const s = g.data;
       for (let i = 0; i < d.length; i++) d[i] += s[i];
@@ -283,13 +279,7 @@ interface Accum {
  */
 function backprop(tape: Tape, root: Tensor, seed: Tensor): Map<Tensor, Accum> {
   // The backward functions are ordinary ops: keep them off any tape that is running.
-  const saved = recording.tape;
-  recording.tape = null;
-  try {
-    return propagate(tape, root, seed);
-  } finally {
-    recording.tape = saved;
-  }
+  return noGrad(() => propagate(tape, root, seed));
 }
 
 function propagate(tape: Tape, root: Tensor, seed: Tensor): Map<Tensor, Accum> {
