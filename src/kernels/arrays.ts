@@ -102,35 +102,7 @@ export function expInto(x: Float64Array, xOff: number, out: Float64Array, outOff
 }
 
 /**
- * out = e^(x − shift) elementwise (x − shift rounded first): the numerators of a softmax row with
- * shift = the row's max, or the terms of a log-sum-exp. Callers sum `out` themselves, in index
- * order, so the sum is the same on both backends.
- * @internal
- */
-export function expShiftInto(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number, shift: number): void {
-  const w = n >= MIN_WASM ? wasmKernels() : null;
-  if (w !== null) return streamed(w, w.x.expShift, x, xOff, out, outOff, n, shift);
-  const T = expTableF64();
-  const P = pow2s();
-  for (let b = 0; b < n; b += BLOCK) {
-    const e = n - b < BLOCK ? n : b + BLOCK;
-    const s = blockInputs(x, xOff, out, b, e);
-    const so = s === x ? xOff : -b;
-    let edges = 0;
-    for (let i = b; i < e; i++) {
-      const y = expFast(s[so + i] - shift, T, P);
-      out[outOff + i] = y;
-      if (y === -1e300) edges++;
-    }
-    if (edges > 0) for (let i = b; i < e; i++) {
-      const v = out[outOff + i];
-      if (v === -1e300) out[outOff + i] = expEdge(s[so + i] - shift);
-    }
-  }
-}
-
-/**
- * out = e^(x − shift) elementwise, as {@link expShiftInto}, and returns Σ out in a fixed order
+ * out = e^(x − shift) elementwise (x − shift rounded first), and returns Σ out in a fixed order
  * both backends follow: lane 0 adds the elements of even index and lane 1 those of odd index, each
  * in increasing order (an odd last element joins lane 0), then lane 0 + lane 1 — the order of the
  * two f64x2 lanes, so the sum stays in WebAssembly. `out` may be null when only the sum is needed

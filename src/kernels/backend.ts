@@ -13,7 +13,6 @@ export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   gemm(ap: number, bp: number, cb: number, mc: number, nc: number, kc: number, ldc: number): void;
   exp(src: number, dst: number, n: number): void;
-  expShift(src: number, dst: number, n: number, shift: number): void;
   expNegAbs(src: number, dst: number, n: number, c: number): void;
   expShiftSum(src: number, dst: number, n: number, shift: number, s0: number, s1: number, sums: number): void;
   log(src: number, dst: number, n: number): void;

@@ -429,18 +429,6 @@
       (local.set $out (i32.add (local.get $out) (i32.const 32)))
       (br $l))))
 
-  ;; out = exp(in - shift): the rows of softmax and log-sum-exp
-  (func (export "expShift") (param $in i32) (param $out i32) (param $n i32) (param $shift f64)
-    (local $end i32) (local $s v128)
-    (local.set $s (f64x2.splat (local.get $shift)))
-    (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))
-    (block $done (loop $l
-      (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
-      (v128.store (local.get $out) (call $exp (f64x2.sub (v128.load (local.get $in)) (local.get $s))))
-      (local.set $in (i32.add (local.get $in) (i32.const 16)))
-      (local.set $out (i32.add (local.get $out) (i32.const 16)))
-      (br $l))))
-
   ;; out = exp(in - shift), and the sum of the outputs in two lanes: lane 0 adds elements 0, 2, 4, ...
   ;; and lane 1 elements 1, 3, 5, ..., each in increasing order, starting from (s0, s1); the lanes are
   ;; stored at $sums (the caller adds them, or continues with the next window). An odd last element

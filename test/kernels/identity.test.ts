@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/index.js';
 import {
   expInto,
-  expShiftInto,
+  expShiftSumInto,
   expm1Into,
   log1pInto,
   logInto,
@@ -51,7 +51,7 @@ const KERNELS: [string, Kernel][] = [
   ['expm1', expm1Into],
   ['tanh', tanhInto],
   ['sigmoid', sigmoidInto],
-  ['expShift(3.25)', (x, xo, o, oo, n) => expShiftInto(x, xo, o, oo, n, 3.25)],
+  ['expShiftSum(3.25)', (x, xo, o, oo, n) => void expShiftSumInto(x, xo, o, oo, n, 3.25)],
   ['softplus(β=1, threshold=20)', (x, xo, o, oo, n) => softplusInto(x, xo, o, oo, n, 1, 20)],
   ['softplus(β=2.5, threshold=+∞)', (x, xo, o, oo, n) => softplusInto(x, xo, o, oo, n, 2.5, Infinity)],
 ];
