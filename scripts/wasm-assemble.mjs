@@ -13,14 +13,14 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 export const WAT_PATH = fileURLToPath(new URL('../src/kernels/kernels.wat', import.meta.url));
-/** Byte offset of the constant pool: the top 8 KiB of the module's 40 pages (above every window; see backend.ts). */
-export const CONST_POOL = 40 * 65536 - 8192;
+/** Byte offset of the constant pool: the top 8 KiB of the module's 42 pages (above every window; see backend.ts). */
+export const CONST_POOL = 42 * 65536 - 8192;
 /** Byte offset of exp's table (tail_j, H_j pairs) in the module's memory, written by the loader: the last 4 KiB. */
 export const EXP_TABLE_PTR = CONST_POOL + 4096;
 /**
  * Byte offsets of the other tables the loader writes into memory when it installs the module (from
  * src/kernels/elementary.ts, so the bundle carries no second copy): log's (128 entries of 1/c, c,
- * log c, 0) and tanh's (512 entries of qh, ql). Right above the kernels' windows;
+ * log c, 0) and tanh's (7056 entries of qh, ql). Right above the kernels' windows;
  * src/kernels/backend.ts has the same numbers, checked by test/kernels/backend.test.ts.
  */
 export const LOG_TABLE_PTR = 2556160;

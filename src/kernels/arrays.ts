@@ -261,16 +261,14 @@ export function expm1Into(x: Float64Array, xOff: number, out: Float64Array, outO
 export function tanhInto(x: Float64Array, xOff: number, out: Float64Array, outOff: number, n: number): void {
   const w = n >= MIN_WASM ? wasmKernels() : null;
   if (w !== null) return streamed(w, w.x.tanh, x, xOff, out, outOff, n);
-  const T = expTableF64();
   const Q = tanhTableF64();
-  const P = pow2s();
   for (let b = 0; b < n; b += BLOCK) {
     const e = n - b < BLOCK ? n : b + BLOCK;
     const s = blockInputs(x, xOff, out, b, e);
     const so = s === x ? xOff : -b;
     let edges = 0;
     for (let i = b; i < e; i++) {
-      const y = tanhFast(s[so + i], T, Q, P);
+      const y = tanhFast(s[so + i], Q);
       out[outOff + i] = y;
       if (y === -1e300) edges++;
     }

@@ -29,7 +29,7 @@ export interface WasmKernels {
   readonly f64: Float64Array;
 }
 
-// Memory layout (the module's 40 pages are fixed: minimum = maximum; the top 8 KiB hold the
+// Memory layout (the module's 42 pages are fixed: minimum = maximum; the top 8 KiB hold the
 // constant pool, written by the module's data segment (scripts/wasm-assemble.mjs), and exp's table,
 // written by install() like log's and tanh's). Every kernel works through these windows, so no call grows or
 // retains memory whatever its size.
@@ -61,13 +61,13 @@ export const WINDOWS_END = CB_PTR + MC_WASM * NC_WASM * 8;
 // test/kernels/backend.test.ts): written as literals so that bundlers can drop them with the loader.
 /** Byte offset of log's table (128 × [1/c, c, log c, 0]), right above the windows. @internal */
 export const LOG_TABLE_PTR = 2556160;
-/** Byte offset of tanh's table (512 × [qh, ql]). @internal */
+/** Byte offset of tanh's table (7056 × [qh, ql]). @internal */
 export const TANH_TABLE_PTR = 2560256;
 /** End of the tables written below the constant pool. @internal */
-export const TABLES_END = 2568448;
+export const TABLES_END = 2673152;
 /** Byte offset of exp's table (128 × [tail, H]), in the top 4 KiB, above the constant pool. @internal */
-export const EXP_TABLE_PTR = 2617344;
-const PAGES = 40;
+export const EXP_TABLE_PTR = 2748416;
+const PAGES = 42;
 
 let choice: BackendChoice = 'auto';
 let status: 'idle' | 'compiling' | 'ready' | 'failed' = 'idle';

@@ -406,29 +406,35 @@ export function expm1Edge(x: number): number {
 
 /** From here on tanh(|x|) rounds to 1: 1 − tanh(x) = 2/(e^{2x} + 1) < 2^−54. */
 const TANH_ONE = 19.1;
-const TANH_TINY = 3.725290298461914e-9; // 2^−28
-/** tanh's q table covers k = round(2|x|·128/ln2) < TANH_QK (|x| < 1.385). */
-const TANH_QK = 512;
+/** 2^−28: below it the series' correction is under half an ulp, so tanh x rounds to x. */
+const TANH_TINY = 3.725290298461914e-9;
+/**
+ * tanh's table covers k = round(2a·128/ln2) ≤ 7054 for a ≤ 19.1 (one entry of padding: the
+ * WebAssembly code evaluates the table path on every lane, a clamped to 19.1).
+ */
+const TANH_QK = 7056;
 /** Veltkamp's splitting constant 2^27 + 1. */
 const SPLIT = 134217729;
 
-/** 2/(S_k + 1) as qh + ql for k < 512, S_k = H_(k mod 128)·2^(k>>7) (tanh's table), built on first use. */
+/** 2/(E_k + 1) as qh + ql for k < 7056 (tanh's table), built on first use. */
 let tanhTable: Float64Array | null = null;
 
 /**
- * tanh's table: for k = 0..511, qh_k and ql_k with qh_k + ql_k = 2/(S_k + 1) to ~2^−104 relative,
- * S_k = H_(k mod 128)·2^(k>>7) the exact power of exp's table. Computed in double-double
- * arithmetic (S_k + 1 by Fast2Sum, the quotient corrected by its residual through Dekker's exact
- * product): only +, −, ×, ÷, so the same bits on every engine. @internal
+ * tanh's table: for k = 0..7055, qh_k and ql_k with qh_k + ql_k = 2/(E_k + 1) to ~2^−104
+ * relative, where E_k = S_k·(1 + tail_j) is exp's table's 2^(k/128) (S_k = H_j·2^(k>>7) exact,
+ * j = k mod 128; H_j(1 + tail_j) is 2^(j/128) to ~2^−106). Computed in double-double arithmetic
+ * (E_k + 1 as S_k + 1 by Fast2Sum plus S_k·tail_j, the quotient corrected by its residual through
+ * Dekker's exact product): only +, −, ×, ÷, so the same bits on every engine. @internal
  */
 export function tanhTableF64(): Float64Array {
   if (tanhTable !== null) return tanhTable;
   const E = expTable ?? expTableF64();
   const t = new Float64Array(2 * TANH_QK);
   for (let k = 0; k < TANH_QK; k++) {
-    const S = E[((k & 127) << 1) + 1] * pow2(k >> 7);
+    const j = (k & 127) << 1;
+    const S = E[j + 1] * pow2(k >> 7);
     const ph = S + 1;
-    const pl = 1 - (ph - S); // S ≥ 1: exact
+    const pl = 1 - (ph - S) + S * E[j]; // S ≥ 1: 1 − (ph − S) is S + 1 − ph exactly
     const q0 = 2 / ph;
     // 2 − q0·ph exactly (Dekker), then the residual of the whole quotient.
     const cq = SPLIT * q0;
@@ -451,16 +457,16 @@ export function tanhTableF64(): Float64Array {
  * Hyperbolic tangent.
  *
  * Method (nabla's; fdlibm's 1 − 2/(expm1(2x) + 2) errs by up to ~2 ulp), with a = |x|:
- * - a < 2^−28: x;
- * - a < 1/8: a + a·Σ_{n=1..8} c_n a^(2n), the Taylor series (truncation < 2^−70 relative);
- * - otherwise E = e^{2a} = S·(1 + tmp) from exp's table scheme (S = H_j·2^(k>>7) exact,
- *   k = round(2a·128/ln2)) and tanh a = 1 − q, q = 2/(E + 1):
- *   - k < 512 (a < 1.385): E + 1 = (S + 1)(1 + ε), ε = tmp·S/(S + 1) = tmp·(1 − qh/2), and
- *     q = (qh + ql)/(1 + ε) ≈ qh + (ql − qh·ε/(1 + ε)) with qh + ql = 2/(S + 1) from a table of
- *     512 double-double entries; 1 − qh by Fast2Sum: ≈ 0.5 ulp;
- *   - k ≥ 512: q = 2/D with D = (S + 1) + S·tmp (S + 1 by Fast2Sum); q < 0.12, so its two
- *     roundings cost under 0.24 ulp of the result: ≈ 0.74 ulp at worst;
- * - a ≥ 19.1: ±1.
+ * - a < 1/8: a + a·Σ_{n=1..8} c_n a^(2n), the Taylor series (truncation < 2^−70 relative; for
+ *   a < 2^−27 the correction is below half an ulp of a, so the result is x);
+ * - 1/8 ≤ a < 19.1: tanh a = 1 − q, q = 2/(e^{2a} + 1). With k = round(2a·128/ln2),
+ *   r = 2a − k·ln2/128 (|r| ≤ ln2/256, ln2/128 split as in exp) and E_k = e^{k·ln2/128}:
+ *   e^{2a} + 1 = (E_k + 1)(1 + ε), ε = u·E_k/(E_k + 1) = u·(1 − Q_k/2) with u = e^r − 1 =
+ *   r + r²(1/2 + r/6) + r⁴(1/24 + r/120) (truncation < 2^−52 relative to u), and
+ *   Q_k = 2/(E_k + 1) = qh + ql from a table of 7056 double-double entries; then
+ *   q = Q_k/(1 + ε) ≈ qh + (ql − qh·ε/(1 + ε)), and 1 − qh by Fast2Sum: ≈ 0.6 ulp
+ *   (the correction qh·ε/(1 + ε) is under 2^−8.5 of the result, so its error costs under 0.1 ulp);
+ * - a ≥ 19.1: ±1 (the formula gives exactly 1 at 19.1, where the WebAssembly code clamps a).
  *
  * | x | tanh(x) |
  * |---|---|
@@ -470,39 +476,31 @@ export function tanhTableF64(): Float64Array {
  * | subnormal | x |
  */
 export function tanhScalar(x: number): number {
-  const y = tanhFast(x, expTable ?? expTableF64(), tanhTable ?? tanhTableF64(), pow2Table ?? pow2s());
+  const y = tanhFast(x, tanhTable ?? tanhTableF64());
   return y !== -1e300 ? y : tanhEdge(x);
 }
 
-/** {@link tanh} for 1/8 ≤ |x| < 19.1 (the exp paths); EDGE for the inputs {@link tanhEdge} takes. @internal */
-export function tanhFast(x: number, T: Float64Array, Q: Float64Array, P: Float64Array): number {
+/** {@link tanh} for 1/8 ≤ |x| < 19.1 (the table path); EDGE for the inputs {@link tanhEdge} takes. @internal */
+export function tanhFast(x: number, Q: Float64Array): number {
   const a = x < 0 ? -x : x;
-  if (a < 0.125) return -1e300; // EDGE: the series (and tiny x), in tanhEdge
-  if (!(a < 19.1)) return -1e300; // EDGE
+  if (!(a >= 0.125 && a < 19.1)) return -1e300; // EDGE: the series (tiny x included), ±1, NaN
   const y = a + a;
   const kd = y * 184.6649652337873 + 6755399441055744 - 6755399441055744; // round(y·128/ln2)
-  const k = kd | 0;
+  const k = (kd | 0) << 1;
   const r = y + kd * -0.005415212347998022 + kd * -1.2655086083325438e-13; // y − k·ln2/128
-  const j = (k & 127) << 1;
   const r2 = r * r;
-  const tmp = T[j] + r + r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
-  let z: number;
-  if (k < 512) {
-    const qh = Q[2 * k];
-    const eps = tmp * (1 - 0.5 * qh);
-    const corr = Q[2 * k + 1] - qh * (eps / (1 + eps));
-    const s1 = 1 - qh;
-    z = s1 + (1 - s1 - qh - corr);
-  } else {
-    const S = T[j + 1] * P[(k >> 7) + 1074];
-    const d0 = S + 1;
-    const d = d0 + (1 - (d0 - S) + S * tmp);
-    z = 1 - 2 / d;
-  }
+  const u = r + r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
+  const qh = Q[k];
+  const eps = u * (1 - 0.5 * qh);
+  const s1 = 1 - qh;
+  const z = s1 + (1 - s1 - qh - (Q[k + 1] - qh * (eps / (1 + eps))));
   return x < 0 ? -z : z;
 }
 
-/** tanh of NaN, of |x| ≥ 19.1 (±1), of |x| < 2^−28 (x) and, between, the series below 1/8. @internal */
+/**
+ * tanh of NaN, of |x| ≥ 19.1 (±1) and of |x| < 1/8 (the series; x itself below 2^−28, the bits
+ * the series gives there, signed zeros included). @internal
+ */
 export function tanhEdge(x: number): number {
   const a = x < 0 ? -x : x;
   if (!(a < TANH_ONE)) return x !== x ? x : x > 0 ? 1 : -1;

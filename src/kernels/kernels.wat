@@ -3,14 +3,14 @@
 ;; IEEE-754 operations in the same order (src/kernels/gemm.ts, elementary.ts, arrays.ts), so the
 ;; two give identical bits. No fused multiply-add (plain SIMD128 has none; relaxed SIMD is not used).
 ;;
-;; Memory: 40 pages (2.5 MiB), fixed (minimum = maximum, never grown). The caller (JavaScript) owns the
+;; Memory: 42 pages (2.625 MiB), fixed (minimum = maximum, never grown). The caller (JavaScript) owns the
 ;; layout (src/kernels/backend.ts): fixed-size windows for streamed array kernels and for the GEMM's
 ;; packed panels and C block, so no call can grow or retain memory.
 ;;
 ;; Branches of the scalar algorithms become per-lane selects: every candidate formula is evaluated
 ;; on both lanes and v128.bitselect keeps, per lane, the one the scalar code would have returned.
 (module
-  (memory (export "memory") 40 40)
+  (memory (export "memory") 42 42)
 
   ;; ---------------------------------------------------------------------------------------------
   ;; GEMM block: C[mc x nc] += Ap * Bp over kc, from panels packed by JavaScript.
@@ -334,71 +334,50 @@
     (v128.bitselect (local.get $x) (local.get $y) (f64x2.ne (local.get $x) (local.get $x))))
 
   ;; ---------------------------------------------------------------------------------------------
-  ;; tanh (see tanh in elementary.ts): with a = |x| and E = e^(2a) = S*(1 + tmp) by exp's scheme,
-  ;; k = round(2a*128/ln2): for k < 512, 1 - q with q = 2/(E + 1) from tanh's table of 2/(S + 1)
-  ;; (qh + ql at @TANH_TABLE_PTR + 16k, written by the loader) corrected by 1/(1 + eps); for
-  ;; k >= 512, 1 - 2/((S + 1) + S*tmp); the series below 1/8. The two table branches are both
-  ;; evaluated on every pair of lanes and selected (on spread-out data a branch on the lanes'
-  ;; mix was mispredicted often enough to cost more: tanh 1M 12.9 -> 10.8 ms); the series only when
-  ;; a lane needs it; then the sign, tiny x, |x| >= 19.1 and NaN.
+  ;; tanh (see tanh in elementary.ts): with a = min(|x|, 19.1), k = round(2a*128/ln2) and
+  ;; r = 2a - k*ln2/128, tanh a = 1 - q, q = 2/(e^(2a) + 1) = Q_k/(1 + eps), eps = u*(1 - Q_k/2),
+  ;; u = e^r - 1 (a polynomial), Q_k = 2/(e^(k*ln2/128) + 1) from tanh's table as qh + ql
+  ;; (@TANH_TABLE_PTR + 16k, k <= 7054, written by the loader); a = 19.1 gives 1 exactly. One path
+  ;; for every lane; the series below 1/8 (also exact for tiny x) only when a lane needs it; then
+  ;; the sign and NaN.
   ;;@inline
   (func $tanh (param $x v128) (result v128)
-    (local $a v128) (local $a2 v128) (local $y v128) (local $kds v128) (local $kd v128) (local $ki v128) (local $r v128)
-    (local $j v128) (local $e0 v128) (local $e1 v128) (local $r2 v128) (local $tmp v128) (local $m v128)
-    (local $q0 v128) (local $q1 v128) (local $qh v128) (local $eps v128) (local $corr v128) (local $s1 v128)
-    (local $S v128) (local $d0 v128) (local $z v128) (local $sign v128) (local $qi v128)
-    (local.set $sign (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
+    (local $a v128) (local $a2 v128) (local $y v128) (local $kds v128) (local $kd v128) (local $r v128)
+    (local $r2 v128) (local $u v128) (local $qi v128) (local $q0 v128) (local $q1 v128) (local $qh v128)
+    (local $eps v128) (local $s1 v128) (local $z v128) (local $m v128)
     (local.set $a (f64x2.abs (local.get $x)))
-    (local.set $y (f64x2.add (local.get $a) (local.get $a)))
+    ;; pmin: a < 19.1 ? a : 19.1 (NaN lanes take 19.1 and are replaced at the end)
+    (local.set $y (f64x2.pmin (v128.const f64x2 19.1 19.1) (local.get $a)))
+    (local.set $y (f64x2.add (local.get $y) (local.get $y)))
     (local.set $kds (f64x2.add (f64x2.mul (local.get $y) (v128.const f64x2 @INVLN2N @INVLN2N))
       (v128.const f64x2 6755399441055744 6755399441055744)))
     (local.set $kd (f64x2.sub (local.get $kds) (v128.const f64x2 6755399441055744 6755399441055744)))
-    ;; k from kds's low bits (as exp does), in i64 lanes
-    (local.set $ki (i64x2.sub (local.get $kds) (v128.const i64x2 0x4338000000000000 0x4338000000000000)))
+    ;; 16k: kds's bits are 0x4338000000000000 + k, so their low 32 bits are k (0 <= k <= 7054)
+    (local.set $qi (i64x2.shl (local.get $kds) (i32.const 4)))
+    (local.set $q0 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 0 (local.get $qi))))
+    (local.set $q1 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 2 (local.get $qi))))
     (local.set $r (f64x2.add
       (f64x2.add (local.get $y) (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2HIN @NEGLN2HIN)))
       (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2LON @NEGLN2LON))))
-    (local.set $j (i64x2.shl (v128.and (local.get $ki) (v128.const i64x2 127 127)) (i32.const 4)))
-    (local.set $e0 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 0 (local.get $j))))
-    (local.set $e1 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 2 (local.get $j))))
     (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-    (local.set $tmp (f64x2.add
+    (local.set $u (f64x2.add
       (f64x2.add
-        (f64x2.add
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e0) (local.get $e1))
-          (local.get $r))
+        (local.get $r)
         (f64x2.mul (local.get $r2)
           (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555555p-3 0x1.5555555555555p-3)))))
       (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2))
         (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5)
           (f64x2.mul (local.get $r) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7))))))
-    ;; lanes with k < 512 (an i64 lane mask)
-    (local.set $m (i64x2.lt_s (local.get $ki) (v128.const i64x2 512 512)))
-    (local.set $qi (i64x2.shl (v128.and (local.get $ki) (v128.const i64x2 511 511)) (i32.const 4)))
-    (local.set $q0 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 0 (local.get $qi))))
-    (local.set $q1 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 2 (local.get $qi))))
     (local.set $qh (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $q0) (local.get $q1)))
-    (local.set $eps (f64x2.mul (local.get $tmp)
+    (local.set $eps (f64x2.mul (local.get $u)
       (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $qh)))))
-    (local.set $corr (f64x2.sub
-      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $q0) (local.get $q1))
-      (f64x2.mul (local.get $qh) (f64x2.div (local.get $eps) (f64x2.add (v128.const f64x2 1 1) (local.get $eps))))))
     (local.set $s1 (f64x2.sub (v128.const f64x2 1 1) (local.get $qh)))
+    ;; z = s1 + (((1 - s1) - qh) - (ql - qh*(eps/(1 + eps))))
     (local.set $z (f64x2.add (local.get $s1)
-      (f64x2.sub (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $s1)) (local.get $qh)) (local.get $corr))))
-    ;; S = H*2^(k>>7) by the exponent field (exact: 4 <= k>>7 <= 56 on the lanes kept)
-    (local.set $S (i64x2.add
-      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1))
-      (i64x2.shl (i64x2.shr_s (local.get $ki) (i32.const 7)) (i32.const 52))))
-    (local.set $d0 (f64x2.add (local.get $S) (v128.const f64x2 1 1)))
-    (local.set $z (v128.bitselect (local.get $z)
-      (f64x2.sub (v128.const f64x2 1 1)
-        (f64x2.div (v128.const f64x2 2 2)
-          (f64x2.add (local.get $d0)
-            (f64x2.add
-              (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (local.get $d0) (local.get $S)))
-              (f64x2.mul (local.get $S) (local.get $tmp))))))
-      (local.get $m)))
+      (f64x2.sub (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $s1)) (local.get $qh))
+        (f64x2.sub
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $q0) (local.get $q1))
+          (f64x2.mul (local.get $qh) (f64x2.div (local.get $eps) (f64x2.add (v128.const f64x2 1 1) (local.get $eps))))))))
     ;; |x| < 1/8 (evaluated only when a lane needs it): a + a*(a^2*(c1 + a^2*(c2 + ... + a^2*c8)))
     (local.set $m (f64x2.lt (local.get $a) (v128.const f64x2 0.125 0.125)))
     (if (v128.any_true (local.get $m))
@@ -407,13 +386,10 @@
     (local.set $z (v128.bitselect (f64x2.add (local.get $a) (f64x2.mul (local.get $a) (f64x2.mul (local.get $a2)
       (f64x2.add (v128.const f64x2 @TANH_C1 @TANH_C1) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C2 @TANH_C2) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C3 @TANH_C3) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C4 @TANH_C4) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C5 @TANH_C5) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C6 @TANH_C6) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C7 @TANH_C7) (f64x2.mul (local.get $a2) (v128.const f64x2 @TANH_C8 @TANH_C8))))))))))))))))))
         (local.get $z) (local.get $m)))))
-    (local.set $z (v128.or (local.get $z) (local.get $sign)))
-    ;; |x| < 2^-28: x; |x| >= 19.1: +-1; NaN: NaN
-    (local.set $z (v128.bitselect (local.get $x) (local.get $z)
-      (f64x2.lt (local.get $a) (v128.const f64x2 3.725290298461914e-9 3.725290298461914e-9))))
-    (local.set $z (v128.bitselect (v128.or (v128.const f64x2 1 1) (local.get $sign)) (local.get $z)
-      (f64x2.ge (local.get $a) (v128.const f64x2 19.1 19.1))))
-    (v128.bitselect (local.get $x) (local.get $z) (f64x2.ne (local.get $x) (local.get $x))))
+    ;; the sign (z >= 0), and NaN
+    (v128.bitselect (local.get $x)
+      (v128.or (local.get $z) (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
+      (f64x2.ne (local.get $x) (local.get $x))))
 
   ;; ---------------------------------------------------------------------------------------------
   ;; Array kernels: out[i] = f(in[i]) for i < n, two or four lanes at a time, n rounded up to a
