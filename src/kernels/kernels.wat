@@ -112,21 +112,33 @@
   ;; ---------------------------------------------------------------------------------------------
   ;; exp: the table-driven scheme (see exp in elementary.ts). Table entry j (16 bytes) holds
   ;; tail_j and H_j at @EXP_TABLE_PTR + 16j; the two lanes' entries are loaded separately.
-  ;; kds = x*128/ln2 + 1.5*2^52 holds k = round(x*128/ln2) in its low bits (|k| < 2^51): k is read
-  ;; from the bits (no float-to-int conversion), and kd = kds - 1.5*2^52 is k as a double.
+  ;; kds = x*128/ln2 + 1.5*2^52 holds k = round(x*128/ln2) in its low bits (|k| < 2^51): its bits
+  ;; are 0x4338000000000000 + k, so j = k mod 128 is their low 7 bits and (bits >>> 7) << 52 is
+  ;; (k >> 7) << 52 (the higher bits shift out; no float-to-int conversion, and no 64-bit arithmetic
+  ;; shift, which x64 SIMD lacks); kd = kds - 1.5*2^52 is k as a double.
   ;;@inline
   (func $exp (param $x v128) (result v128)
-    (local $kds v128) (local $kd v128) (local $ki v128) (local $r v128) (local $j v128) (local $e0 v128)
-    (local $e1 v128) (local $r2 v128) (local $tmp v128) (local $H v128) (local $y v128) (local $e v128)
-    (local $eh v128)
+    (call $expMasked (local.get $x) (f64x2.gt (f64x2.abs (local.get $x)) (v128.const f64x2 650 650))))
+
+  ;; exp of lanes known to be <= 0 or NaN (sigmoid's, softplus's and the backwards' e^(-|z|)):
+  ;; one comparison finds the lanes beyond -650.
+  ;;@inline
+  (func $expNonPos (param $x v128) (result v128)
+    (call $expMasked (local.get $x) (f64x2.lt (local.get $x) (v128.const f64x2 -650 -650))))
+
+  ;; exp, given a mask that holds every lane with |x| > 650 (NaN lanes may be in it or not: both
+  ;; paths give NaN).
+  ;;@inline
+  (func $expMasked (param $x v128) (param $slow v128) (result v128)
+    (local $kds v128) (local $kd v128) (local $r v128) (local $j v128) (local $e0 v128) (local $e1 v128)
+    (local $r2 v128) (local $tmp v128) (local $H v128) (local $y v128) (local $e v128) (local $eh v128)
     (local.set $kds (f64x2.add (f64x2.mul (local.get $x) (v128.const f64x2 @INVLN2N @INVLN2N))
       (v128.const f64x2 6755399441055744 6755399441055744)))
     (local.set $kd (f64x2.sub (local.get $kds) (v128.const f64x2 6755399441055744 6755399441055744)))
-    (local.set $ki (i64x2.sub (local.get $kds) (v128.const i64x2 0x4338000000000000 0x4338000000000000)))
     (local.set $r (f64x2.add
       (f64x2.add (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2HIN @NEGLN2HIN)))
       (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2LON @NEGLN2LON))))
-    (local.set $j (i64x2.shl (v128.and (local.get $ki) (v128.const i64x2 127 127)) (i32.const 4)))
+    (local.set $j (i64x2.shl (v128.and (local.get $kds) (v128.const i64x2 127 127)) (i32.const 4)))
     (local.set $e0 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 0 (local.get $j))))
     (local.set $e1 (v128.load offset=@EXP_TABLE_PTR (i32x4.extract_lane 2 (local.get $j))))
     (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
@@ -141,18 +153,18 @@
         (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5)
           (f64x2.mul (local.get $r) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7))))))
     (local.set $H (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)))
-    (local.set $e (i64x2.shr_s (local.get $ki) (i32.const 7)))
-    ;; Where |x| <= 650 on both lanes: S = H*2^e (e = k>>7) by adding e to H's exponent field, and
+    ;; Where no lane is slow (|x| <= 650 or NaN on both): S = H*2^e (e = k>>7) by adding e to H's exponent field, and
     ;; S + S*tmp gives the bits of (H + H*tmp)*2^e (scaling by 2^e is exact both ways; S >= 2^-939,
     ;; so S*tmp is subnormal only when it is far below half an ulp of S, where its rounding cannot
     ;; matter). Otherwise y*2^eh*2^(e-eh), y = H + H*tmp, eh = e>>1 (exact, then one rounding: the
     ;; JavaScript twin's single product where that is exact), and the thresholds.
     (if (result v128)
-      (i64x2.all_true (f64x2.le (f64x2.abs (local.get $x)) (v128.const f64x2 650 650)))
+      (i32.eqz (v128.any_true (local.get $slow)))
       (then
-        (local.set $H (i64x2.add (local.get $H) (i64x2.shl (local.get $e) (i32.const 52))))
+        (local.set $H (i64x2.add (local.get $H) (i64x2.shl (i64x2.shr_u (local.get $kds) (i32.const 7)) (i32.const 52))))
         (f64x2.add (local.get $H) (f64x2.mul (local.get $H) (local.get $tmp))))
       (else
+        (local.set $e (i64x2.shr_s (i64x2.sub (local.get $kds) (v128.const i64x2 0x4338000000000000 0x4338000000000000)) (i32.const 7)))
         (local.set $y (f64x2.add (local.get $H) (f64x2.mul (local.get $H) (local.get $tmp))))
         (local.set $eh (i64x2.shr_s (local.get $e) (i32.const 1)))
         (local.set $y (f64x2.mul
@@ -480,7 +492,7 @@
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
       (v128.store (local.get $out)
-        (call $exp (f64x2.neg (f64x2.abs (f64x2.mul (local.get $s) (v128.load (local.get $in)))))))
+        (call $expNonPos (v128.or (f64x2.mul (local.get $s) (v128.load (local.get $in))) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
       (local.set $in (i32.add (local.get $in) (i32.const 16)))
       (local.set $out (i32.add (local.get $out) (i32.const 16)))
       (br $l))))
@@ -494,8 +506,8 @@
       (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
       (local.set $x (v128.load (local.get $in)))
       (local.set $x2 (v128.load offset=16 (local.get $in)))
-      (local.set $e (call $exp (f64x2.neg (f64x2.abs (local.get $x)))))
-      (local.set $e2 (call $exp (f64x2.neg (f64x2.abs (local.get $x2)))))
+      (local.set $e (call $expNonPos (v128.or (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
+      (local.set $e2 (call $expNonPos (v128.or (local.get $x2) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
       (v128.store (local.get $out)
         (f64x2.div
           (v128.bitselect (v128.const f64x2 1 1) (local.get $e) (f64x2.ge (local.get $x) (v128.const f64x2 0 0)))
@@ -523,7 +535,7 @@
           (f64x2.div
             (f64x2.add
               (v128.and (local.get $z) (f64x2.gt (local.get $z) (v128.const f64x2 0 0)))
-              (call $log1p (call $exp (f64x2.neg (f64x2.abs (local.get $z))))))
+              (call $log1p (call $expNonPos (v128.or (local.get $z) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))))
             (local.get $b))
           (f64x2.gt (local.get $z) (local.get $th))))
       (local.set $in (i32.add (local.get $in) (i32.const 16)))
