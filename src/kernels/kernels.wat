@@ -472,6 +472,7 @@
       (local.set $out (i32.add (local.get $out) (i32.const 16)))
       (br $l))))
 
+  ;;@hoist
   (func (export "tanh") (param $in i32) (param $out i32) (param $n i32)
     (local $end i32)
     (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))

@@ -9,7 +9,7 @@ import { EXP_TABLE_PTR, LOG_TABLE_PTR, TABLES_END, TANH_TABLE_PTR, WINDOWS_END, 
 import { expTableF64, logTableF64, tanhTableF64 } from '../../src/kernels/elementary.js';
 import { gemmStrided } from '../../src/kernels/gemm.js';
 import { WASM_BASE64 } from '../../src/kernels/wasmBinary.js';
-import { CONST_POOL, EXP_TABLE_PTR as ASM_EXP_TABLE_PTR, LOG_TABLE_PTR as ASM_LOG_TABLE_PTR, TANH_TABLE_PTR as ASM_TANH_TABLE_PTR, assembleKernels } from '../../scripts/wasm-assemble.mjs';
+import { CONST_POOL, EXP_TABLE_PTR as ASM_EXP_TABLE_PTR, LOG_TABLE_PTR as ASM_LOG_TABLE_PTR, TANH_TABLE_PTR as ASM_TANH_TABLE_PTR, assembleKernels, preprocessKernels } from '../../scripts/wasm-assemble.mjs';
 
 const initialChoice = backendChoice();
 
@@ -147,6 +147,25 @@ describe('WebAssembly memory', () => {
     const E = expTableF64();
     expect(E.length).toBe(256);
     expect(Array.from(f64.subarray(EXP_TABLE_PTR / 8, EXP_TABLE_PTR / 8 + 256))).toEqual(Array.from(E));
+  });
+
+  it('the assembler pools vector constants, and a ;;@hoist function loads each once on entry', () => {
+    const text = `(module (memory 42 42)
+  ;;@hoist
+  (func (export "f") (param $p i32) (result v128)
+    (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (v128.const f64x2 1 1) (v128.const i64x2 0 0))))
+  (func (export "g") (result v128) (v128.const f64x2 1 1)))`;
+    const out = preprocessKernels(text);
+    const load = `(v128.load offset=${CONST_POOL} (i32.const 0))`;
+    const f = out.slice(out.indexOf('(export "f")'), out.indexOf('(export "g")'));
+    const g = out.slice(out.indexOf('(export "g")'));
+    expect(f.split(load).length - 1).toBe(1); // once, into the local
+    expect(f).toContain(`(local $__k${CONST_POOL} v128)`);
+    expect(f).toContain(`(local.set $__k${CONST_POOL} ${load})`);
+    expect(f.split(`(local.get $__k${CONST_POOL})`).length - 1).toBe(2);
+    expect(f).toContain('(v128.const i64x2 0 0)'); // zero stays a register clear
+    expect(g.split(load).length - 1).toBe(1); // unmarked: a load at the use
+    expect(out).toContain(`(data (i32.const ${CONST_POOL}) "${'\\00\\00\\00\\00\\00\\00\\f0\\3f'.repeat(2)}")`);
   });
 
   it('the embedded bytes are kernels.wat assembled by wabt (npm run build:wasm is up to date)', async () => {
