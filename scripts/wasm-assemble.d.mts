@@ -11,3 +11,5 @@ export const LOG_TABLE_PTR: number;
 export const TANH_TABLE_PTR: number;
 /** Byte offset at which the loader writes exp's table. */
 export const EXP_TABLE_PTR: number;
+/** kernels.wat's text after inlining the ;;@inline helpers and pooling the vector constants (what wabt assembles). */
+export function preprocessKernels(text?: string): string;
