@@ -346,24 +346,29 @@
     (v128.bitselect (local.get $x) (local.get $y) (f64x2.ne (local.get $x) (local.get $x))))
 
   ;; ---------------------------------------------------------------------------------------------
-  ;; tanh (see tanh in elementary.ts): with a = min(|x|, 19.1), k = round(2a*128/ln2) and
-  ;; r = 2a - k*ln2/128, tanh a = 1 - q, q = 2/(e^(2a) + 1) = Q_k/(1 + eps), eps = u*(1 - Q_k/2),
+  ;; tanh (see tanh in elementary.ts): with c = min(|x|, 19.1), k = round(2c*128/ln2) and
+  ;; r = 2c - k*ln2/128, tanh c = 1 - q, q = 2/(e^(2c) + 1) = Q_k/(1 + eps), eps = u*(1 - Q_k/2),
   ;; u = e^r - 1 (a polynomial), Q_k = 2/(e^(k*ln2/128) + 1) from tanh's table as qh + ql
-  ;; (@TANH_TABLE_PTR + 16k, k <= 7054, written by the loader); a = 19.1 gives 1 exactly. One path
-  ;; for every lane; the series below 1/8 (also exact for tiny x) only when a lane needs it; then
-  ;; the sign and NaN.
+  ;; (@TANH_TABLE_PTR + 16k, k <= 7054, written by the loader); c = 19.1 gives 1 exactly. One path
+  ;; for every lane; the series below 1/32 (also exact for tiny x) only when a lane needs it; then
+  ;; the sign and NaN. The loop's time follows the dependency chain from x to the result as much
+  ;; as the instruction count (each kernel call keeps only a few pairs of lanes in flight), so the
+  ;; order of operations keeps that chain short.
   ;;@inline
   (func $tanh (param $x v128) (result v128)
-    (local $a v128) (local $a2 v128) (local $y v128) (local $kds v128) (local $kd v128) (local $r v128)
-    (local $r2 v128) (local $u v128) (local $qi v128) (local $q0 v128) (local $q1 v128) (local $qh v128)
-    (local $eps v128) (local $s1 v128) (local $z v128) (local $m v128)
+    (local $a v128) (local $a2 v128) (local $c v128) (local $y v128) (local $kds v128) (local $kd v128)
+    (local $r v128) (local $r2 v128) (local $u v128) (local $qi v128) (local $q0 v128) (local $q1 v128)
+    (local $qh v128) (local $s1 v128) (local $z v128) (local $m v128)
     (local.set $a (f64x2.abs (local.get $x)))
     ;; pmin: a < 19.1 ? a : 19.1 (NaN lanes take 19.1 and are replaced at the end)
-    (local.set $y (f64x2.pmin (v128.const f64x2 19.1 19.1) (local.get $a)))
-    (local.set $y (f64x2.add (local.get $y) (local.get $y)))
-    (local.set $kds (f64x2.add (f64x2.mul (local.get $y) (v128.const f64x2 @INVLN2N @INVLN2N))
-      (v128.const f64x2 6755399441055744 6755399441055744)))
-    (local.set $kd (f64x2.sub (local.get $kds) (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $c (f64x2.pmin (v128.const f64x2 19.1 19.1) (local.get $a)))
+    ;; p = y*128/ln2 with y = 2c, as c*(256/ln2) (the same product: scaling by 2 is exact); k = p
+    ;; rounded to nearest even, as kd = nearest(p) (one rounding, off the index's path) and in the
+    ;; low bits of kds = p + 1.5*2^52 (the JavaScript twin's p + 1.5*2^52 - 1.5*2^52 is the same kd)
+    (local.set $kd (f64x2.mul (local.get $c) (v128.const f64x2 @INVLN2N2 @INVLN2N2)))
+    (local.set $kds (f64x2.add (local.get $kd) (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $kd (f64x2.nearest (local.get $kd)))
+    (local.set $y (f64x2.add (local.get $c) (local.get $c)))
     ;; 16k: kds's bits are 0x4338000000000000 + k, so their low 32 bits are k (0 <= k <= 7054)
     (local.set $qi (i64x2.shl (local.get $kds) (i32.const 4)))
     (local.set $q0 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 0 (local.get $qi))))
@@ -381,27 +386,26 @@
         (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5)
           (f64x2.mul (local.get $r) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7))))))
     (local.set $qh (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $q0) (local.get $q1)))
-    (local.set $eps (f64x2.mul (local.get $u)
+    ;; eps = u*(1 - qh/2); z = s1 + ((((1 - s1) - qh) - ql) + (qh*eps)/(1 + eps)), s1 = 1 - qh
+    (local.set $u (f64x2.mul (local.get $u)
       (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $qh)))))
     (local.set $s1 (f64x2.sub (v128.const f64x2 1 1) (local.get $qh)))
-    ;; z = s1 + (((1 - s1) - qh) - (ql - qh*(eps/(1 + eps))))
     (local.set $z (f64x2.add (local.get $s1)
-      (f64x2.sub (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $s1)) (local.get $qh))
-        (f64x2.sub
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $q0) (local.get $q1))
-          (f64x2.mul (local.get $qh) (f64x2.div (local.get $eps) (f64x2.add (v128.const f64x2 1 1) (local.get $eps))))))))
-    ;; |x| < 1/8 (evaluated only when a lane needs it): a + a*(a^2*(c1 + a^2*(c2 + ... + a^2*c8)))
-    (local.set $m (f64x2.lt (local.get $a) (v128.const f64x2 0.125 0.125)))
+      (f64x2.add
+        (f64x2.sub (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $s1)) (local.get $qh))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $q0) (local.get $q1)))
+        (f64x2.div (f64x2.mul (local.get $qh) (local.get $u)) (f64x2.add (v128.const f64x2 1 1) (local.get $u))))))
+    ;; |x| < 1/32 (evaluated only when a lane needs it): a + a*(a^2*(c1 + a^2*(c2 + ... + a^2*c8)))
+    (local.set $m (f64x2.lt (local.get $a) (v128.const f64x2 0.03125 0.03125)))
     (if (v128.any_true (local.get $m))
       (then
     (local.set $a2 (f64x2.mul (local.get $a) (local.get $a)))
     (local.set $z (v128.bitselect (f64x2.add (local.get $a) (f64x2.mul (local.get $a) (f64x2.mul (local.get $a2)
       (f64x2.add (v128.const f64x2 @TANH_C1 @TANH_C1) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C2 @TANH_C2) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C3 @TANH_C3) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C4 @TANH_C4) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C5 @TANH_C5) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C6 @TANH_C6) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C7 @TANH_C7) (f64x2.mul (local.get $a2) (v128.const f64x2 @TANH_C8 @TANH_C8))))))))))))))))))
         (local.get $z) (local.get $m)))))
-    ;; the sign (z >= 0), and NaN
-    (v128.bitselect (local.get $x)
-      (v128.or (local.get $z) (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
-      (f64x2.ne (local.get $x) (local.get $x))))
+    ;; one select for the sign (z >= 0 takes x's sign bit) and NaN (all of x)
+    (v128.bitselect (local.get $x) (local.get $z)
+      (v128.or (f64x2.ne (local.get $x) (local.get $x)) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
 
   ;; ---------------------------------------------------------------------------------------------
   ;; Array kernels: out[i] = f(in[i]) for i < n, two or four lanes at a time, n rounded up to a
