@@ -115,7 +115,8 @@
   ;; kds = x*128/ln2 + 1.5*2^52 holds k = round(x*128/ln2) in its low bits (|k| < 2^51): its bits
   ;; are 0x4338000000000000 + k, so j = k mod 128 is their low 7 bits and (bits >>> 7) << 52 is
   ;; (k >> 7) << 52 (the higher bits shift out; no float-to-int conversion, and no 64-bit arithmetic
-  ;; shift, which x64 SIMD lacks); kd = kds - 1.5*2^52 is k as a double.
+  ;; shift, which x64 SIMD lacks). kd, k as a double, is nearest(x*128/ln2): the value of the
+  ;; JavaScript twin's kds - 1.5*2^52, one rounding shorter on the way to r.
   ;;@inline
   (func $exp (param $x v128) (result v128)
     (call $expMasked (local.get $x) (f64x2.gt (f64x2.abs (local.get $x)) (v128.const f64x2 650 650))))
@@ -132,9 +133,9 @@
   (func $expMasked (param $x v128) (param $slow v128) (result v128)
     (local $kds v128) (local $kd v128) (local $r v128) (local $j v128) (local $e0 v128) (local $e1 v128)
     (local $r2 v128) (local $tmp v128) (local $H v128) (local $y v128) (local $e v128) (local $eh v128)
-    (local.set $kds (f64x2.add (f64x2.mul (local.get $x) (v128.const f64x2 @INVLN2N @INVLN2N))
-      (v128.const f64x2 6755399441055744 6755399441055744)))
-    (local.set $kd (f64x2.sub (local.get $kds) (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $kd (f64x2.mul (local.get $x) (v128.const f64x2 @INVLN2N @INVLN2N)))
+    (local.set $kds (f64x2.add (local.get $kd) (v128.const f64x2 6755399441055744 6755399441055744)))
+    (local.set $kd (f64x2.nearest (local.get $kd)))
     (local.set $r (f64x2.add
       (f64x2.add (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2HIN @NEGLN2HIN)))
       (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2LON @NEGLN2LON))))
