@@ -350,17 +350,17 @@
   ;; tanh (see tanh in elementary.ts): with c = min(|x|, 19.1), k = round(2c*128/ln2) and
   ;; r = 2c - k*ln2/128, tanh c = 1 - q, q = 2/(e^(2c) + 1) = Q_k/(1 + eps), eps = u*(1 - Q_k/2),
   ;; u = e^r - 1 (a polynomial), Q_k = 2/(e^(k*ln2/128) + 1) from tanh's table as qh + ql
-  ;; (@TANH_TABLE_PTR + 16k, k <= 7054, written by the loader); c = 19.1 gives 1 exactly. One path
-  ;; for every lane; the series below 1/32 (also exact for tiny x) only when a lane needs it; then
-  ;; the sign and NaN. The loop's time follows the dependency chain from x to the result as much
+  ;; (@TANH_TABLE_PTR + 16k, k <= 7054, written by the loader); c = 19.1 gives 1 exactly. The
+  ;; kernel runs this table path on every lane, the series below 1/32 (also exact for tiny x) only
+  ;; when one of a step's four lanes needs it, then the sign and NaN in one select. The loop's time
+  ;; follows the dependency chain from x to the result as much
   ;; as the instruction count (each kernel call keeps only a few pairs of lanes in flight), so the
   ;; order of operations keeps that chain short.
   ;;@inline
-  (func $tanh (param $x v128) (result v128)
-    (local $a v128) (local $a2 v128) (local $c v128) (local $y v128) (local $kds v128) (local $kd v128)
+  (func $tanhTable (param $a v128) (result v128)
+    (local $c v128) (local $y v128) (local $kds v128) (local $kd v128)
     (local $r v128) (local $r2 v128) (local $u v128) (local $qi v128) (local $q0 v128) (local $q1 v128)
-    (local $qh v128) (local $s1 v128) (local $z v128) (local $m v128)
-    (local.set $a (f64x2.abs (local.get $x)))
+    (local $qh v128) (local $s1 v128)
     ;; pmin: a < 19.1 ? a : 19.1 (NaN lanes take 19.1 and are replaced at the end)
     (local.set $c (f64x2.pmin (v128.const f64x2 19.1 19.1) (local.get $a)))
     ;; p = y*128/ln2 with y = 2c, as c*(256/ln2) (the same product: scaling by 2 is exact); k = p
@@ -391,20 +391,23 @@
     (local.set $u (f64x2.mul (local.get $u)
       (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $qh)))))
     (local.set $s1 (f64x2.sub (v128.const f64x2 1 1) (local.get $qh)))
-    (local.set $z (f64x2.add (local.get $s1)
+    (f64x2.add (local.get $s1)
       (f64x2.add
         (f64x2.sub (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $s1)) (local.get $qh))
           (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $q0) (local.get $q1)))
         (f64x2.div (f64x2.mul (local.get $qh) (local.get $u)) (f64x2.add (v128.const f64x2 1 1) (local.get $u))))))
-    ;; |x| < 1/32 (evaluated only when a lane needs it): a + a*(a^2*(c1 + a^2*(c2 + ... + a^2*c8)))
-    (local.set $m (f64x2.lt (local.get $a) (v128.const f64x2 0.03125 0.03125)))
-    (if (v128.any_true (local.get $m))
-      (then
+
+  ;; tanh's series for a = |x| < 1/32: a + a*(a^2*(c1 + a^2*(c2 + ... + a^2*c8)))
+  ;;@inline
+  (func $tanhSeries (param $a v128) (result v128)
+    (local $a2 v128)
     (local.set $a2 (f64x2.mul (local.get $a) (local.get $a)))
-    (local.set $z (v128.bitselect (f64x2.add (local.get $a) (f64x2.mul (local.get $a) (f64x2.mul (local.get $a2)
-      (f64x2.add (v128.const f64x2 @TANH_C1 @TANH_C1) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C2 @TANH_C2) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C3 @TANH_C3) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C4 @TANH_C4) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C5 @TANH_C5) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C6 @TANH_C6) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C7 @TANH_C7) (f64x2.mul (local.get $a2) (v128.const f64x2 @TANH_C8 @TANH_C8))))))))))))))))))
-        (local.get $z) (local.get $m)))))
-    ;; one select for the sign (z >= 0 takes x's sign bit) and NaN (all of x)
+    (f64x2.add (local.get $a) (f64x2.mul (local.get $a) (f64x2.mul (local.get $a2)
+      (f64x2.add (v128.const f64x2 @TANH_C1 @TANH_C1) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C2 @TANH_C2) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C3 @TANH_C3) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C4 @TANH_C4) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C5 @TANH_C5) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C6 @TANH_C6) (f64x2.mul (local.get $a2) (f64x2.add (v128.const f64x2 @TANH_C7 @TANH_C7) (f64x2.mul (local.get $a2) (v128.const f64x2 @TANH_C8 @TANH_C8)))))))))))))))))))
+
+  ;; tanh's sign (z >= 0 takes x's sign bit) and NaN (all of x), in one select
+  ;;@inline
+  (func $tanhSign (param $x v128) (param $z v128) (result v128)
     (v128.bitselect (local.get $x) (local.get $z)
       (v128.or (f64x2.ne (local.get $x) (local.get $x)) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
 
@@ -479,12 +482,26 @@
 
   ;;@hoist
   (func (export "tanh") (param $in i32) (param $out i32) (param $n i32)
-    (local $end i32)
+    (local $end i32) (local $x1 v128) (local $x2 v128) (local $a1 v128) (local $a2 v128) (local $z1 v128)
+    (local $z2 v128) (local $m1 v128) (local $m2 v128)
     (local.set $end (i32.add (local.get $in) (i32.shl (local.get $n) (i32.const 3))))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $in) (local.get $end)))
-      (v128.store (local.get $out) (call $tanh (v128.load (local.get $in))))
-      (v128.store offset=16 (local.get $out) (call $tanh (v128.load offset=16 (local.get $in))))
+      (local.set $x1 (v128.load (local.get $in)))
+      (local.set $x2 (v128.load offset=16 (local.get $in)))
+      (local.set $a1 (f64x2.abs (local.get $x1)))
+      (local.set $a2 (f64x2.abs (local.get $x2)))
+      (local.set $z1 (call $tanhTable (local.get $a1)))
+      (local.set $z2 (call $tanhTable (local.get $a2)))
+      ;; the series, only when one of the four lanes needs it
+      (local.set $m1 (f64x2.lt (local.get $a1) (v128.const f64x2 0.03125 0.03125)))
+      (local.set $m2 (f64x2.lt (local.get $a2) (v128.const f64x2 0.03125 0.03125)))
+      (if (v128.any_true (v128.or (local.get $m1) (local.get $m2)))
+        (then
+          (local.set $z1 (v128.bitselect (call $tanhSeries (local.get $a1)) (local.get $z1) (local.get $m1)))
+          (local.set $z2 (v128.bitselect (call $tanhSeries (local.get $a2)) (local.get $z2) (local.get $m2)))))
+      (v128.store (local.get $out) (call $tanhSign (local.get $x1) (local.get $z1)))
+      (v128.store offset=16 (local.get $out) (call $tanhSign (local.get $x2) (local.get $z2)))
       (local.set $in (i32.add (local.get $in) (i32.const 32)))
       (local.set $out (i32.add (local.get $out) (i32.const 32)))
       (br $l))))
