@@ -46,6 +46,7 @@ function substituteTables(text) {
   text = text.replace(/@LOG_TABLE_PTR/g, String(LOG_TABLE_PTR));
   text = text.replace(/@TANH_TABLE_PTR/g, String(TANH_TABLE_PTR));
   text = text.replace(/@INVLN2N2/g, String(2 * scalars.INVLN2N)); // 256/ln2 as tanh uses it: exactly twice INVLN2N
+  text = text.replace(/@NEGLN2HIN_HALF/g, String(scalars.NEGLN2HIN / 2)); // tanh's −hi/2 (exact)
   return text.replace(/@([A-Z][A-Z0-9_]*)/g, (whole, name) => {
     if (!(name in scalars)) throw new Error(`unknown table constant ${whole}`);
     return String(scalars[name]);

@@ -420,11 +420,13 @@ const SPLIT = 134217729;
 let tanhTable: Float64Array | null = null;
 
 /**
- * tanh's table: for k = 0..7055, qh_k and ql_k with qh_k + ql_k = 2/(E_k + 1) to ~2^−104
- * relative, where E_k = S_k·(1 + tail_j) is exp's table's 2^(k/128) (S_k = H_j·2^(k>>7) exact,
- * j = k mod 128; H_j(1 + tail_j) is 2^(j/128) to ~2^−106). Computed in double-double arithmetic
- * (E_k + 1 as S_k + 1 by Fast2Sum plus S_k·tail_j, the quotient corrected by its residual through
- * Dekker's exact product): only +, −, ×, ÷, so the same bits on every engine. @internal
+ * tanh's table: for k = 0..7055, qh_k and ql_k with qh_k + ql_k = 2/(E_k + 1) to ~2^−80
+ * relative, where E_k = e^(k·hi), hi = −NEGLN2HIN (ln2/128's 35-bit high part, so that tanh's
+ * reduction 2a − k·hi is exact and needs no low part), from exp's table: e^(k·hi) =
+ * 2^(k/128)·e^(−k·lo) with 2^(k/128) = S_k·(1 + tail_j) (S_k = H_j·2^(k>>7) exact, j = k mod 128)
+ * and lo = −NEGLN2LON. Computed in double-double arithmetic (E_k + 1 as S_k + 1 by Fast2Sum plus
+ * S_k·t, the quotient corrected by its residual through Dekker's exact product): only +, −, ×, ÷,
+ * so the same bits on every engine. @internal
  */
 export function tanhTableF64(): Float64Array {
   if (tanhTable !== null) return tanhTable;
@@ -433,8 +435,12 @@ export function tanhTableF64(): Float64Array {
   for (let k = 0; k < TANH_QK; k++) {
     const j = (k & 127) << 1;
     const S = E[j + 1] * pow2(k >> 7);
+    // e^(k·hi) = S·(1 + tail)·e^(−k·lo) ≈ S·(1 + t), t = tail − k·lo + (k·lo)²/2 (|k·lo| < 2^−29.9:
+    // the dropped terms and t's rounding are below 2^−82)
+    const d = k * -NEGLN2LON;
+    const t1 = E[j] - d + 0.5 * d * d;
     const ph = S + 1;
-    const pl = 1 - (ph - S) + S * E[j]; // S ≥ 1: 1 − (ph − S) is S + 1 − ph exactly
+    const pl = 1 - (ph - S) + S * t1; // S ≥ 1: 1 − (ph − S) is S + 1 − ph exactly
     const q0 = 2 / ph;
     // 2 − q0·ph exactly (Dekker), then the residual of the whole quotient.
     const cq = SPLIT * q0;
@@ -460,15 +466,16 @@ export function tanhTableF64(): Float64Array {
  * - a < 1/32: a + a·Σ_{n=1..8} c_n a^(2n), the Taylor series (truncation < 2^−90 relative; for
  *   a < 2^−27 the correction is below half an ulp of a, so the result is x);
  * - 1/32 ≤ a < 19.1: tanh a = 1 − q, q = 2/(e^{2a} + 1). With k = round(2a·128/ln2),
- *   r = 2a − k·ln2/128 (|r| ≤ ln2/256, ln2/128 split as in exp) and E_k = e^{k·ln2/128}:
- *   e^{2a} + 1 = (E_k + 1)(1 + ε), ε = u·E_k/(E_k + 1) = u·(1 − Q_k/2) with u = e^r − 1 =
- *   r + r²(1/2 + r/6) + r⁴(1/24 + r/120) (truncation < 2^−52 relative to u), and
- *   Q_k = 2/(E_k + 1) = qh + ql from a table of 7056 double-double entries; then
+ *   hi the 35-bit high part of ln2/128 (exp's), s = a − k·hi/2 exactly (|s| ≤ ln2/512 + 2^−30)
+ *   and E_k = e^{k·hi}: e^{2a} + 1 = (E_k + 1)(1 + ε), ε = (e^{2s} − 1)·E_k/(E_k + 1) =
+ *   h·(2 − Q_k) with h = (e^{2s} − 1)/2 = s + s²(1 + 2s/3) + s⁴(1/3 + 2s/15) (truncation
+ *   < 2^−52 relative to h), and Q_k = 2/(E_k + 1) = qh + ql from a table of 7056 double-double
+ *   entries; then
  *   q = Q_k/(1 + ε) ≈ qh + (ql − qh·ε/(1 + ε)), and 1 − qh by Fast2Sum, so that
  *   tanh a = s1 + ((((1 − s1) − qh) − ql) + qh·ε/(1 + ε)) with s1 = RN(1 − qh). Only the
  *   correction qh·ε/(1 + ε) (|ε| < 2^−8.5) carries rounding errors beyond the last addition's;
  *   it is at most 9 % of the result (at a = 1/32) and far less above, so ≈ 0.5–0.65 ulp
- *   (measured with mpmath: 0.65 ulp just above 1/32, 0.58 below 0.04, 0.5 above 1/8);
+ *   (measured with mpmath: 0.66 ulp just above 1/32, 0.58 up to 1/8, 0.503 above);
  * - a ≥ 19.1: ±1 (the formula gives exactly 1 at 19.1, where the WebAssembly code clamps a).
  *
  * | x | tanh(x) |
@@ -487,15 +494,14 @@ export function tanhScalar(x: number): number {
 export function tanhFast(x: number, Q: Float64Array): number {
   const a = x < 0 ? -x : x;
   if (!(a >= 0.03125 && a < 19.1)) return -1e300; // EDGE: the series (tiny x included), ±1, NaN
-  // k = round(y·128/ln2), y = 2a, with y·128/ln2 computed as a·(256/ln2) (2·INVLN2N, exact scaling)
+  // k = round(2a·128/ln2), with 2a·128/ln2 computed as a·(256/ln2) (2·INVLN2N, exact scaling)
   const kd = a * 369.3299304675746 + 6755399441055744 - 6755399441055744;
   const k = (kd | 0) << 1;
-  const y = a + a;
-  const r = y + kd * -0.005415212347998022 + kd * -1.2655086083325438e-13; // y − k·ln2/128
-  const r2 = r * r;
-  const u = r + r2 * (0.5 + r * 0.16666666666666666) + r2 * r2 * (0.041666666666666664 + r * 0.008333333333333333);
+  const s = a + kd * -0.002707606173999011; // a − k·hi/2, exactly (NEGLN2HIN/2)
+  const s2 = s * s;
+  const h = s + s2 * (1 + s * 0.6666666666666666) + s2 * s2 * (0.3333333333333333 + s * 0.13333333333333333); // (e^(2s) − 1)/2
   const qh = Q[k];
-  const eps = u * (1 - 0.5 * qh);
+  const eps = h * (2 - qh);
   const s1 = 1 - qh;
   const z = s1 + (1 - s1 - qh - Q[k + 1] + (qh * eps) / (1 + eps));
   return x < 0 ? -z : z;

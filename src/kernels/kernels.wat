@@ -348,8 +348,8 @@
 
   ;; ---------------------------------------------------------------------------------------------
   ;; tanh (see tanh in elementary.ts): with c = min(|x|, 19.1), k = round(2c*128/ln2) and
-  ;; r = 2c - k*ln2/128, tanh c = 1 - q, q = 2/(e^(2c) + 1) = Q_k/(1 + eps), eps = u*(1 - Q_k/2),
-  ;; u = e^r - 1 (a polynomial), Q_k = 2/(e^(k*ln2/128) + 1) from tanh's table as qh + ql
+  ;; s = c - k*hi/2 (hi: ln2/128's high part), tanh c = 1 - q, q = 2/(e^(2c) + 1) = Q_k/(1 + eps),
+  ;; eps = h*(2 - Q_k), h = (e^(2s) - 1)/2 (a polynomial), Q_k = 2/(e^(k*hi) + 1) from tanh's table as qh + ql
   ;; (@TANH_TABLE_PTR + 16k, k <= 7054, written by the loader); c = 19.1 gives 1 exactly. The
   ;; kernel runs this table path on every lane, the series below 1/32 (also exact for tiny x) only
   ;; when one of a step's four lanes needs it, then the sign and NaN in one select. The loop's time
@@ -358,38 +358,36 @@
   ;; order of operations keeps that chain short.
   ;;@inline
   (func $tanhTable (param $a v128) (result v128)
-    (local $c v128) (local $y v128) (local $kds v128) (local $kd v128)
+    (local $c v128) (local $kds v128) (local $kd v128)
     (local $r v128) (local $r2 v128) (local $u v128) (local $qi v128) (local $q0 v128) (local $q1 v128)
     (local $qh v128) (local $s1 v128)
     ;; pmin: a < 19.1 ? a : 19.1 (NaN lanes take 19.1 and are replaced at the end)
     (local.set $c (f64x2.pmin (v128.const f64x2 19.1 19.1) (local.get $a)))
-    ;; p = y*128/ln2 with y = 2c, as c*(256/ln2) (the same product: scaling by 2 is exact); k = p
-    ;; rounded to nearest even, as kd = nearest(p) (one rounding, off the index's path) and in the
-    ;; low bits of kds = p + 1.5*2^52 (the JavaScript twin's p + 1.5*2^52 - 1.5*2^52 is the same kd)
+    ;; p = 2c*128/ln2, as c*(256/ln2) (the same product: scaling by 2 is exact); k = p rounded to
+    ;; nearest even, as kd = nearest(p) and in the low bits of kds = p + 1.5*2^52 (the JavaScript
+    ;; twin's p + 1.5*2^52 - 1.5*2^52 is the same kd)
     (local.set $kd (f64x2.mul (local.get $c) (v128.const f64x2 @INVLN2N2 @INVLN2N2)))
     (local.set $kds (f64x2.add (local.get $kd) (v128.const f64x2 6755399441055744 6755399441055744)))
     (local.set $kd (f64x2.nearest (local.get $kd)))
-    (local.set $y (f64x2.add (local.get $c) (local.get $c)))
     ;; 16k: kds's bits are 0x4338000000000000 + k, so their low 32 bits are k (0 <= k <= 7054)
     (local.set $qi (i64x2.shl (local.get $kds) (i32.const 4)))
     (local.set $q0 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 0 (local.get $qi))))
     (local.set $q1 (v128.load offset=@TANH_TABLE_PTR (i32x4.extract_lane 2 (local.get $qi))))
-    (local.set $r (f64x2.add
-      (f64x2.add (local.get $y) (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2HIN @NEGLN2HIN)))
-      (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2LON @NEGLN2LON))))
+    ;; s = c - k*hi/2, exactly (hi = ln2/128's high part; the table's grid is k*hi)
+    (local.set $r (f64x2.add (local.get $c) (f64x2.mul (local.get $kd) (v128.const f64x2 @NEGLN2HIN_HALF @NEGLN2HIN_HALF))))
     (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-    (local.set $u (f64x2.add
-      (f64x2.add
-        (local.get $r)
-        (f64x2.mul (local.get $r2)
-          (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555555p-3 0x1.5555555555555p-3)))))
-      (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2))
-        (f64x2.add (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5)
-          (f64x2.mul (local.get $r) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7))))))
     (local.set $qh (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $q0) (local.get $q1)))
-    ;; eps = u*(1 - qh/2); z = s1 + ((((1 - s1) - qh) - ql) + (qh*eps)/(1 + eps)), s1 = 1 - qh
-    (local.set $u (f64x2.mul (local.get $u)
-      (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $qh)))))
+    ;; eps = h*(2 - qh), h = (e^(2s) - 1)/2 = (s + s^2*(1 + s*2/3)) + s^4*(1/3 + s*2/15)
+    (local.set $u (f64x2.mul
+      (f64x2.add
+        (f64x2.add
+          (local.get $r)
+          (f64x2.mul (local.get $r2)
+            (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555555p-1 0x1.5555555555555p-1)))))
+        (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2))
+          (f64x2.add (v128.const f64x2 0x1.5555555555555p-2 0x1.5555555555555p-2)
+            (f64x2.mul (local.get $r) (v128.const f64x2 0x1.1111111111111p-3 0x1.1111111111111p-3)))))
+      (f64x2.sub (v128.const f64x2 2 2) (local.get $qh))))
     (local.set $s1 (f64x2.sub (v128.const f64x2 1 1) (local.get $qh)))
     (f64x2.add (local.get $s1)
       (f64x2.add
