@@ -22,6 +22,8 @@ const SPECIALS = [
   709.7827128933841, -745.1332191019411, -745.1332191019412, 38.81622314453125, -38.81622314453125,
   0.3465735912322998, -0.3465735912322998, 1.0397205352783203, -1.0397205352783203, 5.551115123125783e-17,
   3.725290298461914e-9, 19.1, -19.1, 22, -0.9999999999999999, -1.0000000000000002, 9007199254740992, 1e-310,
+  // tanh: the series below 1/32, the table path from it, its last entry before 19.1
+  0.03125, -0.03125, 0.031249999999999997, -0.031249999999999997, 19.099999999999998, -19.099999999999998,
 ];
 
 /** A mix of uniform ranges, log-uniform magnitudes of both signs and special values. */
@@ -57,6 +59,26 @@ const KERNELS: [string, Kernel][] = [
 ];
 
 describe('array kernels: js and wasm give identical bits', () => {
+  it('NaNs with any payload give NaN and keep the table lookups inside the tables', () => {
+    // A NaN's payload bits reach the integer lanes that index exp's and tanh's tables; an index
+    // outside the module's memory would trap.
+    const bits = new BigUint64Array(64);
+    for (let i = 0; i < bits.length; i++) {
+      const payload = (BigInt(i) * 0x9e3779b97f4a7n) & 0x7ffffffffffffn;
+      bits[i] = (i % 2 === 0 ? 0x7ff8000000000000n : 0xfff0000000000001n) | payload;
+    }
+    const x = new Float64Array(bits.buffer);
+    for (const [name, kernel] of KERNELS) {
+      const r = onBothBackends(() => {
+        const out = new Float64Array(x.length);
+        kernel(x, 0, out, 0, x.length);
+        return out;
+      });
+      expect(r.wasm.every((v) => v !== v), name).toBe(true);
+      expect(firstBitDifference(r.js, r.wasm), name).toBe(-1);
+    }
+  });
+
   it('the WebAssembly backend is available in Node', () => {
     expect(onBothBackends(() => getBackend())).toEqual({ js: 'js', wasm: 'wasm' });
   });
