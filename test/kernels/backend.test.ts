@@ -8,7 +8,9 @@ import { expInto, sigmoidInto, tanhInto } from '../../src/kernels/arrays.js';
 import { EXP_TABLE_PTR, LOG_TABLE_PTR, TABLES_END, TANH_TABLE_PTR, WINDOWS_END, backendChoice, resetBackendForTests, wasmKernels } from '../../src/kernels/backend.js';
 import { expTableF64, logTableF64, tanhTableF64 } from '../../src/kernels/elementary.js';
 import { gemmStrided } from '../../src/kernels/gemm.js';
+import { NEGLN2HIN } from '../../src/kernels/tables.js';
 import { WASM_BASE64 } from '../../src/kernels/wasmBinary.js';
+import { loadFixture } from '../helpers/fixtures.js';
 import { CONST_POOL, EXP_TABLE_PTR as ASM_EXP_TABLE_PTR, LOG_TABLE_PTR as ASM_LOG_TABLE_PTR, TANH_TABLE_PTR as ASM_TANH_TABLE_PTR, assembleKernels, preprocessKernels } from '../../scripts/wasm-assemble.mjs';
 
 const initialChoice = backendChoice();
@@ -166,6 +168,19 @@ describe('WebAssembly memory', () => {
     expect(f).toContain('(v128.const i64x2 0 0)'); // zero stays a register clear
     expect(g.split(load).length - 1).toBe(1); // unmarked: a load at the use
     expect(out).toContain(`(data (i32.const ${CONST_POOL}) "${'\\00\\00\\00\\00\\00\\00\\f0\\3f'.repeat(2)}")`);
+  });
+
+  it("tanh's table holds 2/(e^(k·hi) + 1) as qh + ql: qh correctly rounded, the sum to 2^−75 (mpmath, scripts/fixtures/tanh_table.py)", () => {
+    const fix = loadFixture<{ negLn2Hi: number; entries: number; rows: [number, number, number][] }>('tanh_table.json');
+    expect(fix.negLn2Hi).toBe(NEGLN2HIN);
+    const Q = tanhTableF64();
+    expect(Q.length).toBe(2 * fix.entries);
+    expect(fix.rows.length).toBeGreaterThan(1400);
+    for (const [k, qh, ql] of fix.rows) {
+      expect(Q[2 * k], `qh at k = ${k}`).toBe(qh);
+      // qh + ql − Q_k = ql − (Q_k − qh), with Q_k − qh = ql_exact (rounded once: 2^−53 relative of it)
+      expect(Math.abs(Q[2 * k + 1] - ql), `ql at k = ${k}`).toBeLessThanOrEqual(qh * 2 ** -75);
+    }
   });
 
   it('the embedded bytes are kernels.wat assembled by wabt (npm run build:wasm is up to date)', async () => {
