@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 export const WAT_PATH = fileURLToPath(new URL('../src/kernels/kernels.wat', import.meta.url));
-/** Byte offset of the constant pool: the top 8 KiB of the module's 42 pages (above every window; see backend.ts). */
-export const CONST_POOL = 42 * 65536 - 8192;
+/** Byte offset of the constant pool: the top 8 KiB of the module's 41 pages (above every window; see backend.ts). */
+export const CONST_POOL = 41 * 65536 - 8192;
 /** Byte offset of exp's table (tail_j, H_j pairs) in the module's memory, written by the loader: the last 4 KiB. */
 export const EXP_TABLE_PTR = CONST_POOL + 4096;
 /**

@@ -29,7 +29,7 @@ export interface WasmKernels {
   readonly f64: Float64Array;
 }
 
-// Memory layout (the module's 42 pages are fixed: minimum = maximum; the top 8 KiB hold the
+// Memory layout (the module's 41 pages are fixed: minimum = maximum; the top 8 KiB hold the
 // constant pool, written by the module's data segment (scripts/wasm-assemble.mjs), and exp's table,
 // written by install() like log's and tanh's). Every kernel works through these windows, so no call grows or
 // retains memory whatever its size.
@@ -66,8 +66,8 @@ export const TANH_TABLE_PTR = 2560256;
 /** End of the tables written below the constant pool. @internal */
 export const TABLES_END = 2673152;
 /** Byte offset of exp's table (128 × [tail, H]), in the top 4 KiB, above the constant pool. @internal */
-export const EXP_TABLE_PTR = 2748416;
-const PAGES = 42;
+export const EXP_TABLE_PTR = 2682880;
+const PAGES = 41;
 
 let choice: BackendChoice = 'auto';
 let status: 'idle' | 'compiling' | 'ready' | 'failed' = 'idle';

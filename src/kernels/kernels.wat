@@ -3,14 +3,14 @@
 ;; IEEE-754 operations in the same order (src/kernels/gemm.ts, elementary.ts, arrays.ts), so the
 ;; two give identical bits. No fused multiply-add (plain SIMD128 has none; relaxed SIMD is not used).
 ;;
-;; Memory: 42 pages (2.625 MiB), fixed (minimum = maximum, never grown). The caller (JavaScript) owns the
+;; Memory: 41 pages (2.5625 MiB), fixed (minimum = maximum, never grown). The caller (JavaScript) owns the
 ;; layout (src/kernels/backend.ts): fixed-size windows for streamed array kernels and for the GEMM's
 ;; packed panels and C block, so no call can grow or retain memory.
 ;;
 ;; Branches of the scalar algorithms become per-lane selects: every candidate formula is evaluated
 ;; on both lanes and v128.bitselect keeps, per lane, the one the scalar code would have returned.
 (module
-  (memory (export "memory") 42 42)
+  (memory (export "memory") 41 41)
 
   ;; ---------------------------------------------------------------------------------------------
   ;; GEMM block: C[mc x nc] += Ap * Bp over kc, from panels packed by JavaScript.
