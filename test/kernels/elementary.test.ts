@@ -67,7 +67,7 @@ function point(fn: Fn, i: number, u1: number, u2: number, u3: number): number {
       if (fam === 0) return -20 + 40 * u1;
       if (fam === 1) return s * (1 + u1) * p2(Math.floor(u2 * 65) - 61);
       if (fam === 2) return -3 + 6 * u1;
-      return -0.7 + 1.4 * u1;
+      return s * (0.03125 + 0.03125 * u1 * u1); // [1/32, 1/16), denser near 1/32
   }
 }
 
@@ -100,6 +100,7 @@ function ulpDistance(a: number, b: number): number {
   return Number(d < 0n ? -d : d);
 }
 
+const CORRECTLY_ROUNDED: Record<Fn, number> = { exp: 0.997, log: 0.997, log1p: 0.997, expm1: 0.997, tanh: 0.99 };
 const SCALAR: Record<Fn, (x: number) => number> = { exp: el.expScalar, log: el.logScalar, log1p: el.log1pScalar, expm1: el.expm1Scalar, tanh: el.tanhScalar };
 const ARRAY = { exp: expInto, log: logInto, log1p: log1pInto, expm1: expm1Into, tanh: tanhInto };
 
@@ -130,8 +131,10 @@ describe('elementary functions against correctly rounded mpmath values', () => {
         if (!Object.is(out[i], scalar(x[i]))) expect.fail(`${fn}(${x[i]}): array ${out[i]} ≠ scalar ${scalar(x[i])}`);
       }
       expect(worst, `${fn}(${x[worstAt]}) = ${out[worstAt]}, correctly rounded ${expected[worstAt]}`).toBeLessThanOrEqual(1);
-      // Most results are the correctly rounded ones (a test that cannot tell 0.5 from 1 ulp would be weak).
-      expect(exact / N).toBeGreaterThan(0.9);
+      // Most results are the correctly rounded ones (a test that cannot tell 0.5 from 1 ulp would be
+      // weak): a floor per function just under what each achieves (99.8–99.9 %; tanh 99.5 % with a
+      // quarter of its points packed above 1/32, where its table path is least accurate).
+      expect(exact / N).toBeGreaterThan(CORRECTLY_ROUNDED[fn]);
     });
 
     it(`${fn}: special values exactly as IEEE 754 / Math define them`, () => {
