@@ -92,6 +92,19 @@ function items(text) {
   return out;
 }
 
+/**
+ * The function `func` with `declared` locals added after its header (export, params, result,
+ * locals) and the `prologue` instructions at the start of its body.
+ */
+function withLocals(func, declared, prologue = []) {
+  const parts = items(func.slice(1, -1));
+  let insertAfter = 1;
+  parts.forEach((p, i) => {
+    if (i > 1 && /^\((export|param|result|local) /.test(p)) insertAfter = i;
+  });
+  return `(${[...parts.slice(0, insertAfter + 1), ...declared, ...prologue, ...parts.slice(insertAfter + 1)].join('\n    ')})`;
+}
+
 function inlineHelpers(text) {
   // Collect and remove the helpers.
   const helpers = new Map();
@@ -130,15 +143,7 @@ function inlineHelpers(text) {
       const expanded = `(block (result v128) ${binds.join(' ')} ${body.map(rename).join(' ')})`;
       func = func.slice(0, found.at) + expanded + func.slice(end);
     }
-    if (declared.length === 0) return func;
-    // Declare the new locals after the function's header (export, params, result, locals).
-    const parts = items(func.slice(1, -1));
-    let insertAfter = 1;
-    parts.forEach((p, i) => {
-      if (i > 1 && /^\((export|param|result|local) /.test(p)) insertAfter = i;
-    });
-    const header = parts.slice(0, insertAfter + 1);
-    return `(${[...header, ...declared, ...parts.slice(insertAfter + 1)].join('\n    ')})`;
+    return declared.length === 0 ? func : withLocals(func, declared);
   };
   let out = '';
   let i = 0;
@@ -199,15 +204,9 @@ function poolConstants(text) {
       used.add(offset);
       return `(local.get $__k${offset})`;
     });
-    const parts = items(body.slice(1, -1));
-    let insertAfter = 1;
-    parts.forEach((p, i) => {
-      if (i > 1 && /^\((export|param|result|local) /.test(p)) insertAfter = i;
-    });
     const declared = [...used].map((o) => `(local $__k${o} v128)`);
     const sets = [...used].map((o) => `(local.set $__k${o} ${load(o)})`);
-    const func = `(${[...parts.slice(0, insertAfter + 1), ...declared, ...sets, ...parts.slice(insertAfter + 1)].join('\n    ')})`;
-    text = text.slice(0, mark) + func + text.slice(end);
+    text = text.slice(0, mark) + withLocals(body, declared, sets) + text.slice(end);
   }
   text = pooled(text, load);
   if (pool.length * 16 > 4096) throw new Error(`constant pool of ${pool.length * 16} bytes exceeds 4 KiB`);
