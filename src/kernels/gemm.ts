@@ -175,38 +175,9 @@ function wasmGemm(
  * on the right, at dst[d..].
  */
 function packB(trans: boolean, B: Float64Array, off: number, ldb: number, pc: number, jc: number, kc: number, nc: number, dst: Float64Array, d: number): void {
-  for (let j = 0; j < nc; j += 4) {
-    const w = Math.min(4, nc - j);
-    if (!trans) {
-      let row = off + pc * ldb + jc + j;
-      if (w === 4) {
-        for (let k = 0; k < kc; k++, row += ldb, d += 4) {
-          dst[d] = B[row];
-          dst[d + 1] = B[row + 1];
-          dst[d + 2] = B[row + 2];
-          dst[d + 3] = B[row + 3];
-        }
-      } else {
-        for (let k = 0; k < kc; k++, row += ldb, d += 4) for (let c = 0; c < 4; c++) dst[d + c] = c < w ? B[row + c] : 0;
-      }
-    } else {
-      // op(B)[k][j] = B[(jc + j)·ldb + pc + k]: four rows of the stored matrix read in step.
-      const r0 = off + (jc + j) * ldb + pc;
-      if (w === 4) {
-        const r1 = r0 + ldb;
-        const r2 = r1 + ldb;
-        const r3 = r2 + ldb;
-        for (let k = 0; k < kc; k++, d += 4) {
-          dst[d] = B[r0 + k];
-          dst[d + 1] = B[r1 + k];
-          dst[d + 2] = B[r2 + k];
-          dst[d + 3] = B[r3 + k];
-        }
-      } else {
-        for (let k = 0; k < kc; k++, d += 4) for (let c = 0; c < 4; c++) dst[d + c] = c < w ? B[r0 + c * ldb + k] : 0;
-      }
-    }
-  }
+  // op(B)[k][j] is B[(pc + k)·ldb + jc + j], or B[(jc + j)·ldb + pc + k] when transposed.
+  if (trans) packPanels(B, off + jc * ldb + pc, ldb, 1, nc, kc, dst, d);
+  else packPanels(B, off + pc * ldb + jc, 1, ldb, nc, kc, dst, d);
 }
 
 /**
@@ -214,36 +185,30 @@ function packB(trans: boolean, B: Float64Array, off: number, ldb: number, pc: nu
  * the bottom, at dst[d..] (both backends' micro-kernels are 4×4).
  */
 function packA(trans: boolean, A: Float64Array, off: number, lda: number, ic: number, pc: number, mc: number, kc: number, dst: Float64Array, d: number): void {
-  for (let i = 0; i < mc; i += 4) {
-    const h = Math.min(4, mc - i);
-    if (!trans) {
-      const r0 = off + (ic + i) * lda + pc;
-      if (h === 4) {
-        const r1 = r0 + lda;
-        const r2 = r1 + lda;
-        const r3 = r2 + lda;
-        for (let k = 0; k < kc; k++, d += 4) {
-          dst[d] = A[r0 + k];
-          dst[d + 1] = A[r1 + k];
-          dst[d + 2] = A[r2 + k];
-          dst[d + 3] = A[r3 + k];
-        }
-      } else {
-        for (let k = 0; k < kc; k++, d += 4) for (let r = 0; r < 4; r++) dst[d + r] = r < h ? A[r0 + r * lda + k] : 0;
+  // op(A)[i][k] is A[(ic + i)·lda + pc + k], or A[(pc + k)·lda + ic + i] when transposed.
+  if (trans) packPanels(A, off + pc * lda + ic, 1, lda, mc, kc, dst, d);
+  else packPanels(A, off + ic * lda + pc, lda, 1, mc, kc, dst, d);
+}
+
+/**
+ * The packing both operands share: `lanes` values (rows of op(A) or columns of op(B)), lane l at
+ * k read from S[first + l·laneStep + k·kStep], stored as panels of four lanes, each kc×4 k-major,
+ * the last panel zero-padded, at dst[d..].
+ */
+function packPanels(S: Float64Array, first: number, laneStep: number, kStep: number, lanes: number, kc: number, dst: Float64Array, d: number): void {
+  const s2 = 2 * laneStep;
+  const s3 = 3 * laneStep;
+  for (let l = 0; l < lanes; l += 4, first += 4 * laneStep) {
+    const w = lanes - l < 4 ? lanes - l : 4;
+    if (w === 4) {
+      for (let k = 0, p = first; k < kc; k++, p += kStep, d += 4) {
+        dst[d] = S[p];
+        dst[d + 1] = S[p + laneStep];
+        dst[d + 2] = S[p + s2];
+        dst[d + 3] = S[p + s3];
       }
     } else {
-      // op(A)[i][k] = A[(pc + k)·lda + ic + i]: four consecutive elements of a stored row.
-      let row = off + pc * lda + ic + i;
-      if (h === 4) {
-        for (let k = 0; k < kc; k++, row += lda, d += 4) {
-          dst[d] = A[row];
-          dst[d + 1] = A[row + 1];
-          dst[d + 2] = A[row + 2];
-          dst[d + 3] = A[row + 3];
-        }
-      } else {
-        for (let k = 0; k < kc; k++, row += lda, d += 4) for (let r = 0; r < 4; r++) dst[d + r] = r < h ? A[row + r] : 0;
-      }
+      for (let k = 0, p = first; k < kc; k++, p += kStep, d += 4) for (let c = 0; c < 4; c++) dst[d + c] = c < w ? S[p + c * laneStep] : 0;
     }
   }
 }
