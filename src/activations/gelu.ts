@@ -1,6 +1,6 @@
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { checkChoice, checkOptions } from '../validate.js';
-import { expNegAbsInto, sigmoidInto, wasmActive } from '../kernels/arrays.js';
+import { expNegAbsInto, logisticOf, sigmoidInto, wasmActive } from '../kernels/arrays.js';
 import { expScalar } from '../kernels/elementary.js';
 import { mapActivation, mapBackward, stableSigmoid } from './common.js';
 import { erfc } from './erf.js';
@@ -127,7 +127,7 @@ function geluTanhGrad(g: Float64Array, a: Float64Array, out: Float64Array): void
     const v = a[i];
     const e = out[i];
     const d = 1 + e;
-    const s = (v >= 0 ? 1 : e) / d; // 2u has v's sign (β, κ > 0), −0, overflow and NaN included
+    const s = logisticOf(v, e); // σ(2u): 2u has v's sign (β, κ > 0), −0, overflow and NaN included
     const st = e / (d * d);
     // st = 0 once |u| is large; then the second term is 0 even where x² overflows.
     const right = st === 0 ? 0 : 2 * v * st * (K_BETA * (1 + 3 * K_KAPPA * (v * v)));

@@ -1,5 +1,5 @@
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
-import { expNegAbsInto, sigmoidInto, wasmActive } from '../kernels/arrays.js';
+import { expNegAbsInto, logisticOf, sigmoidInto, wasmActive } from '../kernels/arrays.js';
 import { mapActivation, mapBackward, stableSigmoid } from './common.js';
 
 /**
@@ -55,7 +55,7 @@ export function siluBackward(dy: TensorLike, x: TensorLike): Tensor {
 }
 
 function siluGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
-  // σ(x) = m/(1 + e) and σ(−x) = m'/(1 + e), e = e^(−|x|), {m, m'} = {1, e} by the sign of x.
+  // σ(x) and σ(−x), both from e = e^(−|x|) (at ±0 both are 1/2; NaN stays NaN).
   expNegAbsInto(a, 0, out, 0, a.length, 1);
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
@@ -63,10 +63,7 @@ function siluGrad(g: Float64Array, a: Float64Array, out: Float64Array): void {
     let d: number;
     if (v === Infinity) d = 1;
     else if (v === -Infinity) d = 0;
-    else {
-      const pos = v >= 0;
-      d = ((pos ? 1 : e) / (1 + e)) * (1 + v * ((pos ? e : 1) / (1 + e)));
-    }
+    else d = logisticOf(v, e) * (1 + v * logisticOf(-v, e));
     out[i] = g[i] * d;
   }
 }

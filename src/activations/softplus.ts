@@ -1,6 +1,6 @@
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { checkNumber, checkNumberWhere, checkOptions } from '../validate.js';
-import { expNegAbsInto, softplusInto } from '../kernels/arrays.js';
+import { expNegAbsInto, logisticOf, softplusInto } from '../kernels/arrays.js';
 import { mapActivation, mapBackward } from './common.js';
 
 /** Options of {@link softplus}. */
@@ -53,12 +53,12 @@ export function softplusBackward(dy: TensorLike, x: TensorLike, options?: Softpl
 
 function softplusGrad(g: Float64Array, a: Float64Array, out: Float64Array, o: Required<SoftplusOptions>): void {
   const { beta, threshold } = o;
-  // σ(βx) = n/(1 + e), e = e^(−|βx|), n = 1 for βx ≥ 0, else e.
+  // σ(βx) from e = e^(−|βx|).
   expNegAbsInto(a, 0, out, 0, a.length, beta);
   for (let i = 0; i < a.length; i++) {
     const z = beta * a[i];
     const e = out[i];
-    out[i] = z > threshold ? g[i] : g[i] * ((z >= 0 ? 1 : e) / (1 + e));
+    out[i] = z > threshold ? g[i] : g[i] * logisticOf(z, e);
   }
 }
 

@@ -307,16 +307,25 @@ export function sigmoidInto(x: Float64Array, xOff: number, out: Float64Array, ou
   }
 }
 
+/**
+ * σ(z) from e = e^(−|z|): n/(1 + e) with n = 1 for z ≥ 0, else e — the stable two-branch form
+ * (nothing overflows, and σ(z) for z < 0 keeps its relative accuracy). The one place the
+ * formula is written: sigmoid, its WebAssembly lanes' twin, and the backwards of softplus, SiLU
+ * and GELU's tanh form use it. @internal
+ */
+export function logisticOf(z: number, e: number): number {
+  return (z >= 0 ? 1 : e) / (1 + e);
+}
+
 /** σ(x) from expFast; EDGE where expFast leaves the input to expEdge (|x| > 708, NaN). */
 function sigmoidFast(v: number, T: Float64Array, P: Float64Array): number {
   const e = expFast(-Math.abs(v), T, P);
-  return e === -1e300 ? -1e300 : (v >= 0 ? 1 : e) / (1 + e);
+  return e === -1e300 ? -1e300 : logisticOf(v, e);
 }
 
 /** Scalar twin of {@link sigmoidInto}'s lanes. @internal */
 export function sigmoidScalar(x: number): number {
-  const e = expScalar(-Math.abs(x));
-  return (x >= 0 ? 1 : e) / (1 + e);
+  return logisticOf(x, expScalar(-Math.abs(x)));
 }
 
 /**
